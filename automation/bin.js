@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The package's `gitops-platform` bin: loads the TypeScript CLI without type-checking it, which
+// `npm test` does once with `tsc` (type-checking on every start would cost ~10 s; DESIGN.md).
+require("ts-node").register({
+  transpileOnly: true,
+  project: require("node:path").join(__dirname, "..", "tsconfig.json"),
+});
+require("./cli.ts")
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });

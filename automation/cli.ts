@@ -1,0 +1,56 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Command, CommanderError } from "commander";
+import { InputError } from "../config";
+import { commands } from "./commands";
+import { ExitCode } from "./exit-codes";
+import { logProgress } from "./output";
+
+/**
+ * `gitops-platform <command>`: the CLI and CI driver. Data goes to stdout, progress and logs to
+ * stderr. Exit codes: 0 ok, 1 failure, 2 bad input or usage, 3 changes or drift found.
+ */
+export function buildProgram(): Command {
+  const program = new Command("gitops-platform")
+    .description("GitOps on EKS with Pulumi: synth, preview, up, destroy, drift, hydrate, bump-image and ci")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) })
+    .exitOverride();
+  for (const command of commands) program.addCommand(command().exitOverride());
+  return program;
+}
+
+/** Runs the CLI and returns its exit code. This is the only top-level catch. */
+export async function main(argv: readonly string[]): Promise<number> {
+  process.exitCode = ExitCode.Ok;
+  try {
+    await buildProgram().parseAsync([...argv], { from: "user" });
+    return Number(process.exitCode ?? ExitCode.Ok);
+  } catch (err) {
+    return exitCodeOf(err);
+  }
+}
+
+function exitCodeOf(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Commander has already printed the usage error; --help and --version end here too.
+    return err.exitCode === 0 ? ExitCode.Ok : ExitCode.BadInput;
+  }
+  if (err instanceof InputError || pulumi.RunError.isInstance(err)) {
+    logProgress(`error: ${(err as Error).message}`);
+    return ExitCode.BadInput;
+  }
+  logProgress(`error: ${err instanceof Error ? (process.env.DEBUG ? err.stack : err.message) : String(err)}`);
+  return ExitCode.Failure;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`fatal: ${String(err)}\n`);
+      process.exitCode = ExitCode.Failure;
+    },
+  );
+}

@@ -1,0 +1,5 @@
+import { Command } from "commander";
+import { synthCommand } from "./synth";
+
+/** Every CLI command, in the order `--help` lists them. */
+export const commands: readonly (() => Command)[] = [synthCommand];

@@ -1,0 +1,63 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { InputError } from "../../config";
+import { Environment, Layer } from "../../stack";
+import { SynthResult } from "./synth";
+
+/**
+ * Synthesizes another commit of this repository: its tree is exported with `git archive` into a
+ * temporary directory that borrows this checkout's node_modules, and that commit's own CLI runs
+ * `synth --json` there. Nothing in this checkout is touched.
+ */
+export function synthesizeAtRef(rootDir: string, ref: string, env: Environment, layers: readonly Layer[]): SynthResult {
+  const commit = resolveCommit(rootDir, ref);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-platform-synth-"));
+  try {
+    const archive = execFileSync("git", ["archive", "--format=tar", commit], {
+      cwd: rootDir,
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    execFileSync("tar", ["-x", "-C", dir], { input: archive });
+    fs.symlinkSync(path.join(rootDir, "node_modules"), path.join(dir, "node_modules"), "dir");
+    const cli = path.join(dir, "automation", "cli.ts");
+    if (!fs.existsSync(cli))
+      throw new InputError(`synth --diff: ${ref} has no automation/cli.ts; expected a commit that has synth`);
+    const args = [
+      "-r",
+      "ts-node/register",
+      cli,
+      "synth",
+      "--env",
+      env,
+      "--json",
+      ...(layers.length === 1 ? ["--layer", layers[0]] : []),
+    ];
+    const run = spawnSync(process.execPath, args, {
+      cwd: dir,
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    if (run.status !== 0) {
+      throw new Error(
+        `synth of ${ref} (${commit.slice(0, 12)}) failed with exit code ${run.status}:\n${run.stderr.trim()}`,
+      );
+    }
+    return JSON.parse(run.stdout) as SynthResult;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function resolveCommit(rootDir: string, ref: string): string {
+  const result = spawnSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
+    cwd: rootDir,
+    encoding: "utf8",
+  });
+  if (result.status !== 0) {
+    throw new InputError(`synth --diff: received "${ref}"; expected a commit, branch or tag of this repository`);
+  }
+  return result.stdout.trim();
+}

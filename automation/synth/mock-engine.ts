@@ -1,0 +1,220 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT_NAME, StackIdentity } from "../../stack";
+import { StackConfigFile, toProgramConfig } from "../config-file";
+import { normalizeValue, refOf, ResourceRefs, UNKNOWN_MARKER } from "./normalize";
+
+/**
+ * Runs a Pulumi program under Pulumi's own mock engine (`pulumi.runtime.setMocks`, the documented
+ * unit-test route) and records every resource it declares: type, name, parent, inputs and the
+ * resource options the SDK lets us observe. No cloud, no CLI, no credentials.
+ *
+ * The run is a preview (`dryRun`), so anything only the cloud would know (ids, ARNs, endpoints)
+ * stays unknown and is shown as UNKNOWN_MARKER rather than invented.
+ */
+
+/** Pulumi's self-hosted backends report this organization; StackReferences are built with it. */
+export const MOCK_ORGANIZATION = "organization";
+
+export interface ResourceOptionsRecord {
+  /** Effective value: set on the resource or inherited from its parent. */
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly ignoreChanges: readonly string[];
+  readonly deletedWith: string | null;
+  readonly dependsOn: readonly string[];
+  /** The provider a custom resource is registered with, explicit or inherited; null for components. */
+  readonly provider: string | null;
+}
+
+export interface ResourceRecord {
+  readonly type: string;
+  readonly name: string;
+  /** `type::name` of the parent; top-level resources are parented to the stack. */
+  readonly parent: string;
+  /** True for custom resources (a cloud object), false for components. */
+  readonly custom: boolean;
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly options: ResourceOptionsRecord;
+}
+
+export interface StackRun {
+  readonly stack: StackIdentity;
+  readonly resources: readonly ResourceRecord[];
+  readonly outputs: Readonly<Record<string, unknown>>;
+}
+
+/** Outputs of another stack, as a StackReference would read them. */
+export interface ReferencedStack {
+  readonly outputs: Record<string, unknown>;
+  readonly secretOutputNames: readonly string[];
+}
+
+export interface MockEngineOptions {
+  /**
+   * Extra outputs a resource reports beyond its inputs: how a test plays the cloud for a remote
+   * component such as `eks.Cluster`. Without it every output that is not an input stays unknown.
+   */
+  readonly resourceOutputs?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
+  /** Answers StackReferences, by fully qualified stack name (`organization/gitops-platform/infra-staging`). */
+  readonly stackReference: (fullName: string) => ReferencedStack;
+  /** Answers provider functions (invokes). The default refuses, naming the function. */
+  readonly call?: (args: pulumi.runtime.MockCallArgs) => Record<string, unknown>;
+}
+
+interface Declaration {
+  readonly resource: pulumi.Resource;
+  readonly type: string;
+  readonly name: string;
+  readonly opts: pulumi.ResourceOptions;
+}
+
+const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+
+export class MockEngine {
+  private declarations: Declaration[] = [];
+  private inputs = new Map<string, Record<string, unknown>>();
+  private refs: ResourceRefs = new WeakMap();
+  private options: MockEngineOptions;
+
+  constructor(private readonly defaults: MockEngineOptions) {
+    this.options = defaults;
+  }
+
+  /** Plays the cloud differently until the next reset(): how a test gives a remote component its outputs. */
+  play(overrides: Partial<MockEngineOptions>): void {
+    this.options = { ...this.defaults, ...overrides };
+  }
+
+  /** Forgets what was recorded and played; a test's root hook calls this before each test. */
+  reset(): void {
+    this.options = this.defaults;
+    this.clearRecords();
+  }
+
+  /** `type::name` of every resource the current or last run declared, even one that failed midway. */
+  declared(): string[] {
+    return this.declarations.map((d) => refOf(d.type, d.name));
+  }
+
+  private clearRecords(): void {
+    this.declarations = [];
+    this.inputs = new Map();
+    this.refs = new WeakMap();
+  }
+
+  private readonly mocks: pulumi.runtime.Mocks = {
+    newResource: (args) => {
+      const key = refOf(args.type, args.name);
+      const inputs = args.inputs as Record<string, unknown>;
+      if (this.inputs.has(key)) {
+        throw new Error(`two resources of type ${args.type} are both named "${args.name}"; give each a unique name`);
+      }
+      this.inputs.set(key, inputs);
+      if (args.type === STACK_REFERENCE_TYPE) {
+        const name = String(inputs.name);
+        const referenced = this.options.stackReference(name);
+        return {
+          id: name,
+          state: { name, outputs: referenced.outputs, secretOutputNames: [...referenced.secretOutputNames] },
+        };
+      }
+      // An input set by the program is what the cloud will report back; everything else stays
+      // unknown because this is a preview. The id is left unset for the same reason.
+      return { id: undefined, state: { ...inputs, ...this.options.resourceOutputs?.(args) } };
+    },
+    call: (args) => {
+      if (this.options.call) return this.options.call(args);
+      const message = `no offline answer for the provider function ${args.token}; only the cloud knows it`;
+      // The SDK rebuilds an invoke failure from the gRPC-style `details` field, not from `message`.
+      throw Object.assign(new Error(message), { details: message });
+    },
+  };
+
+  /** Runs `program` as stack `stack` with `config` and returns everything it declared. */
+  async run(stack: StackIdentity, config: StackConfigFile, program: () => unknown): Promise<StackRun> {
+    this.clearRecords();
+    await pulumi.runtime.setMocks(this.mocks, PROJECT_NAME, stack.name, true, MOCK_ORGANIZATION);
+    pulumi.runtime.setAllConfig(toProgramConfig(config), [...config.secretKeys]);
+
+    const outputs: unknown = await pulumi.runtime.runInPulumiStack(() => {
+      pulumi.runtime.registerStackTransformation((args) => this.capture(args));
+      return Promise.resolve(program());
+    });
+    // A resource's URN resolves once its registration has completed: awaiting every URN is how we
+    // know that the mock saw every resource, without sleeping.
+    await Promise.all(this.declarations.map((d) => settled(d.resource.urn)));
+
+    const resources: ResourceRecord[] = [];
+    const protectedRefs = new Set<string>();
+    for (const declaration of this.declarations) {
+      const record = await this.toRecord(stack, declaration, protectedRefs);
+      if (record.options.protect) protectedRefs.add(refOf(record.type, record.name));
+      resources.push(record);
+    }
+    return {
+      stack,
+      resources,
+      outputs: (await normalizeValue(outputs ?? {}, this.refs)) as Record<string, unknown>,
+    };
+  }
+
+  private capture(args: pulumi.ResourceTransformationArgs): undefined {
+    this.refs.set(args.resource, refOf(args.type, args.name));
+    // A resource with `urn` set is a reference to an existing one being rehydrated, not a declaration.
+    if (!args.opts.urn)
+      this.declarations.push({ resource: args.resource, type: args.type, name: args.name, opts: args.opts });
+    return undefined;
+  }
+
+  private async toRecord(stack: StackIdentity, d: Declaration, protectedRefs: Set<string>): Promise<ResourceRecord> {
+    const inputs = this.inputs.get(refOf(d.type, d.name));
+    if (!inputs) throw new Error(`resource ${refOf(d.type, d.name)} was declared but never registered`);
+    const parent = d.opts.parent ? (this.refs.get(d.opts.parent) ?? UNKNOWN_MARKER) : stackRef(stack);
+    const custom = pulumi.CustomResource.isInstance(d.resource);
+    const provider = custom ? d.resource.getProvider(d.type) : undefined;
+    return {
+      type: d.type,
+      name: d.name,
+      parent,
+      custom,
+      inputs: (await normalizeValue(inputs, this.refs)) as Record<string, unknown>,
+      options: {
+        protect: d.opts.protect ?? protectedRefs.has(parent),
+        retainOnDelete: d.opts.retainOnDelete ?? false,
+        ignoreChanges: [...(d.opts.ignoreChanges ?? [])].sort(),
+        deletedWith: d.opts.deletedWith ? (this.refs.get(d.opts.deletedWith) ?? UNKNOWN_MARKER) : null,
+        dependsOn: await this.dependencies(d.opts.dependsOn),
+        provider: provider ? (this.refs.get(provider) ?? UNKNOWN_MARKER) : null,
+      },
+    };
+  }
+
+  private async dependencies(dependsOn: pulumi.ResourceOptions["dependsOn"]): Promise<string[]> {
+    if (!dependsOn) return [];
+    const resolved = await settledInput(dependsOn);
+    const list = (Array.isArray(resolved) ? resolved : [resolved]) as unknown[];
+    const refs: string[] = [];
+    for (const item of list) {
+      const resource = await settledInput(item);
+      refs.push(pulumi.Resource.isInstance(resource) ? (this.refs.get(resource) ?? UNKNOWN_MARKER) : UNKNOWN_MARKER);
+    }
+    return refs;
+  }
+}
+
+export function stackRef(stack: StackIdentity): string {
+  return refOf("pulumi:pulumi:Stack", `${PROJECT_NAME}-${stack.name}`);
+}
+
+/**
+ * Waits for an Output to settle. `promise()` is internal to the SDK but is the only way to see a
+ * registration failure; `apply` never runs its callback when the value is rejected or unknown.
+ */
+function settled(output: pulumi.Output<unknown>): Promise<unknown> {
+  return (output as unknown as { promise(): Promise<unknown> }).promise();
+}
+
+async function settledInput(input: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(input)) return settled(input);
+  return input;
+}

@@ -1,0 +1,60 @@
+import * as path from "node:path";
+import { Environment, Layer, stackIdentity } from "../../stack";
+import { readStackConfigFile, StackConfigFile } from "../config-file";
+import { MockEngine, MockEngineOptions, ResourceRecord } from "./mock-engine";
+import { placeholderStack } from "./stack-references";
+
+/** The repository this code belongs to: its Pulumi entry point and config files. */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+export interface SynthStack {
+  readonly layer: Layer;
+  readonly stack: string;
+  readonly resources: readonly ResourceRecord[];
+  readonly outputs: Readonly<Record<string, unknown>>;
+}
+
+export interface SynthResult {
+  readonly env: Environment;
+  readonly stacks: readonly SynthStack[];
+}
+
+export interface SynthArgs {
+  readonly env: Environment;
+  readonly layers: readonly Layer[];
+  readonly rootDir?: string;
+  readonly engine?: MockEngine;
+  /** The config to run with; by default the environment's config file. */
+  readonly config?: StackConfigFile;
+}
+
+/** The engine synth uses: StackReferences answered with placeholders, invokes refused. */
+export function offlineEngine(overrides: Partial<MockEngineOptions> = {}): MockEngine {
+  return new MockEngine({ stackReference: placeholderStack, ...overrides });
+}
+
+/** Runs the real Pulumi program of each layer under the mock engine, in deployment order. */
+export async function synthesize(args: SynthArgs): Promise<SynthResult> {
+  const rootDir = args.rootDir ?? REPO_ROOT;
+  const engine = args.engine ?? offlineEngine();
+  const config = args.config ?? readStackConfigFile(rootDir, args.env);
+  const stacks: SynthStack[] = [];
+  for (const layer of args.layers) {
+    const stack = stackIdentity(layer, args.env);
+    const run = await engine.run(stack, config, () => runEntryPoint(rootDir));
+    stacks.push({ layer, stack: stack.name, resources: run.resources, outputs: run.outputs });
+  }
+  return { env: args.env, stacks };
+}
+
+/**
+ * Loads the Pulumi entry point afresh, exactly as the CLI's language host does: `require` the
+ * program and take its exports as the stack outputs. The cache entry is dropped so that each stack
+ * runs the program again; the modules it imports stay cached, which keeps three layers fast.
+ */
+export function runEntryPoint(rootDir: string = REPO_ROOT): unknown {
+  const entry = require.resolve(path.join(rootDir, "index"));
+  delete require.cache[entry];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(entry);
+}

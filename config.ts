@@ -1,0 +1,157 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+
+/**
+ * The config edge shared by every layer. Each layer owns one key of the environment's config file
+ * (`gitops-platform:infra`, `gitops-platform:platform`, `gitops-platform:gitops`) and one strict zod
+ * schema for it; this module turns raw values into typed ones, or into one error that names the
+ * file, the key path, what was received and what was expected.
+ */
+
+/** Bad input: the CLI exits 2, and the Pulumi entry point reports it without a stack trace. */
+export class InputError extends Error {
+  override readonly name = "InputError";
+}
+
+/** Where a raw value came from, so errors can point at it. */
+export interface ConfigSource {
+  /** The config file, e.g. `Pulumi.staging.yaml`. */
+  readonly file: string;
+  /** The config key, e.g. `gitops-platform:infra`. */
+  readonly key: string;
+  /** The value is (or contains) a secret: never echo it back in an error. */
+  readonly secret?: boolean;
+}
+
+/** Config namespace of this project; it matches `name:` in Pulumi.yaml. */
+export const CONFIG_NAMESPACE = "gitops-platform";
+
+/** Parses `raw` with `schema`; any problem becomes one InputError listing every issue. */
+export function parseConfig<S extends z.ZodType>(schema: S, raw: unknown, source: ConfigSource): z.output<S> {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new InputError(formatIssues(result.error.issues, raw, source, schema));
+}
+
+/** Formats zod issues as `file: key.path: received X; expected Y`, one line per issue. */
+export function formatIssues(
+  issues: readonly z.core.$ZodIssue[],
+  raw: unknown,
+  source: ConfigSource,
+  schema?: z.ZodType,
+): string {
+  const lines = issues.map((issue) => describeIssue(issue, raw, source, schema));
+  if (lines.length === 1) return lines[0];
+  return `${source.file}: ${lines.length} invalid values under ${source.key}:\n${lines.map((l) => `  - ${l}`).join("\n")}`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown, source: ConfigSource, schema?: z.ZodType): string {
+  const path = issue.path.map((p) => (typeof p === "symbol" ? p.toString() : p));
+  if (issue.code === "unrecognized_keys") {
+    const known = schema ? knownKeysAt(schema, path) : undefined;
+    const expected = known ? `one of the known keys: ${known.join(", ")}` : "no such key";
+    return issue.keys
+      .map((k) => `${source.file}: ${keyPath(source.key, [...path, k])}: unknown key; expected ${expected}`)
+      .join("\n");
+  }
+  const received = valueAt(raw, path);
+  const shown = received === undefined ? "nothing (the key is missing)" : source.secret ? "[secret]" : show(received);
+  return `${source.file}: ${keyPath(source.key, path)}: received ${shown}; expected ${expectation(issue)}`;
+}
+
+function expectation(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.expected === "object" ? "a map of keys" : `a ${issue.expected}`;
+    case "invalid_value":
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "too_small":
+      return bound("at least", issue.minimum, issue.inclusive, issue.origin);
+    case "too_big":
+      return bound("at most", issue.maximum, issue.inclusive, issue.origin);
+    case "invalid_format":
+      return issue.format === "regex" && "pattern" in issue
+        ? `a string matching ${String(issue.pattern)}`
+        : `a valid ${issue.format}`;
+    case "invalid_union":
+      return "one of the allowed forms";
+    default:
+      // Custom refinements in this project write their message as the expectation.
+      return issue.message;
+  }
+}
+
+function bound(word: string, limit: number | bigint, inclusive: boolean | undefined, origin: string): string {
+  const n = inclusive === false ? `${word === "at least" ? "more than" : "less than"} ${limit}` : `${word} ${limit}`;
+  if (origin === "array" || origin === "set") return `${n} item(s)`;
+  if (origin === "string") return `${n} character(s)`;
+  return n;
+}
+
+function keyPath(key: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : `${acc}.${String(p)}`), key);
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value: unknown = raw;
+  for (const p of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[p];
+  }
+  return value;
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** The keys a strict object schema allows at `path`, when the schema is plain enough to walk. */
+function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined {
+  let node: z.ZodType | undefined = unwrap(schema);
+  for (const p of path) {
+    if (node instanceof z.ZodObject) node = unwrap(node.shape[String(p)] as z.ZodType | undefined);
+    else if (node instanceof z.ZodRecord) node = unwrap(node.valueType as z.ZodType);
+    else if (node instanceof z.ZodArray) node = unwrap(node.element as z.ZodType);
+    else return undefined;
+  }
+  return node instanceof z.ZodObject ? Object.keys(node.shape).sort() : undefined;
+}
+
+function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
+  let node = schema;
+  while (
+    node instanceof z.ZodOptional ||
+    node instanceof z.ZodDefault ||
+    node instanceof z.ZodNullable ||
+    node instanceof z.ZodPipe
+  ) {
+    node = node instanceof z.ZodPipe ? (node.in as z.ZodType) : (node.unwrap() as z.ZodType);
+  }
+  return node;
+}
+
+/**
+ * Reads one layer's section of the stack's config and parses it. This is the only place that touches
+ * `pulumi.Config`; everything after it works on typed values.
+ */
+export function loadConfigSection<S extends z.ZodType>(section: string, schema: S, configFile: string): z.output<S> {
+  const key = `${CONFIG_NAMESPACE}:${section}`;
+  const source: ConfigSource = { file: configFile, key, secret: isSecretConfigKey(key) };
+  let raw: unknown;
+  try {
+    raw = new pulumi.Config(CONFIG_NAMESPACE).getObject(section);
+  } catch {
+    throw new InputError(`${configFile}: ${key}: received a value that is not valid YAML/JSON; expected a map of keys`);
+  }
+  return parseConfig(schema, raw, source);
+}
+
+/**
+ * Whether the CLI marked `key` as secret (it holds a `secure:` value somewhere). The SDK keeps this
+ * function internal; if it ever disappears, every value counts as secret and errors stop echoing them.
+ */
+function isSecretConfigKey(key: string): boolean {
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
+  return runtime.isConfigSecret ? runtime.isConfigSecret(key) : true;
+}

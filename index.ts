@@ -1,0 +1,25 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_NAMESPACE, InputError } from "./config";
+import { gitopsProgram } from "./gitops";
+import { infraProgram } from "./infra";
+import { platformProgram } from "./platform";
+import { Layer, selectStack, StackIdentity } from "./stack";
+
+/** The Pulumi entry point: picks the layer from the stack name, nothing else. */
+const programs: Record<Layer, (stack: StackIdentity) => object> = {
+  infra: infraProgram,
+  platform: platformProgram,
+  gitops: gitopsProgram,
+};
+
+function main(): object {
+  try {
+    const stack = selectStack(pulumi.getStack(), new pulumi.Config(CONFIG_NAMESPACE).get("environment"));
+    return programs[stack.layer](stack);
+  } catch (err) {
+    // A RunError is printed by the CLI as its message alone: bad input deserves no stack trace.
+    throw err instanceof InputError ? new pulumi.RunError(err.message) : err;
+  }
+}
+
+export = main();

@@ -1,0 +1,144 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { InputError } from "./config";
+
+/**
+ * The stack scheme (DESIGN.md, "Stacks"): one project, three layers per environment, stacks named
+ * `<layer>-<env>`, and every stack of an environment reading the one file `Pulumi.<env>.yaml`, passed
+ * with `--config-file`. The Pulumi CLI cannot override the project name, so the stack name is the
+ * only thing that can tell the layers apart.
+ */
+
+export const PROJECT_NAME = "gitops-platform";
+
+/** Layers in deployment order: each reads the outputs of the ones before it. */
+export const LAYERS = ["infra", "platform", "gitops"] as const;
+export type Layer = (typeof LAYERS)[number];
+
+export const ENVIRONMENTS = ["staging", "production"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export interface StackIdentity {
+  /** `<layer>-<env>`, e.g. `infra-staging`. */
+  readonly name: string;
+  readonly layer: Layer;
+  readonly env: Environment;
+  /** The config file every stack of this environment reads, e.g. `Pulumi.staging.yaml`. */
+  readonly configFile: string;
+}
+
+export function configFileOf(env: Environment): string {
+  return `Pulumi.${env}.yaml`;
+}
+
+export function stackIdentity(layer: Layer, env: Environment): StackIdentity {
+  return { name: `${layer}-${env}`, layer, env, configFile: configFileOf(env) };
+}
+
+/** The command that runs `stack` correctly; every error about stack selection ends with it. */
+export function upCommand(stack: StackIdentity): string {
+  return `pulumi up -s ${stack.name} --config-file ${stack.configFile}`;
+}
+
+export function isEnvironment(value: string): value is Environment {
+  return (ENVIRONMENTS as readonly string[]).includes(value);
+}
+
+export function isLayer(value: string): value is Layer {
+  return (LAYERS as readonly string[]).includes(value);
+}
+
+export function parseStackName(name: string): StackIdentity {
+  const [layer, ...rest] = name.split("-");
+  const env = rest.join("-");
+  if (isLayer(layer) && isEnvironment(env)) return stackIdentity(layer, env);
+  const valid = ENVIRONMENTS.flatMap((e) => LAYERS.map((l) => `${l}-${e}`)).join(", ");
+  throw new InputError(
+    `Stack "${name}" is not named <layer>-<env>: the layer must be one of ${LAYERS.join(", ")} and the env one of ` +
+      `${ENVIRONMENTS.join(", ")}. Valid stacks: ${valid}. For example: ${upCommand(stackIdentity("infra", "staging"))}`,
+  );
+}
+
+/**
+ * Parses the stack name and checks that the config passed in belongs to the same environment.
+ * A missing `environment` is the classic "forgot --config-file" run: the CLI then reads the empty
+ * `Pulumi.<layer>-<env>.yaml` instead of the environment's file.
+ */
+export function selectStack(stackName: string, configuredEnv: string | undefined): StackIdentity {
+  const stack = parseStackName(stackName);
+  if (!configuredEnv) {
+    throw new InputError(
+      `Stack "${stack.name}" ran without its environment's config file (gitops-platform:environment is not set). ` +
+        `Pass the file explicitly, on every command: ${upCommand(stack)}`,
+    );
+  }
+  if (configuredEnv !== stack.env) {
+    throw new InputError(
+      `Stack "${stack.name}" belongs to ${stack.env}, but the config passed in is for "${configuredEnv}" ` +
+        `(gitops-platform:environment). Pass the ${stack.env} file: ${upCommand(stack)}`,
+    );
+  }
+  return stack;
+}
+
+/**
+ * The typed contract of one layer's stack outputs, defined once and used by both sides: the layer
+ * that exports them and the layers that read them through a StackReference.
+ */
+export interface OutputContract<S extends z.ZodRawShape> {
+  readonly layer: Layer;
+  readonly schema: z.ZodObject<S>;
+  /** Outputs exported as Pulumi secrets (a kubeconfig, a token): never shown in plaintext. */
+  readonly secrets: readonly (keyof S & string)[];
+}
+
+/** What a layer program returns: every output of its contract, as a Pulumi input. */
+export type StackOutputs<S extends z.ZodRawShape> = { [K in keyof S]: pulumi.Input<z.output<S[K]>> };
+
+/** What a downstream layer sees: every output of the contract, typed and validated. */
+export type StackOutputReader<S extends z.ZodRawShape> = { readonly [K in keyof S]: pulumi.Output<z.output<S[K]>> };
+
+export function defineOutputContract<S extends z.ZodRawShape>(contract: OutputContract<S>): OutputContract<S> {
+  return contract;
+}
+
+/** Exports `values` with the contract's secret outputs wrapped as Pulumi secrets. */
+export function exportOutputs<S extends z.ZodRawShape>(
+  contract: OutputContract<S>,
+  values: StackOutputs<S>,
+): StackOutputs<S> {
+  const exported: Record<string, unknown> = { ...values };
+  for (const key of contract.secrets) exported[key] = pulumi.secret(values[key]);
+  return exported as StackOutputs<S>;
+}
+
+/** The fully qualified name of another stack of this project. A self-hosted backend reports the org as `organization`. */
+export function stackReferenceName(target: StackIdentity): string {
+  return `${pulumi.getOrganization()}/${PROJECT_NAME}/${target.name}`;
+}
+
+/**
+ * Reads the outputs of `contract.layer` in the same environment as `stack`. Each output is parsed
+ * with the contract's schema where it enters this program, so a drifted upstream fails loudly here.
+ */
+export function readStackOutputs<S extends z.ZodRawShape>(
+  stack: StackIdentity,
+  contract: OutputContract<S>,
+  opts?: pulumi.CustomResourceOptions,
+): StackOutputReader<S> {
+  const target = stackIdentity(contract.layer, stack.env);
+  const ref = new pulumi.StackReference(target.name, { name: stackReferenceName(target) }, opts);
+  const outputs: Record<string, pulumi.Output<unknown>> = {};
+  for (const [key, schema] of Object.entries(contract.schema.shape)) {
+    outputs[key] = ref.requireOutput(key).apply((value) => {
+      const parsed = (schema as z.ZodType).safeParse(value);
+      if (!parsed.success) {
+        throw new InputError(
+          `Output "${key}" of stack ${target.name} does not match its contract: ${parsed.error.issues[0].message}`,
+        );
+      }
+      return parsed.data;
+    });
+  }
+  return outputs as StackOutputReader<S>;
+}

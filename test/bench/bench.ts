@@ -1,0 +1,20 @@
+import * as os from "node:os";
+import { Figure } from "./measure";
+import { benchSynth } from "./synth.bench";
+
+/** `npm run bench`: prints the figures DESIGN.md sets targets for. Never part of `npm test`. */
+const benchmarks: readonly (() => Figure[])[] = [benchSynth];
+
+function main(): void {
+  process.stdout.write(
+    `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n\n`,
+  );
+  const figures = benchmarks.flatMap((bench) => bench());
+  const width = Math.max(...figures.map((f) => f.what.length));
+  for (const f of figures) {
+    const verdict = f.target ? `  target ${f.target}: ${f.met ? "met" : "MISSED"}` : "";
+    process.stdout.write(`${f.what.padEnd(width)}  ${f.value.toFixed(2).padStart(9)} ${f.unit}${verdict}\n`);
+  }
+}
+
+main();

@@ -1,0 +1,85 @@
+import * as assert from "node:assert/strict";
+import { SynthResult } from "../automation/synth/synth";
+import { runCli, spawnCli } from "./support/cli";
+
+describe("CLI", () => {
+  it("prints synth as JSON on stdout, one entry per layer, with progress on stderr only", async () => {
+    const { code, stdout, stderr } = await runCli(["synth", "--env", "staging", "--json"]);
+    assert.equal(code, 0);
+    const result = JSON.parse(stdout) as SynthResult;
+    assert.equal(result.env, "staging");
+    assert.deepEqual(
+      result.stacks.map((s) => [s.layer, s.stack]),
+      [
+        ["infra", "infra-staging"],
+        ["platform", "platform-staging"],
+        ["gitops", "gitops-staging"],
+      ],
+    );
+    assert.match(stderr, /^synth: infra, platform, gitops for staging under the mock engine$/m);
+  });
+
+  it("synthesizes one layer with --layer", async () => {
+    const { code, stdout } = await runCli(["synth", "--env", "production", "--layer", "platform", "--json"]);
+    assert.equal(code, 0);
+    assert.deepEqual(
+      (JSON.parse(stdout) as SynthResult).stacks.map((s) => s.stack),
+      ["platform-production"],
+    );
+  });
+
+  it("prints a tree with counts per type without --json", async () => {
+    const { code, stdout } = await runCli(["synth", "--env", "staging", "--layer", "infra"], { NO_COLOR: "1" });
+    assert.equal(code, 0);
+    assert.match(stdout, /^infra-staging {2}\(\d+ resources?\)$/m);
+    assert.match(stdout, /^ {2}1 {2}pulumi:providers:aws$/m);
+  });
+
+  it("colours only when allowed, and never when NO_COLOR is set", async () => {
+    const coloured = await runCli(["synth", "--env", "staging", "--layer", "infra"], {
+      FORCE_COLOR: "1",
+      NO_COLOR: undefined,
+    });
+    const plain = await runCli(["synth", "--env", "staging", "--layer", "infra"], { FORCE_COLOR: "1", NO_COLOR: "1" });
+    assert.ok(coloured.stdout.includes("\u001b["), "expected ANSI colour codes with FORCE_COLOR");
+    assert.ok(!plain.stdout.includes("\u001b["), "expected no ANSI codes with NO_COLOR");
+  });
+
+  const usage: [string, string[], RegExp][] = [
+    [
+      "an unknown environment",
+      ["synth", "--env", "prod"],
+      /argument 'prod' is invalid\. received "prod"; expected one of staging, production\./,
+    ],
+    [
+      "an unknown layer",
+      ["synth", "--env", "staging", "--layer", "network"],
+      /received "network"; expected one of infra, platform, gitops\./,
+    ],
+    ["a missing --env", ["synth"], /required option '-e, --env <env>' not specified/],
+    ["an unknown command", ["deploy-everything"], /unknown command 'deploy-everything'/],
+  ];
+  for (const [what, argv, message] of usage) {
+    it(`exits 2 on ${what}, explaining on stderr`, async () => {
+      const { code, stdout, stderr } = await runCli(argv);
+      assert.equal(code, 2);
+      assert.equal(stdout, "");
+      assert.match(stderr, message);
+    });
+  }
+
+  it("prints help on stdout and exits 0", async () => {
+    const { code, stdout } = await runCli(["synth", "--help"]);
+    assert.equal(code, 0);
+    assert.match(stdout, /^Usage: gitops-platform synth \[options\]/);
+  });
+
+  it("works as the installed gitops-platform bin, with the documented exit codes", () => {
+    const ok = spawnCli(["synth", "--env", "staging", "--layer", "infra", "--json"]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal((JSON.parse(ok.stdout) as SynthResult).stacks[0].stack, "infra-staging");
+    const bad = spawnCli(["synth", "--env", "qa"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /received "qa"; expected one of staging, production/);
+  });
+});

@@ -1,0 +1,163 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import { readStackConfigFile, toProgramConfig } from "../automation/config-file";
+import { REPO_ROOT } from "../automation/synth/synth";
+import { InputError, parseConfig } from "../config";
+import { parseGitopsConfig } from "../gitops/config";
+import { parseInfraConfig } from "../infra/config";
+import { parsePlatformConfig } from "../platform/config";
+import { ENVIRONMENTS, PROJECT_NAME } from "../stack";
+
+const source = { file: "Pulumi.staging.yaml", key: "gitops-platform:example" };
+const schema = z.strictObject({
+  name: z.string(),
+  size: z.number().int().min(1).max(10),
+  mode: z.enum(["fast", "safe"]),
+  pools: z.record(z.string(), z.strictObject({ min: z.number(), labels: z.array(z.string()).min(1).optional() })),
+});
+const valid = { name: "a", size: 2, mode: "fast", pools: { system: { min: 1 } } };
+
+function errorOf(raw: unknown): string {
+  try {
+    parseConfig(schema, raw, source);
+  } catch (err) {
+    assert.ok(err instanceof InputError, `expected an InputError, got ${String(err)}`);
+    return err.message;
+  }
+  assert.fail("expected the parse to fail");
+}
+
+describe("config parsing", () => {
+  it("returns the typed value when the input is valid", () => {
+    assert.deepEqual(parseConfig(schema, valid, source), valid);
+  });
+
+  const cases: [string, unknown, string][] = [
+    [
+      "an unknown key, listing the known ones",
+      { ...valid, colour: "red" },
+      "Pulumi.staging.yaml: gitops-platform:example.colour: unknown key; expected one of the known keys: mode, name, pools, size",
+    ],
+    [
+      "an unknown key inside a map of maps",
+      { ...valid, pools: { system: { min: 1, max: 2 } } },
+      "Pulumi.staging.yaml: gitops-platform:example.pools.system.max: unknown key; expected one of the known keys: labels, min",
+    ],
+    [
+      "a wrong type",
+      { ...valid, size: "2" },
+      'Pulumi.staging.yaml: gitops-platform:example.size: received "2"; expected a number',
+    ],
+    [
+      "a missing required value",
+      { name: "a", mode: "fast", pools: {} },
+      "Pulumi.staging.yaml: gitops-platform:example.size: received nothing (the key is missing); expected a number",
+    ],
+    [
+      "a value out of range",
+      { ...valid, size: 11 },
+      "Pulumi.staging.yaml: gitops-platform:example.size: received 11; expected at most 10",
+    ],
+    [
+      "a value not in the enum",
+      { ...valid, mode: "turbo" },
+      'Pulumi.staging.yaml: gitops-platform:example.mode: received "turbo"; expected one of "fast", "safe"',
+    ],
+    [
+      "an empty list where one item is needed",
+      { ...valid, pools: { system: { min: 1, labels: [] } } },
+      "Pulumi.staging.yaml: gitops-platform:example.pools.system.labels: received []; expected at least 1 item(s)",
+    ],
+    [
+      "a missing section",
+      undefined,
+      "Pulumi.staging.yaml: gitops-platform:example: received nothing (the key is missing); expected a map of keys",
+    ],
+  ];
+  for (const [what, raw, message] of cases) {
+    it(`fails with one clear error for ${what}`, () => {
+      assert.equal(errorOf(raw), message);
+    });
+  }
+
+  it("lists every problem, one per line, when there are several", () => {
+    assert.equal(
+      errorOf({ ...valid, size: 0, mode: "x" }),
+      [
+        "Pulumi.staging.yaml: 2 invalid values under gitops-platform:example:",
+        "  - Pulumi.staging.yaml: gitops-platform:example.size: received 0; expected at least 1",
+        '  - Pulumi.staging.yaml: gitops-platform:example.mode: received "x"; expected one of "fast", "safe"',
+      ].join("\n"),
+    );
+  });
+
+  it("never echoes a value from a secret key", () => {
+    assert.throws(() => parseConfig(schema, { ...valid, name: 42 }, { ...source, secret: true }), {
+      message: "Pulumi.staging.yaml: gitops-platform:example.name: received [secret]; expected a string",
+    });
+  });
+});
+
+describe("shipped config files", () => {
+  for (const env of ENVIRONMENTS) {
+    const config = readStackConfigFile(REPO_ROOT, env);
+
+    it(`Pulumi.${env}.yaml names its own environment`, () => {
+      assert.equal(config.values["gitops-platform:environment"], env);
+    });
+
+    it(`Pulumi.${env}.yaml parses under every layer's strict schema`, () => {
+      assert.doesNotThrow(() => parseInfraConfig(config.values["gitops-platform:infra"], config.file));
+      assert.doesNotThrow(() => parsePlatformConfig(config.values["gitops-platform:platform"], config.file));
+      assert.doesNotThrow(() => parseGitopsConfig(config.values["gitops-platform:gitops"], config.file));
+    });
+
+    it(`Pulumi.${env}.yaml holds exactly the environment key and the three layer sections`, () => {
+      const known = ["environment", "infra", "platform", "gitops"].map((k) => `gitops-platform:${k}`);
+      assert.deepEqual(Object.keys(config.values).sort(), [...known].sort());
+    });
+  }
+
+  it("Pulumi.yaml names the project the code expects and declares the environment key", () => {
+    const project = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as {
+      name: string;
+      config: Record<string, { type: string }>;
+    };
+    assert.equal(project.name, PROJECT_NAME);
+    assert.equal(project.config.environment.type, "string");
+  });
+});
+
+describe("config file reading", () => {
+  it("replaces secure values with a marker and lists their keys as secret, as the CLI would", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-file-"));
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.staging.yaml"),
+      "config:\n  environment: staging\n  gitops-platform:token:\n    secure: v1:abc\n  gitops-platform:platform:\n    slack:\n      webhook:\n        secure: v1:def\n    replicas: 2\n",
+    );
+    const config = readStackConfigFile(dir, "staging");
+    assert.deepEqual(config.values, {
+      "gitops-platform:environment": "staging",
+      "gitops-platform:token": "[secret]",
+      "gitops-platform:platform": { slack: { webhook: "[secret]" }, replicas: 2 },
+    });
+    assert.deepEqual(config.secretKeys, ["gitops-platform:token", "gitops-platform:platform"]);
+    assert.deepEqual(toProgramConfig(config), {
+      "gitops-platform:environment": "staging",
+      "gitops-platform:token": "[secret]",
+      "gitops-platform:platform": '{"slack":{"webhook":"[secret]"},"replicas":2}',
+    });
+  });
+
+  it("fails with the file name when the config file is missing", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-file-"));
+    assert.throws(() => readStackConfigFile(dir, "production"), {
+      name: "InputError",
+      message: `Pulumi.production.yaml: not found in ${dir}; expected the config file of the production stacks`,
+    });
+  });
+});

@@ -1,0 +1,109 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ResourceRecord } from "../automation/synth/mock-engine";
+import { diffSynth, diffValues, SynthDiff } from "../automation/synth/diff";
+import { SynthResult } from "../automation/synth/synth";
+import { runCli, spawnCli } from "./support/cli";
+import { projectCopy } from "./support/project-copy";
+
+function resource(name: string, inputs: Record<string, unknown>, protect = false): ResourceRecord {
+  return {
+    type: "aws:ec2/vpc:Vpc",
+    name,
+    parent: "pulumi:pulumi:Stack::gitops-platform-infra-staging",
+    custom: true,
+    inputs,
+    options: { protect, retainOnDelete: false, ignoreChanges: [], deletedWith: null, dependsOn: [], provider: null },
+  };
+}
+
+function result(...resources: ResourceRecord[]): SynthResult {
+  return { env: "staging", stacks: [{ layer: "infra", stack: "infra-staging", resources, outputs: {} }] };
+}
+
+describe("synth --diff", () => {
+  describe("diffValues", () => {
+    const cases: [string, unknown, unknown, { path: string; before: unknown; after: unknown }[]][] = [
+      ["equal values", { a: 1, b: [1, 2] }, { a: 1, b: [1, 2] }, []],
+      ["a changed leaf", { a: { b: 1 } }, { a: { b: 2 } }, [{ path: "a.b", before: 1, after: 2 }]],
+      ["an added key", { a: 1 }, { a: 1, c: "x" }, [{ path: "c", before: undefined, after: "x" }]],
+      ["a changed list item", { l: ["x", "y"] }, { l: ["x", "z"] }, [{ path: "l[1]", before: "y", after: "z" }]],
+      [
+        "a list that changed length, as one value",
+        { l: [1] },
+        { l: [1, 2] },
+        [{ path: "l", before: [1], after: [1, 2] }],
+      ],
+    ];
+    for (const [what, before, after, expected] of cases) {
+      it(`reports ${what}`, () => assert.deepEqual(diffValues(before, after, ""), expected));
+    }
+  });
+
+  it("lists added, removed and changed resources with their changed properties", () => {
+    const diff = diffSynth(
+      result(resource("kept", { cidrBlock: "10.0.0.0/16" }), resource("gone", {})),
+      result(resource("kept", { cidrBlock: "10.1.0.0/16" }, true), resource("new", {})),
+      "main",
+    );
+    assert.deepEqual(diff, {
+      env: "staging",
+      base: "main",
+      hasChanges: true,
+      stacks: [
+        {
+          stack: "infra-staging",
+          added: ["aws:ec2/vpc:Vpc::new"],
+          removed: ["aws:ec2/vpc:Vpc::gone"],
+          changed: [
+            {
+              resource: "aws:ec2/vpc:Vpc::kept",
+              changes: [
+                { path: "inputs.cidrBlock", before: "10.0.0.0/16", after: "10.1.0.0/16" },
+                { path: "options.protect", before: false, after: true },
+              ],
+            },
+          ],
+        },
+      ],
+    } satisfies SynthDiff);
+  });
+
+  it("compares with another commit of the repository and exits 3 on changes, 0 without", () => {
+    const dir = projectCopy();
+    try {
+      const same = spawnCli(["synth", "--env", "staging", "--layer", "infra", "--diff", "HEAD"], {
+        cwd: dir,
+        env: { NO_COLOR: "1" },
+      });
+      assert.equal(same.code, 0, same.stderr);
+      assert.match(same.stdout, /^infra-staging: 0 to add, 0 to change, 0 to delete \(against HEAD\)\nNo changes\.$/m);
+
+      const file = path.join(dir, "Pulumi.staging.yaml");
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("region: eu-west-1", "region: eu-west-2"));
+      const changed = spawnCli(["synth", "--env", "staging", "--layer", "infra", "--diff", "HEAD", "--json"], {
+        cwd: dir,
+      });
+      assert.equal(changed.code, 3, changed.stderr);
+      const diff = JSON.parse(changed.stdout) as SynthDiff;
+      assert.deepEqual(diff.stacks[0].changed, [
+        {
+          resource: "pulumi:providers:aws::aws-staging",
+          changes: [{ path: "inputs.region", before: "eu-west-1", after: "eu-west-2" }],
+        },
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("exits 2 for a ref that is not a commit of the repository", async () => {
+    const { code, stderr } = await runCli(["synth", "--env", "staging", "--diff", "no-such-ref-anywhere"]);
+    assert.equal(code, 2);
+    assert.match(
+      stderr,
+      /synth --diff: received "no-such-ref-anywhere"; expected a commit, branch or tag of this repository/,
+    );
+  });
+});
