@@ -8,6 +8,8 @@ export function platformProgram(stack: StackIdentity): StackOutputs<typeof platf
   const config = loadPlatformConfig(stack);
   readStackOutputs(stack, infraOutputs);
   return exportOutputs(platformOutputs, {
+    argocdNamespace: "argocd",
+    appsProject: "apps",
     stateRepoUrl: config.stateRepo.url,
     stateRepoRevision: config.stateRepo.targetRevision,
   });

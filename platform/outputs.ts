@@ -5,6 +5,10 @@ import { defineOutputContract } from "../stack";
 export const platformOutputs = defineOutputContract({
   layer: "platform",
   schema: z.object({
+    /** Namespace Argo CD runs in, where Application objects live. */
+    argocdNamespace: z.string(),
+    /** The AppProject every app's Application belongs to. */
+    appsProject: z.string(),
     /** The environment's state repo, which Argo CD syncs and hydration writes to. */
     stateRepoUrl: z.string(),
     stateRepoRevision: z.string(),

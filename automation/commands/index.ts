@@ -1,5 +1,7 @@
 import { Command } from "commander";
 import { synthCommand } from "./synth";
 
-/** Every CLI command, in the order `--help` lists them. */
-export const commands: readonly (() => Command)[] = [synthCommand];
+/** Every CLI command, in the order `--help` lists them. One line each. */
+export const commands: readonly (() => Command)[] = [
+  synthCommand, //
+];
