@@ -136,9 +136,14 @@ export class MockEngine {
     await pulumi.runtime.setMocks(this.mocks, PROJECT_NAME, stack.name, true, MOCK_ORGANIZATION);
     pulumi.runtime.setAllConfig(toProgramConfig(config), [...config.secretKeys]);
 
-    const outputs: unknown = await pulumi.runtime.runInPulumiStack(() => {
+    // The program's own return value, not runInPulumiStack's: the SDK lifts the stack outputs into
+    // one Output, which a preview makes wholly unknown as soon as one output is (an eks.Cluster's
+    // kubeconfig, say). Normalizing each value shows the known ones and marks only the rest.
+    let outputs: unknown;
+    await pulumi.runtime.runInPulumiStack(async () => {
       pulumi.runtime.registerStackTransformation((args) => this.capture(args));
-      return Promise.resolve(program());
+      outputs = await program();
+      return outputs;
     });
     // A resource's URN resolves once its registration has completed: awaiting every URN is how we
     // know that the mock saw every resource, without sleeping.
