@@ -85,12 +85,7 @@ export class Network extends pulumi.ComponentResource {
     const parent = { parent: this };
     const vpc = new aws.ec2.Vpc(
       `${name}-vpc`,
-      {
-        cidrBlock: plan.vpcCidr,
-        enableDnsHostnames: true,
-        enableDnsSupport: true,
-        tags: { Name: clusterName },
-      },
+      { cidrBlock: plan.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: clusterName } },
       parent,
     );
     const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { Name: clusterName } }, parent);
@@ -103,78 +98,51 @@ export class Network extends pulumi.ComponentResource {
       },
       parent,
     );
-
-    const publicSubnets = new Map<string, aws.ec2.Subnet>();
-    const privateSubnets: aws.ec2.Subnet[] = [];
-    for (const zone of plan.zones) {
+    // Nothing launched in either tier gets a public IP: nodes live in the private subnets, and load
+    // balancers and NAT gateways get their addresses explicitly.
+    const subnet = (tier: "public" | "private", zone: AzPlan, routeTableId: pulumi.Input<string>) => {
       const az = zone.availabilityZone;
-      // Nothing launched in these subnets gets a public IP: nodes live in the private ones, and load
-      // balancers and NAT gateways get their addresses explicitly.
-      const subnet = new aws.ec2.Subnet(
-        `${name}-public-${az}`,
+      const created = new aws.ec2.Subnet(
+        `${name}-${tier}-${az}`,
         {
           vpcId: vpc.id,
           availabilityZone: az,
-          cidrBlock: zone.publicCidr,
+          cidrBlock: tier === "public" ? zone.publicCidr : zone.privateCidr,
           mapPublicIpOnLaunch: false,
-          tags: subnetTags("public", clusterName, az),
+          tags: subnetTags(tier, clusterName, az),
         },
         parent,
       );
-      new aws.ec2.RouteTableAssociation(
-        `${name}-public-${az}`,
-        { subnetId: subnet.id, routeTableId: publicRoutes.id },
-        parent,
-      );
-      publicSubnets.set(az, subnet);
-    }
+      new aws.ec2.RouteTableAssociation(`${name}-${tier}-${az}`, { subnetId: created.id, routeTableId }, parent);
+      return created;
+    };
 
-    const natGateways = new Map<string, aws.ec2.NatGateway>();
-    for (const az of plan.natGatewayAzs) {
-      const eip = new aws.ec2.Eip(
-        `${name}-nat-${az}`,
-        { domain: "vpc", tags: { Name: `${clusterName}-nat-${az}` } },
-        parent,
-      );
-      natGateways.set(
-        az,
-        new aws.ec2.NatGateway(
+    const publicSubnets = new Map(plan.zones.map((z) => [z.availabilityZone, subnet("public", z, publicRoutes.id)]));
+    const natGateways = new Map(
+      plan.natGatewayAzs.map((az) => {
+        const tags = { Name: `${clusterName}-nat-${az}` };
+        const eip = new aws.ec2.Eip(`${name}-nat-${az}`, { domain: "vpc", tags }, parent);
+        const subnetId = publicSubnets.get(az)!.id;
+        const nat = new aws.ec2.NatGateway(
           `${name}-nat-${az}`,
-          { allocationId: eip.id, subnetId: publicSubnets.get(az)!.id, tags: { Name: `${clusterName}-nat-${az}` } },
+          { allocationId: eip.id, subnetId, tags },
           { parent: this, dependsOn: [igw] },
-        ),
-      );
-    }
-
-    for (const zone of plan.zones) {
-      const az = zone.availabilityZone;
-      const subnet = new aws.ec2.Subnet(
-        `${name}-private-${az}`,
-        {
-          vpcId: vpc.id,
-          availabilityZone: az,
-          cidrBlock: zone.privateCidr,
-          mapPublicIpOnLaunch: false,
-          tags: subnetTags("private", clusterName, az),
-        },
-        parent,
-      );
+        );
+        return [az, nat] as const;
+      }),
+    );
+    const privateSubnets = plan.zones.map((zone) => {
       const routes = new aws.ec2.RouteTable(
-        `${name}-private-${az}`,
+        `${name}-private-${zone.availabilityZone}`,
         {
           vpcId: vpc.id,
           routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways.get(zone.natGatewayAz)!.id }],
-          tags: { Name: `${clusterName}-private-${az}` },
+          tags: { Name: `${clusterName}-private-${zone.availabilityZone}` },
         },
         parent,
       );
-      new aws.ec2.RouteTableAssociation(
-        `${name}-private-${az}`,
-        { subnetId: subnet.id, routeTableId: routes.id },
-        parent,
-      );
-      privateSubnets.push(subnet);
-    }
+      return subnet("private", zone, routes.id);
+    });
     return { vpc, privateSubnets, publicSubnets: [...publicSubnets.values()] };
   }
 }

@@ -1,30 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
 import { SynthStack } from "../../automation/synth/synth";
 import { Environment } from "../../stack";
-import { testEngine } from "../support/engine";
-import { idsOf, ofType, resource, synthInfra } from "./support";
-
-/** Plays the cloud for what the tests below read: the KMS key's ARN, role ARNs, the cluster's outputs. */
-const ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE";
-function playCloud(): void {
-  testEngine().play({
-    resourceOutputs: (args: pulumi.runtime.MockResourceArgs) => {
-      if (args.type === "aws:kms/key:Key") return { arn: `arn:aws:kms:eu-west-1:111111111111:key/${args.name}` };
-      if (args.type === "aws:iam/role:Role") return { arn: `arn:aws:iam::111111111111:role/${args.name}` };
-      if (args.type === "eks:index:Cluster") {
-        return {
-          core: { endpoint: "https://EXAMPLE.gr7.eu-west-1.eks.amazonaws.com" },
-          kubeconfigJson: '{"apiVersion":"v1","kind":"Config"}',
-          oidcProviderArn: `arn:aws:iam::111111111111:oidc-provider/${ISSUER}`,
-          oidcProviderUrl: `https://${ISSUER}`,
-          oidcIssuer: ISSUER,
-        };
-      }
-      return undefined;
-    },
-  });
-}
+import { idsOf, ofType, playCloud, resource, synthInfra } from "./support";
 
 const NAT = (az: string) => [`aws:ec2/eip:Eip::network-nat-${az}`, `aws:ec2/natGateway:NatGateway::network-nat-${az}`];
 const ZONE = (tier: "public" | "private", az: string) =>
@@ -34,8 +11,8 @@ const ZONE = (tier: "public" | "private", az: string) =>
         `aws:ec2/routeTableAssociation:RouteTableAssociation::network-public-${az}`,
       ]
     : [
-        `aws:ec2/subnet:Subnet::network-private-${az}`,
         `aws:ec2/routeTable:RouteTable::network-private-${az}`,
+        `aws:ec2/subnet:Subnet::network-private-${az}`,
         `aws:ec2/routeTableAssociation:RouteTableAssociation::network-private-${az}`,
       ];
 const AZS = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];

@@ -7,7 +7,7 @@ import { SynthStack } from "../../automation/synth/synth";
 import { infraConfigSchema } from "../../infra/config";
 import { Environment } from "../../stack";
 import { sectionOf, shippedConfig, withValue } from "../support/config";
-import { synth } from "../support/engine";
+import { synth, testEngine } from "../support/engine";
 
 export const INFRA_KEY = "gitops-platform:infra";
 
@@ -51,5 +51,30 @@ export async function assertRunError(run: Promise<unknown>, message: string): Pr
     assert.ok(pulumi.RunError.isInstance(err), `expected a RunError, got ${err.name}: ${err.message}`);
     assert.equal(err.message, message);
     return true;
+  });
+}
+
+export const OIDC_ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE";
+
+/**
+ * Plays the cloud for what tests read: the KMS key's ARN, role ARNs, and the outputs of the
+ * eks.Cluster remote component (under mocks, one resource with no children and no outputs of its own).
+ */
+export function playCloud(): void {
+  testEngine().play({
+    resourceOutputs: (args: pulumi.runtime.MockResourceArgs) => {
+      if (args.type === "aws:kms/key:Key") return { arn: `arn:aws:kms:eu-west-1:111111111111:key/${args.name}` };
+      if (args.type === "aws:iam/role:Role") return { arn: `arn:aws:iam::111111111111:role/${args.name}` };
+      if (args.type === "eks:index:Cluster") {
+        return {
+          core: { endpoint: "https://EXAMPLE.gr7.eu-west-1.eks.amazonaws.com" },
+          kubeconfigJson: '{"apiVersion":"v1","kind":"Config"}',
+          oidcProviderArn: `arn:aws:iam::111111111111:oidc-provider/${OIDC_ISSUER}`,
+          oidcProviderUrl: `https://${OIDC_ISSUER}`,
+          oidcIssuer: OIDC_ISSUER,
+        };
+      }
+      return undefined;
+    },
   });
 }

@@ -1,28 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
 import { testEngine } from "../support/engine";
-import { assertRunError, idsOf, ofType, resource, synthInfra, withInfra } from "./support";
-
-const ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE";
-
-/** Plays the cloud: role ARNs and the eks.Cluster remote component's outputs. */
-function playCloud(): void {
-  testEngine().play({
-    resourceOutputs: (args: pulumi.runtime.MockResourceArgs) => {
-      if (args.type === "aws:iam/role:Role") return { arn: `arn:aws:iam::111111111111:role/${args.name}` };
-      if (args.type === "eks:index:Cluster") {
-        return {
-          core: { endpoint: "https://EXAMPLE.gr7.eu-west-1.eks.amazonaws.com" },
-          kubeconfigJson: '{"apiVersion":"v1","kind":"Config"}',
-          oidcProviderArn: `arn:aws:iam::111111111111:oidc-provider/${ISSUER}`,
-          oidcProviderUrl: `https://${ISSUER}`,
-          oidcIssuer: ISSUER,
-        };
-      }
-      return undefined;
-    },
-  });
-}
+import { assertRunError, idsOf, ofType, OIDC_ISSUER, playCloud, resource, synthInfra, withInfra } from "./support";
 
 const EXISTING_VPC = {
   vpcId: "vpc-0123456789abcdef0",
@@ -40,8 +18,8 @@ describe("infra stack variants", () => {
       clusterName: "gitops-staging",
       clusterEndpoint: "https://EXAMPLE.gr7.eu-west-1.eks.amazonaws.com",
       kubeconfig: "[secret]",
-      oidcProviderArn: `arn:aws:iam::111111111111:oidc-provider/${ISSUER}`,
-      oidcIssuerUrl: `https://${ISSUER}`,
+      oidcProviderArn: `arn:aws:iam::111111111111:oidc-provider/${OIDC_ISSUER}`,
+      oidcIssuerUrl: `https://${OIDC_ISSUER}`,
       vpcId: "[unknown]",
       privateSubnetIds: "[unknown]",
       roleArns: {
@@ -67,12 +45,12 @@ describe("infra stack variants", () => {
       {
         Sid: "AllowIrsa",
         Effect: "Allow",
-        Principal: { Federated: `arn:aws:iam::111111111111:oidc-provider/${ISSUER}` },
+        Principal: { Federated: `arn:aws:iam::111111111111:oidc-provider/${OIDC_ISSUER}` },
         Action: "sts:AssumeRoleWithWebIdentity",
         Condition: {
           StringEquals: {
-            [`${ISSUER}:sub`]: "system:serviceaccount:external-dns:external-dns",
-            [`${ISSUER}:aud`]: "sts.amazonaws.com",
+            [`${OIDC_ISSUER}:sub`]: "system:serviceaccount:external-dns:external-dns",
+            [`${OIDC_ISSUER}:aud`]: "sts.amazonaws.com",
           },
         },
       },
