@@ -1,4 +1,8 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { REPO_ROOT } from "../../automation/synth/synth";
 import { InputError } from "../../config";
 import { checkEnvironmentRules, parseInfraConfig } from "../../infra/config";
 import { infraSection, InfraSection } from "./support";
@@ -143,4 +147,16 @@ describe("infra config", () => {
         "expected no public endpoint in production (remove publicEndpoint: the API is reachable only from inside the VPC)",
     });
   });
+
+  for (const env of ["staging", "production"] as const) {
+    it(`documents exactly the shipped ${env} section in the README`, () => {
+      const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+      const heading = `${env[0].toUpperCase()}${env.slice(1)} (\`Pulumi.${env}.yaml\`)`;
+      const example = new RegExp(`^${heading.replace(/[().]/g, "\\$&")}[^]*?\`\`\`yaml\n([^]*?)\`\`\``, "m").exec(
+        readme,
+      );
+      assert.ok(example, `README has no example after "${heading}"`);
+      assert.deepEqual((parse(example[1]) as Record<string, unknown>)[KEY], infraSection(env));
+    });
+  }
 });
