@@ -1,20 +1,236 @@
 import { z } from "zod";
-import { loadConfigSection, parseConfig } from "../config";
-import { StackIdentity } from "../stack";
+import { InputError, loadConfigSection, parseConfig } from "../config";
+import { Environment, StackIdentity } from "../stack";
+import { parseCidr } from "./cidr";
 
-export const infraConfigSchema = z.strictObject({
-  /** AWS region of the environment, e.g. `eu-west-1`. */
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/),
-  /** The only AWS account this environment may deploy to; the provider refuses any other. */
-  accountId: z.string().regex(/^\d{12}$/),
+/**
+ * The `gitops-platform:infra` section: everything the infra layer builds is decided here. Versions
+ * (Kubernetes, addons) have no defaults: they are pinned in Pulumi.<env>.yaml.
+ */
+
+const SECTION_KEY = "gitops-platform:infra";
+
+/** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy API). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Smallest and largest VPC the subnet plan supports; AWS allows /16 to /28, the plan needs room for 6 AZs. */
+export const VPC_PREFIX_RANGE = { min: 16, max: 20 } as const;
+
+const retentionDays = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+  message: `one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
 });
 
+const ipv4Cidr = z.string().refine((c) => parseCidr(c) !== undefined, {
+  message: "an IPv4 CIDR with its host bits zero, e.g. 203.0.113.0/24",
+});
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const availabilityZone = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/);
+const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/);
+
+const newVpcSchema = z.strictObject({
+  /** The VPC's CIDR; the subnet plan carves one private and one public subnet per AZ out of it. */
+  cidr: ipv4Cidr.refine(
+    (c) => {
+      const prefix = parseCidr(c)?.prefix;
+      return prefix === undefined || (prefix >= VPC_PREFIX_RANGE.min && prefix <= VPC_PREFIX_RANGE.max);
+    },
+    { message: `a VPC CIDR from /${VPC_PREFIX_RANGE.min} to /${VPC_PREFIX_RANGE.max}` },
+  ),
+  /** AZ names, in the environment's region. Names, not a count: invokes are refused offline, and AZ letters differ by account. */
+  availabilityZones: z.array(availabilityZone).min(2).max(6),
+  /** `onePerAz`: each AZ's private subnets leave through their own NAT (survives an AZ outage). `single`: one NAT for all. */
+  natGateways: z.enum(["onePerAz", "single"]),
+});
+
+const existingVpcSchema = z.strictObject({
+  vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/),
+  /** Nodes run here. EKS needs subnets in at least two AZs. Tag them `kubernetes.io/role/internal-elb: 1`. */
+  privateSubnetIds: z.array(subnetId).min(2),
+  /** For internet-facing load balancers. Tag them `kubernetes.io/role/elb: 1`. */
+  publicSubnetIds: z.array(subnetId),
+});
+
+const taintSchema = z.strictObject({
+  key: z.string().min(1),
+  value: z.string().optional(),
+  effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
+});
+
+const nodePoolSchema = z.strictObject({
+  /** SPOT pools should list several instance types so that capacity can come from several Spot pools. */
+  capacityType: z.enum(["ON_DEMAND", "SPOT"]),
+  instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/)).min(1),
+  /** EKS-optimized Amazon Linux 2023; the launch template's root device name assumes it. */
+  amiType: z.enum(["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD"]),
+  minSize: z.number().int().min(0),
+  maxSize: z.number().int().min(1),
+  desiredSize: z.number().int().min(0),
+  /** Root volume size; the volume is always gp3 and encrypted. */
+  diskSizeGiB: z.number().int().min(20).max(16384),
+  labels: z.record(z.string().min(1), z.string()).default({}),
+  taints: z.array(taintSchema).default([]),
+});
+
+const POOL_NAME = /^[a-z][a-z0-9-]{0,29}$/;
+
+const nodePoolsSchema = z.record(z.string(), nodePoolSchema).superRefine((pools, ctx) => {
+  if (Object.keys(pools).length === 0) {
+    ctx.addIssue({ code: "custom", message: "at least one node pool (a map of pool name to pool)" });
+  }
+  for (const [name, pool] of Object.entries(pools)) {
+    const where = `in node pool "${name}"`;
+    if (!POOL_NAME.test(name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: `a pool name of at most 30 lowercase letters, digits and "-", starting with a letter (got "${name}")`,
+      });
+    }
+    if (pool.minSize > pool.maxSize) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name, "minSize"],
+        message: `minSize <= maxSize (${pool.maxSize}) ${where}`,
+      });
+    } else if (pool.desiredSize < pool.minSize || pool.desiredSize > pool.maxSize) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name, "desiredSize"],
+        message: `minSize (${pool.minSize}) <= desiredSize <= maxSize (${pool.maxSize}) ${where}`,
+      });
+    }
+    // AWS Spot best practice: diversify instance types so one reclaimed Spot pool cannot empty the group.
+    if (pool.capacityType === "SPOT" && pool.instanceTypes.length < 2) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name, "instanceTypes"],
+        message: `at least 2 instance types for a SPOT pool ${where}`,
+      });
+    }
+  }
+});
+
+const addonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+
+export const infraConfigSchema = z
+  .strictObject({
+    /** AWS region of the environment, e.g. `eu-west-1`. */
+    region: z.string().regex(REGION),
+    /** The only AWS account this environment may deploy to; the provider refuses any other. */
+    accountId: z.string().regex(/^\d{12}$/),
+    /** The EKS cluster's name (also used in subnet tags and the Pod Identity trust policies). */
+    clusterName: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/),
+    /** Kubernetes minor version of the control plane and the node groups, e.g. "1.33" (quoted: YAML reads 1.30 as 1.3). */
+    kubernetesVersion: z.string().regex(/^1\.\d{2}$/),
+    /** Exactly one of `newVpc` (this stack builds the network) or `existingVpc` (IDs of a network built elsewhere). */
+    network: z
+      .strictObject({ newVpc: newVpcSchema.optional(), existingVpc: existingVpcSchema.optional() })
+      .refine((n) => (n.newVpc === undefined) !== (n.existingVpc === undefined), {
+        message: "exactly one of newVpc or existingVpc",
+      }),
+    /**
+     * The public API endpoint, reachable only from these CIDRs; omit it to keep the endpoint private.
+     * The private endpoint is always on.
+     */
+    publicEndpoint: z
+      .strictObject({
+        allowedCidrs: z
+          .array(
+            ipv4Cidr.refine((c) => parseCidr(c)?.prefix !== 0, {
+              message: "a CIDR narrower than /0: the public endpoint is never open to the whole internet",
+            }),
+          )
+          .min(1),
+      })
+      .optional(),
+    /** IAM roles granted cluster admin through EKS access entries (authentication mode API; no aws-auth ConfigMap). */
+    adminRoleArns: z
+      .array(z.string().regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]+$/))
+      .min(1)
+      .refine((arns) => new Set(arns.map(roleNameOf)).size === arns.length, {
+        message: "roles with distinct names (each name keys one access entry)",
+      }),
+    /** Managed node groups, by pool name. */
+    nodePools: nodePoolsSchema,
+    /** Version of each EKS managed addon, pinned (see `aws eks describe-addon-versions`). */
+    addons: z.strictObject({
+      "vpc-cni": addonVersion,
+      coredns: addonVersion,
+      "kube-proxy": addonVersion,
+      "aws-ebs-csi-driver": addonVersion,
+      "eks-pod-identity-agent": addonVersion,
+    }),
+    /** How add-on pods get their IAM roles: EKS Pod Identity (no OIDC trust to manage) or IRSA. */
+    workloadIdentity: z.enum(["podIdentity", "irsa"]).default("podIdentity"),
+    /** external-dns may change records only in these Route53 hosted zones. */
+    externalDns: z.strictObject({ hostedZoneIds: z.array(z.string().regex(/^Z[A-Z0-9]{1,32}$/)).min(1) }),
+    /** Control-plane logs (all five types) go to /aws/eks/<cluster>/cluster, kept this long. */
+    controlPlaneLogs: z.strictObject({ retentionInDays: retentionDays }),
+    /** When set, container logs ship to this CloudWatch log group, and the logging add-on gets a role for it. */
+    cloudWatchLogs: z
+      .strictObject({ logGroupName: z.string().regex(/^[\w\-./#]{1,512}$/), retentionInDays: retentionDays })
+      .optional(),
+    /** Pulumi `protect` (and EKS deletion protection) on the cluster and its KMS key. Required `true` in production. */
+    protect: z.boolean(),
+  })
+  .superRefine((config, ctx) => {
+    // A bad region is already reported; checking zones against it would only repeat the error.
+    if (!REGION.test(config.region)) return;
+    const zones = config.network.newVpc?.availabilityZones ?? [];
+    zones.forEach((zone, i) => {
+      if (!zone.startsWith(config.region) || zone.length !== config.region.length + 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["network", "newVpc", "availabilityZones", i],
+          message: `an availability zone of ${config.region}, e.g. ${config.region}a`,
+        });
+      }
+    });
+    if (new Set(zones).size !== zones.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["network", "newVpc", "availabilityZones"],
+        message: "each availability zone once",
+      });
+    }
+  });
+
 export type InfraConfig = z.output<typeof infraConfigSchema>;
+export type NodePoolConfig = InfraConfig["nodePools"][string];
+export type NewVpcConfig = NonNullable<InfraConfig["network"]["newVpc"]>;
+export type AddonName = keyof InfraConfig["addons"];
+
+/** `platform-admin` from `arn:aws:iam::111111111111:role/team/platform-admin`. */
+export function roleNameOf(roleArn: string): string {
+  return roleArn.slice(roleArn.lastIndexOf("/") + 1);
+}
 
 export function parseInfraConfig(raw: unknown, file: string): InfraConfig {
-  return parseConfig(infraConfigSchema, raw, { file, key: "gitops-platform:infra" });
+  return parseConfig(infraConfigSchema, raw, { file, key: SECTION_KEY });
+}
+
+/**
+ * What issue #3 requires of production whatever its config says: no public API endpoint, and
+ * `protect` on. Staging and production otherwise differ only by config; this only refuses.
+ */
+export function checkEnvironmentRules(config: InfraConfig, env: Environment, file: string): void {
+  if (env !== "production") return;
+  if (config.publicEndpoint) {
+    throw new InputError(
+      `${file}: ${SECTION_KEY}.publicEndpoint: received ${JSON.stringify(config.publicEndpoint)}; ` +
+        "expected no public endpoint in production (remove publicEndpoint: the API is reachable only from inside the VPC)",
+    );
+  }
+  if (!config.protect) {
+    throw new InputError(`${file}: ${SECTION_KEY}.protect: received false; expected true in production`);
+  }
 }
 
 export function loadInfraConfig(stack: StackIdentity): InfraConfig {
-  return loadConfigSection("infra", infraConfigSchema, stack.configFile);
+  const config = loadConfigSection("infra", infraConfigSchema, stack.configFile);
+  checkEnvironmentRules(config, stack.env, stack.configFile);
+  return config;
 }

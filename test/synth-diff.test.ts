@@ -81,7 +81,7 @@ describe("synth --diff", () => {
       assert.match(same.stdout, /^infra-staging: 0 to add, 0 to change, 0 to delete \(against HEAD\)\nNo changes\.$/m);
 
       const file = path.join(dir, "Pulumi.staging.yaml");
-      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("region: eu-west-1", "region: eu-west-2"));
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("retentionInDays: 30", "retentionInDays: 60"));
       const changed = spawnCli(["synth", "--env", "staging", "--layer", "infra", "--diff", "HEAD", "--json"], {
         cwd: dir,
       });
@@ -89,8 +89,8 @@ describe("synth --diff", () => {
       const diff = JSON.parse(changed.stdout) as SynthDiff;
       assert.deepEqual(diff.stacks[0].changed, [
         {
-          resource: "pulumi:providers:aws::aws-staging",
-          changes: [{ path: "inputs.region", before: "eu-west-1", after: "eu-west-2" }],
+          resource: "aws:cloudwatch/logGroup:LogGroup::cluster-control-plane-logs",
+          changes: [{ path: "inputs.retentionInDays", before: 30, after: 60 }],
         },
       ]);
     } finally {
