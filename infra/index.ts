@@ -25,6 +25,6 @@ export function infraProgram(stack: StackIdentity): StackOutputs<typeof infraOut
     vpcId: PENDING,
     privateSubnetIds: [],
     roleArns: { externalDns: PENDING, ebsCsiDriver: PENDING },
-    logGroupName: undefined,
+    logGroupName: PENDING,
   });
 }

@@ -73,10 +73,11 @@ export function releaseApplication(plan: ReleasePlan, plans: readonly ReleasePla
 
 /** An Application as an entry of the `argocd-apps` chart's `applications` map (its template's fields). */
 export function argocdAppsEntry(app: IApplication): Record<string, unknown> {
+  const metadata: { namespace?: string; annotations?: object; labels?: object } = app.metadata;
   const entry: Record<(typeof ARGOCD_APPS_APPLICATION_FIELDS)[number], unknown> = {
-    namespace: app.metadata.namespace,
-    additionalAnnotations: app.metadata.annotations,
-    additionalLabels: app.metadata.labels,
+    namespace: metadata.namespace,
+    additionalAnnotations: metadata.annotations,
+    additionalLabels: metadata.labels,
     project: app.spec.project,
     source: app.spec.source,
     destination: app.spec.destination,
@@ -88,7 +89,9 @@ export function argocdAppsEntry(app: IApplication): Record<string, unknown> {
 
 /** The root Application: Pulumi-owned, rendering one child per release that Argo CD owns. */
 export function rootApplication(plans: readonly ReleasePlan[], chartVersion: string, facts: InfraFacts): IApplication {
-  const children = plans.filter((p) => p.owner === "argocd").map((p) => releaseApplication(p, plans, facts));
+  const children = plans
+    .filter((p) => p.owner === "argocd")
+    .map((p) => [p.component, argocdAppsEntry(releaseApplication(p, plans, facts))] as const);
   return validated({
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Application",
@@ -102,7 +105,7 @@ export function rootApplication(plans: readonly ReleasePlan[], chartVersion: str
         helm: {
           releaseName: ROOT_APPLICATION,
           valuesObject: {
-            applications: Object.fromEntries(children.map((c) => [c.metadata.name, argocdAppsEntry(c)])),
+            applications: Object.fromEntries(children),
           },
         },
       },

@@ -93,14 +93,6 @@ export class ArgocdHandoff extends pulumi.ComponentResource {
       },
       child,
     );
-    if (config.releases["argo-cd"].notifications.slack && !secrets.argocdSlackToken) {
-      void pulumi.log.warn(
-        "gitops-platform:argocdSlackToken is not set: Slack notifications fail until it is " +
-          `(pulumi config set --secret --config-file Pulumi.${args.env}.yaml gitops-platform:argocdSlackToken <token>)`,
-        this,
-      );
-    }
-
     if (secrets.argocdOidcClientSecret) {
       new k8s.core.v1.Secret(
         `${name}-oidc`,

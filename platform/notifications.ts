@@ -1,7 +1,4 @@
 import { stringify } from "yaml";
-
-/** YAML for an Argo CD setting; long lines stay whole so the ConfigMap reads as written. */
-const toYaml = (value: unknown): string => stringify(value, { lineWidth: 0 });
 import { PlatformConfig } from "./config";
 import { Values } from "./values";
 
@@ -11,6 +8,9 @@ import { Values } from "./values";
  * (argo-cd.readthedocs.io, operator-manual/notifications); tokens stay in argocd-notifications-secret,
  * which Pulumi writes from Pulumi secrets, so no secret ever sits in Helm values.
  */
+
+/** YAML for an Argo CD setting; long lines stay whole so the ConfigMap reads as written. */
+const toYaml = (value: unknown): string => stringify(value, { lineWidth: 0 });
 
 type NotificationsConfig = PlatformConfig["releases"]["argo-cd"]["notifications"];
 
