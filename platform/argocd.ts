@@ -114,7 +114,11 @@ export class ArgocdHandoff extends pulumi.ComponentResource {
   }
 }
 
-function repoCredentials(config: PlatformConfig, secrets: PlatformSecrets): Record<string, pulumi.Input<string>> {
+/** Argo CD repository credentials for the state repo: an SSH key for an SSH URL, a token for HTTPS. */
+export function repoCredentials(
+  config: PlatformConfig,
+  secrets: PlatformSecrets,
+): Record<string, pulumi.Input<string>> {
   if (isSshUrl(config.stateRepo.url)) return secrets.stateRepoSshKey ? { sshPrivateKey: secrets.stateRepoSshKey } : {};
   if (!secrets.stateRepoToken) return {};
   return { username: config.stateRepo.username ?? "git", password: secrets.stateRepoToken };

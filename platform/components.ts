@@ -32,3 +32,6 @@ export function globMatches(pattern: string, name: string): boolean {
   const regex = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
   return new RegExp(`^${regex}$`).test(name);
 }
+
+/** The sealed-secrets controller's name, which kubeseal looks for (`--controller-name`). */
+export const SEALED_SECRETS_CONTROLLER = "sealed-secrets-controller";

@@ -4,7 +4,7 @@ import { exportOutputs, readStackOutputs, StackIdentity, StackOutputs } from "..
 import { APPS_PROJECT } from "./applications";
 import { ArgocdHandoff } from "./argocd";
 import { Bootstrap } from "./bootstrap";
-import { ARGOCD_NAMESPACE, RELEASE_NAMESPACES } from "./components";
+import { ARGOCD_NAMESPACE, Component, Owner, RELEASE_NAMESPACES, SEALED_SECRETS_CONTROLLER } from "./components";
 import { loadPlatformConfig, loadPlatformSecrets, PlatformSecretKey } from "./config";
 import { infraFacts } from "./facts";
 import { OpsObjects } from "./ops-objects";
@@ -33,11 +33,8 @@ export function platformProgram(stack: StackIdentity): StackOutputs<typeof platf
     appsProject: APPS_PROJECT,
     stateRepoUrl: config.stateRepo.url,
     stateRepoRevision: config.stateRepo.targetRevision,
-    releaseOwners: Object.fromEntries(plans.map((p) => [p.component, p.owner])) as Record<
-      keyof typeof RELEASE_NAMESPACES,
-      string
-    >,
+    releaseOwners: Object.fromEntries(plans.map((p) => [p.component, p.owner])) as Record<Component, Owner>,
     sealedSecretsNamespace: RELEASE_NAMESPACES["sealed-secrets"],
-    sealedSecretsControllerName: "sealed-secrets-controller",
+    sealedSecretsControllerName: SEALED_SECRETS_CONTROLLER,
   });
 }

@@ -2,7 +2,7 @@ import { workloadIdentities } from "../infra/outputs";
 import { Environment } from "../stack";
 import { argocdBaseValues, argocdEnvValues } from "./argocd-values";
 import { PlatformConfig, PlatformSecretKey, ReleasesConfig } from "./config";
-import { COMPONENTS, Component, Owner, RELEASE_NAMESPACES } from "./components";
+import { COMPONENTS, Component, Owner, RELEASE_NAMESPACES, SEALED_SECRETS_CONTROLLER } from "./components";
 import { InfraFacts } from "./facts";
 import { mergeValues, Values } from "./values";
 
@@ -24,7 +24,8 @@ export interface PlanContext {
   readonly secrets: ReadonlySet<PlatformSecretKey>;
 }
 
-interface ReleaseDefinition<C extends Component> {
+/** What a release is, whatever the environment: shared by its table entry and its plan. */
+interface ReleaseShape {
   readonly chart: string;
   readonly repo: string;
   /** The Helm release name; Argo CD renders with the same (`helm.releaseName`), so resource names match. */
@@ -37,6 +38,9 @@ interface ReleaseDefinition<C extends Component> {
   readonly syncOptions: readonly string[];
   /** The add-on's name in the GitOps Bridge contract (`enable_<addon>` label on the cluster secret). */
   readonly gitopsBridgeAddon: string;
+}
+
+interface ReleaseDefinition<C extends Component> extends ReleaseShape {
   readonly base: Values;
   env(settings: ReleasesConfig[C], ctx: PlanContext): Values;
   injected(facts: InfraFacts, ctx: PlanContext): Values;
@@ -48,6 +52,14 @@ function roleAnnotation(ctx: PlanContext, roleArn: string | undefined): Values {
 }
 
 const MONITORING_CRDS = "monitoring.coreos.com";
+
+/**
+ * The service account Fluent Bit runs as. fluent-operator 4.3.0 names its FluentBit object
+ * "fluent-bit" (templates/fluentbit-fluentBit.yaml), and the operator names the account after that
+ * object (pkg/operator MakeRBACNames), so this is fixed by the chart, not set by a value. Infra must
+ * bind the logging role to exactly this account; a test holds `workloadIdentities` to it.
+ */
+export const LOGGING_SERVICE_ACCOUNT = "fluent-bit";
 
 // Every ServiceMonitor below is picked up because kube-prometheus-stack's Prometheus selects all of
 // them (`*SelectorNilUsesHelmValues: false`), not just those labelled with its own release name.
@@ -113,8 +125,7 @@ const RELEASES: { readonly [C in Component]: ReleaseDefinition<C> } = {
     usesCrds: [MONITORING_CRDS],
     syncOptions: [],
     gitopsBridgeAddon: "sealed_secrets",
-    // kubeseal looks for a controller service of this name (`--controller-name`).
-    base: { fullnameOverride: "sealed-secrets-controller", metrics: { serviceMonitor: { enabled: true } } },
+    base: { fullnameOverride: SEALED_SECRETS_CONTROLLER, metrics: { serviceMonitor: { enabled: true } } },
     env: (settings) => settings.values ?? {},
     injected: () => ({}),
   },
@@ -151,8 +162,7 @@ const RELEASES: { readonly [C in Component]: ReleaseDefinition<C> } = {
   },
   logging: {
     // Fluent Operator (a Fluent project; kube-fluentd-operator is archived): Fluent Bit as a
-    // DaemonSet driven by CRDs. Its FluentBit object is named "fluent-bit" by the chart, and the
-    // operator names the service account after it: `workloadIdentities.logging.serviceAccount`.
+    // DaemonSet driven by CRDs, running as LOGGING_SERVICE_ACCOUNT.
     chart: "fluent-operator",
     repo: "https://fluent.github.io/helm-charts",
     releaseName: "fluent-operator",
@@ -174,18 +184,11 @@ const RELEASES: { readonly [C in Component]: ReleaseDefinition<C> } = {
 };
 
 /** One release as planned for an environment: everything both owners need. */
-export interface ReleasePlan {
+export interface ReleasePlan extends ReleaseShape {
   readonly component: Component;
-  readonly chart: string;
-  readonly repo: string;
   readonly version: string;
-  readonly releaseName: string;
   readonly namespace: string;
   readonly owner: Owner;
-  readonly providesCrds: readonly string[];
-  readonly usesCrds: readonly string[];
-  readonly syncOptions: readonly string[];
-  readonly gitopsBridgeAddon: string;
   /** base -> env -> injected. */
   values(facts: InfraFacts): Values;
 }

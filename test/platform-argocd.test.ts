@@ -4,12 +4,16 @@ import {
   IPrometheusRule,
   PrometheusRule,
 } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
 import { ResourceRecord } from "../automation/synth/mock-engine";
+import { repoCredentials } from "../platform/argocd";
 import { ARGOCD_APPS_APPLICATION_FIELDS } from "../platform/chart-keys";
 import { clusterSecret } from "../platform/cluster-secret";
+import { parsePlatformConfig } from "../platform/config";
 import { InfraFacts } from "../platform/facts";
 import { ENVIRONMENTS } from "../stack";
+import { sectionOf, shippedConfig } from "./support/config";
 import {
   allOwnedBy,
   APP_PROJECT_TYPE,
@@ -18,6 +22,7 @@ import {
   childApplications,
   dig,
   find,
+  PLATFORM_KEY,
   platformConfig,
   RELEASE_TYPE,
   SECRET_TYPE,
@@ -231,6 +236,15 @@ describe("platform Argo CD configuration", () => {
     for (const values of [prodValues, stagingValues]) {
       assert.doesNotMatch(JSON.stringify(values), /adminPassword/i);
     }
+  });
+
+  it("sends the state repo's token with a user name over HTTPS, and an SSH key to an SSH URL", () => {
+    const token = pulumi.secret("ghp_token");
+    const https = parsePlatformConfig(sectionOf(shippedConfig("staging"), PLATFORM_KEY), "Pulumi.staging.yaml");
+    const ssh = { ...https, stateRepo: { ...https.stateRepo, url: "git@github.com:example-org/state.git" } };
+    assert.deepEqual(repoCredentials(https, { stateRepoToken: token }), { username: "git", password: token });
+    assert.deepEqual(repoCredentials(ssh, { stateRepoSshKey: token }), { sshPrivateKey: token });
+    assert.deepEqual(repoCredentials(https, {}), {});
   });
 
   it("keeps every secret out of the declared inputs: state repo token, notification and OIDC secrets", async () => {

@@ -4,11 +4,12 @@ import { CHART_KEYS } from "../platform/chart-keys";
 import { COMPONENTS } from "../platform/components";
 import { parsePlatformConfig, PlatformConfig, PlatformSecretKey } from "../platform/config";
 import { InfraFacts } from "../platform/facts";
-import { planReleases } from "../platform/releases";
+import { workloadIdentities } from "../infra/outputs";
+import { LOGGING_SERVICE_ACCOUNT, planReleases } from "../platform/releases";
 import { isKnownPath, keyPaths, mergeValues } from "../platform/values";
 import { Environment, ENVIRONMENTS } from "../stack";
 import { sectionOf, shippedConfig } from "./support/config";
-import { PLATFORM_KEY } from "./support/platform";
+import { dig, PLATFORM_KEY } from "./support/platform";
 
 const facts: InfraFacts = {
   region: "eu-west-1",
@@ -115,6 +116,20 @@ describe("platform release values", () => {
     assert.deepEqual(
       plans.map((p) => [p.component, p.chart]),
       COMPONENTS.map((c) => [c, CHART_KEYS[c].chart]),
+    );
+  });
+
+  it("runs external-dns and Fluent Bit as exactly the service accounts infra binds their roles to", () => {
+    const plans = planReleases({ env: "staging", config: shipped("staging"), secrets: new Set() });
+    const externalDns = plans.find((p) => p.component === "external-dns");
+    const logging = plans.find((p) => p.component === "logging");
+    assert.deepEqual(
+      { namespace: externalDns?.namespace, serviceAccount: dig(externalDns?.values(facts), "serviceAccount", "name") },
+      workloadIdentities.externalDns,
+    );
+    assert.deepEqual(
+      { namespace: logging?.namespace, serviceAccount: LOGGING_SERVICE_ACCOUNT },
+      workloadIdentities.logging,
     );
   });
 
