@@ -143,4 +143,6 @@ export const ARGOCD_APPS_APPLICATION_FIELDS = [
   "syncPolicy",
   "ignoreDifferences",
 ] as const;
+
+/** The `argocd-apps` version those fields were read at; `rootApp.chartVersion` is pinned to it (a test checks). */
 export const ARGOCD_APPS_VERIFIED_VERSION = "2.0.5";

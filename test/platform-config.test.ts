@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
-import { CHART_KEYS } from "../platform/chart-keys";
+import { ARGOCD_APPS_VERIFIED_VERSION, CHART_KEYS } from "../platform/chart-keys";
 import { COMPONENTS } from "../platform/components";
 import { parsePlatformConfig } from "../platform/config";
 import { ENVIRONMENTS } from "../stack";
@@ -27,6 +27,7 @@ describe("platform config", () => {
       for (const component of COMPONENTS) {
         assert.equal(config.releases[component].version, CHART_KEYS[component].verifiedVersion, component);
       }
+      assert.equal(config.rootApp.chartVersion, ARGOCD_APPS_VERIFIED_VERSION);
     });
   }
 
