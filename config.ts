@@ -151,7 +151,7 @@ export function loadConfigSection<S extends z.ZodType>(section: string, schema: 
  * Whether the CLI marked `key` as secret (it holds a `secure:` value somewhere). The SDK keeps this
  * function internal; if it ever disappears, every value counts as secret and errors stop echoing them.
  */
-function isSecretConfigKey(key: string): boolean {
+export function isSecretConfigKey(key: string): boolean {
   const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
   return runtime.isConfigSecret ? runtime.isConfigSecret(key) : true;
 }

@@ -1,6 +1,65 @@
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { loadConfigSection, parseConfig } from "../config";
+import { CONFIG_NAMESPACE, InputError, isSecretConfigKey, loadConfigSection, parseConfig } from "../config";
 import { StackIdentity } from "../stack";
+import { CHART_KEYS } from "./chart-keys";
+import { Component, globMatches, OWNERS, RESERVED_NAMESPACES } from "./components";
+import { formatPath, isKnownPath, leafSegments } from "./values";
+
+/** `1.2.3`, optionally with a pre-release or build suffix: exactly one chart version, never a range. */
+const EXACT_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+const exactVersion = z
+  .string()
+  .refine((v) => EXACT_VERSION.test(v), 'an exact chart version such as 1.2.3 (not "latest", not a range)');
+
+const dnsName = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/);
+
+/** Env-layer values for one chart: any key, as long as it was checked against that chart (chart-keys.ts). */
+function chartValues(component: Component) {
+  const { chart, verifiedVersion, keys } = CHART_KEYS[component];
+  return z.record(z.string(), z.unknown()).superRefine((values, ctx) => {
+    for (const segments of leafSegments(values)) {
+      if (!isKnownPath(formatPath(segments), keys)) {
+        ctx.addIssue({
+          code: "custom",
+          path: segments,
+          message: `a values key checked against ${chart} ${verifiedVersion} (listed in platform/chart-keys.ts)`,
+        });
+      }
+    }
+  });
+}
+
+function release<C extends Component, S extends z.ZodRawShape>(component: C, settings: S) {
+  return z.strictObject({
+    /** Exact chart version; there is no default in code. */
+    version: exactVersion,
+    owner: z.enum(OWNERS),
+    /** The env layer of values, merged over the table's base values. */
+    values: chartValues(component).optional(),
+    ...settings,
+  });
+}
+
+const notificationsSchema = z
+  .strictObject({
+    /** Slack channel; the bot token is the secret `gitops-platform:argocdSlackToken`. */
+    slack: z.strictObject({ channel: z.string().min(1) }).optional(),
+    /** Webhook URL; an optional bearer token is the secret `gitops-platform:argocdWebhookToken`. */
+    webhook: z.strictObject({ url: z.url() }).optional(),
+  })
+  .refine((n) => (n.slack ? 1 : 0) + (n.webhook ? 1 : 0) === 1, "exactly one of slack or webhook");
+
+const ssoSchema = z.strictObject({
+  /** OIDC issuer URL. The client secret, when the client has one, is `gitops-platform:argocdOidcClientSecret`. */
+  issuer: z.url(),
+  clientId: z.string().min(1),
+  /** IdP groups granted `role:admin`; everyone else who logs in gets `role:readonly`. */
+  adminGroups: z.array(z.string().min(1)).min(1),
+});
+
+/** A namespace name, or an Argo CD glob over names (`apps-*`). */
+const namespacePattern = z.string().regex(/^[a-z0-9*]([-a-z0-9*]{0,61}[a-z0-9*])?$/);
 
 export const platformConfigSchema = z.strictObject({
   /** The per-cluster state repo: hydration pushes to it and Argo CD syncs from it. */
@@ -8,10 +67,54 @@ export const platformConfigSchema = z.strictObject({
     url: z.string().min(1),
     /** Branch Argo CD tracks. */
     targetRevision: z.string().min(1),
+    /** HTTPS user name sent with `gitops-platform:stateRepoToken`; GitHub accepts any non-empty name. */
+    username: z.string().min(1).optional(),
+  }),
+  /**
+   * How add-on pods get the IAM roles infra binds to `workloadIdentities`: `pod-identity` (EKS Pod
+   * Identity association; nothing on the service account) or `irsa` (role ARN annotation).
+   */
+  identityBinding: z.enum(["pod-identity", "irsa"]),
+  /** Namespaces (or globs) app Applications may deploy to: the `apps` AppProject's only destinations. */
+  appNamespaces: z
+    .array(
+      namespacePattern.refine(
+        (p) => !RESERVED_NAMESPACES.some((ns) => globMatches(p, ns)),
+        `a namespace (or glob) that matches none of ${RESERVED_NAMESPACES.join(", ")}`,
+      ),
+    )
+    .min(1),
+  /** The root (app-of-apps) Application renders its children with the `argocd-apps` chart. */
+  rootApp: z.strictObject({ chartVersion: exactVersion }),
+  releases: z.strictObject({
+    "kube-prometheus-stack": release("kube-prometheus-stack", {}),
+    "argo-cd": release("argo-cd", {
+      /** Host name Argo CD is reached at; the chart derives its URL (SSO callback, notification links). */
+      domain: dnsName,
+      sso: ssoSchema.optional(),
+      notifications: notificationsSchema,
+    }),
+    "sealed-secrets": release("sealed-secrets", {}),
+    "external-dns": release("external-dns", {
+      /** Domains external-dns may manage; at least one, so it never touches every zone it can see. */
+      domainFilters: z.array(dnsName).min(1),
+      /** Route 53 hosted zone ids, to narrow further (two zones can share a name: public and private). */
+      zoneIdFilters: z
+        .array(z.string().regex(/^Z[A-Z0-9]{1,31}$/))
+        .min(1)
+        .optional(),
+      /** `upsert-only` never deletes records; the default is upsert-only in production, sync elsewhere. */
+      policy: z.enum(["sync", "upsert-only"]).optional(),
+    }),
+    logging: release("logging", {
+      /** Ship logs to the CloudWatch log group infra exports (`logGroupName`). */
+      cloudWatch: z.boolean(),
+    }),
   }),
 });
 
 export type PlatformConfig = z.output<typeof platformConfigSchema>;
+export type ReleasesConfig = PlatformConfig["releases"];
 
 export function parsePlatformConfig(raw: unknown, file: string): PlatformConfig {
   return parseConfig(platformConfigSchema, raw, { file, key: "gitops-platform:platform" });
@@ -19,4 +122,67 @@ export function parsePlatformConfig(raw: unknown, file: string): PlatformConfig 
 
 export function loadPlatformConfig(stack: StackIdentity): PlatformConfig {
   return loadConfigSection("platform", platformConfigSchema, stack.configFile);
+}
+
+/**
+ * Secrets of the platform layer. Each lives in its own top-level key of `Pulumi.<env>.yaml`, set
+ * with `pulumi config set --secret --config-file Pulumi.<env>.yaml gitops-platform:<key> <value>`;
+ * all are optional, because a shipped config file cannot hold ciphertext.
+ */
+export const PLATFORM_SECRETS = {
+  /** HTTPS token (password) for the state repo; sent with `stateRepo.username`. */
+  stateRepoToken: "the state repo's HTTPS token",
+  /** SSH private key for the state repo, when its URL is an SSH one. */
+  stateRepoSshKey: "the state repo's SSH private key",
+  /** Slack bot token for notifications. */
+  argocdSlackToken: "the Slack bot token",
+  /** Bearer token sent to the notifications webhook. */
+  argocdWebhookToken: "the webhook's bearer token",
+  /** OIDC client secret; without it the SSO client is public and uses PKCE. */
+  argocdOidcClientSecret: "the OIDC client secret",
+} as const;
+export type PlatformSecretKey = keyof typeof PLATFORM_SECRETS;
+export type PlatformSecrets = { readonly [K in PlatformSecretKey]?: pulumi.Output<string> };
+
+export function isSshUrl(url: string): boolean {
+  return url.startsWith("ssh://") || /^[\w.-]+@[\w.-]+:/.test(url);
+}
+
+/** Checks which secrets are set against the config that uses them; the message names the key and the fix. */
+export function checkSecretsFit(config: PlatformConfig, present: ReadonlySet<PlatformSecretKey>, file: string): void {
+  const ssh = isSshUrl(config.stateRepo.url);
+  const argocd = config.releases["argo-cd"];
+  const misfits: [PlatformSecretKey, string][] = [
+    ["stateRepoToken", ssh ? "an HTTPS state repo URL (stateRepo.url is an SSH URL)" : ""],
+    ["stateRepoSshKey", ssh ? "" : "an SSH state repo URL (stateRepo.url is an HTTPS URL)"],
+    ["argocdSlackToken", argocd.notifications.slack ? "" : "releases.argo-cd.notifications.slack"],
+    ["argocdWebhookToken", argocd.notifications.webhook ? "" : "releases.argo-cd.notifications.webhook"],
+    ["argocdOidcClientSecret", argocd.sso ? "" : "releases.argo-cd.sso"],
+  ];
+  for (const [key, needs] of misfits) {
+    if (needs && present.has(key)) {
+      throw new InputError(
+        `${file}: ${CONFIG_NAMESPACE}:${key}: received ${PLATFORM_SECRETS[key]}; expected it only with ${needs}`,
+      );
+    }
+  }
+}
+
+/** Reads the platform's secrets; a value set without `--secret` is refused, so it never sits in plaintext. */
+export function loadPlatformSecrets(stack: StackIdentity, config: PlatformConfig): PlatformSecrets {
+  const raw = new pulumi.Config(CONFIG_NAMESPACE);
+  const secrets: Partial<Record<PlatformSecretKey, pulumi.Output<string>>> = {};
+  for (const key of Object.keys(PLATFORM_SECRETS) as PlatformSecretKey[]) {
+    const fullKey = `${CONFIG_NAMESPACE}:${key}`;
+    if (pulumi.runtime.getConfig(fullKey) === undefined) continue;
+    if (!isSecretConfigKey(fullKey)) {
+      throw new InputError(
+        `${stack.configFile}: ${fullKey}: received a plaintext value; expected a secret, set with ` +
+          `pulumi config set --secret --config-file ${stack.configFile} ${fullKey} <value>`,
+      );
+    }
+    secrets[key] = raw.requireSecret(key);
+  }
+  checkSecretsFit(config, new Set(Object.keys(secrets) as PlatformSecretKey[]), stack.configFile);
+  return secrets;
 }

@@ -1,16 +1,40 @@
+import * as k8s from "@pulumi/kubernetes";
 import { infraOutputs } from "../infra/outputs";
 import { exportOutputs, readStackOutputs, StackIdentity, StackOutputs } from "../stack";
-import { loadPlatformConfig } from "./config";
+import { APPS_PROJECT } from "./applications";
+import { ArgocdHandoff } from "./argocd";
+import { Bootstrap } from "./bootstrap";
+import { ARGOCD_NAMESPACE, Component, Owner, RELEASE_NAMESPACES, SEALED_SECRETS_CONTROLLER } from "./components";
+import { loadPlatformConfig, loadPlatformSecrets, PlatformSecretKey } from "./config";
+import { infraFacts } from "./facts";
+import { OpsObjects } from "./ops-objects";
 import { platformOutputs } from "./outputs";
+import { planReleases } from "./releases";
 
 /** The platform layer: ops services and Argo CD, bootstrapped and then handed to GitOps. */
 export function platformProgram(stack: StackIdentity): StackOutputs<typeof platformOutputs.schema.shape> {
   const config = loadPlatformConfig(stack);
-  readStackOutputs(stack, infraOutputs);
+  const secrets = loadPlatformSecrets(stack, config);
+  const plans = planReleases({
+    env: stack.env,
+    config,
+    secrets: new Set(Object.keys(secrets) as PlatformSecretKey[]),
+  });
+
+  const infra = readStackOutputs(stack, infraOutputs);
+  const provider = new k8s.Provider(`eks-${stack.env}`, { kubeconfig: infra.kubeconfig });
+  const facts = infraFacts(infra);
+  const bootstrap = new Bootstrap("bootstrap", { plans, facts, provider });
+  new ArgocdHandoff("argocd", { env: stack.env, config, secrets, plans, facts, bootstrap, provider });
+  new OpsObjects("ops", { config, facts, bootstrap, provider });
+
   return exportOutputs(platformOutputs, {
-    argocdNamespace: "argocd",
-    appsProject: "apps",
+    argocdNamespace: ARGOCD_NAMESPACE,
+    appsProject: APPS_PROJECT,
     stateRepoUrl: config.stateRepo.url,
     stateRepoRevision: config.stateRepo.targetRevision,
+    releaseOwners: Object.fromEntries(plans.map((p) => [p.component, p.owner])) as Record<Component, Owner>,
+    sealedSecretsNamespace: RELEASE_NAMESPACES["sealed-secrets"],
+    sealedSecretsControllerName: SEALED_SECRETS_CONTROLLER,
   });
 }

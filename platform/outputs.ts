@@ -12,6 +12,17 @@ export const platformOutputs = defineOutputContract({
     /** The environment's state repo, which Argo CD syncs and hydration writes to. */
     stateRepoUrl: z.string(),
     stateRepoRevision: z.string(),
+    /** Who manages each ops release (`pulumi` or `argocd`): the hand-off, visible in `pulumi preview`. */
+    releaseOwners: z.object({
+      "kube-prometheus-stack": z.string(),
+      "argo-cd": z.string(),
+      "sealed-secrets": z.string(),
+      "external-dns": z.string(),
+      logging: z.string(),
+    }),
+    /** Where the sealed-secrets controller runs: `kubeseal --controller-namespace/--controller-name`. */
+    sealedSecretsNamespace: z.string(),
+    sealedSecretsControllerName: z.string(),
   }),
   secrets: [],
 });
