@@ -62,7 +62,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, source: ConfigSour
 function expectation(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
-      return issue.expected === "object" ? "a map of keys" : `a ${issue.expected}`;
+      return typeNames[issue.expected] ?? `a ${issue.expected}`;
     case "invalid_value":
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "too_small":
@@ -80,6 +80,9 @@ function expectation(issue: z.core.$ZodIssue): string {
       return issue.message;
   }
 }
+
+/** How config files speak of types: YAML has maps and lists, not objects and arrays. */
+const typeNames: Record<string, string> = { object: "a map of keys", array: "a list", int: "an integer" };
 
 function bound(word: string, limit: number | bigint, inclusive: boolean | undefined, origin: string): string {
   const n = inclusive === false ? `${word === "at least" ? "more than" : "less than"} ${limit}` : `${word} ${limit}`;

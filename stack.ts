@@ -102,12 +102,17 @@ export function defineOutputContract<S extends z.ZodRawShape>(contract: OutputCo
   return contract;
 }
 
-/** Exports `values` with the contract's secret outputs wrapped as Pulumi secrets. */
+/**
+ * Exports `values` with the contract's secret outputs wrapped as Pulumi secrets. An optional output
+ * left undefined is omitted: the engine drops it anyway, with a warning on every run.
+ */
 export function exportOutputs<S extends z.ZodRawShape>(
   contract: OutputContract<S>,
   values: StackOutputs<S>,
 ): StackOutputs<S> {
-  const exported: Record<string, unknown> = { ...values };
+  const exported: Record<string, unknown> = Object.fromEntries(
+    Object.entries(values).filter(([, v]) => v !== undefined),
+  );
   for (const key of contract.secrets) exported[key] = pulumi.secret(values[key]);
   return exported as StackOutputs<S>;
 }

@@ -64,7 +64,7 @@ describe("platform config", () => {
     const config = platformConfig("staging", (s) => delete s.releases["external-dns"].domainFilters);
     await assertRefused(
       config,
-      `${AT}.releases.external-dns.domainFilters: received nothing (the key is missing); expected a array`,
+      `${AT}.releases.external-dns.domainFilters: received nothing (the key is missing); expected a list`,
     );
   });
 
