@@ -33,10 +33,15 @@ const suppressionSchema = z
       .string()
       .refine((reason) => reason.trim().length > 0, "a written reason why the rule does not apply here"),
   })
-  .refine(
-    (s) => (s.resource === undefined) !== (s.file === undefined),
-    "exactly one of resource (type::name) or file (a manifest path)",
-  );
+  .superRefine((s, ctx) => {
+    if ((s.resource === undefined) === (s.file === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [s.file === undefined ? "resource" : "file"],
+        message: "exactly one of resource (type::name) or file (a manifest path)",
+      });
+    }
+  });
 
 export const guardrailsConfigSchema = z.strictObject({
   suppressions: z.array(suppressionSchema),

@@ -1,4 +1,7 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { REPO_ROOT } from "../automation/synth/synth";
 import { evaluatePolicy } from "../policy/engine";
 import { Subject } from "../policy/model";
 import { RULES, ruleById } from "../policy/rules";
@@ -61,5 +64,20 @@ describe("guardrail rules", () => {
       assert.ok(["mandatory", "advisory"].includes(r.severity), r.id);
       for (const text of [r.title, r.rationale, r.fix]) assert.ok(text.length > 10 && !text.includes("\n"), r.id);
     }
+  });
+
+  it("lists every rule in the README table with its severity, what and why", () => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    const rows = new Map(
+      [...readme.matchAll(/^\| `([a-z0-9-]+)` +\| (\w+) +\| (.+?) +\| (.+?) +\|$/gm)].map((m) => [
+        m[1],
+        m.slice(2, 5).map((cell) => cell.replace(/\\([|*])/g, "$1")),
+      ]),
+    );
+    assert.deepEqual(
+      [...rows.keys()],
+      RULES.map((r) => r.id),
+    );
+    for (const r of RULES) assert.deepEqual(rows.get(r.id), [r.severity, r.title, r.rationale], r.id);
   });
 });

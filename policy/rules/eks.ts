@@ -51,7 +51,8 @@ const endpointPrivateInProduction = defineRule({
   severity: "mandatory",
   area: "eks",
   title: "The production cluster's API endpoint is private",
-  rationale: "A public Kubernetes API is the first thing scanned and attacked; production is reached through the VPC.",
+  rationale:
+    "A public Kubernetes API is the first thing scanned and attacked; production is reached through the VPC (checkov CKV_AWS_39).",
   fix: "Set endpointPublicAccess: false and endpointPrivateAccess: true for production.",
   resources: {
     types: CLUSTER_TYPES,
@@ -74,7 +75,8 @@ const endpointCidrsRestricted = defineRule({
   severity: "mandatory",
   area: "eks",
   title: "A public API endpoint only accepts listed CIDRs, never 0.0.0.0/0",
-  rationale: "publicAccessCidrs defaults to 0.0.0.0/0: every address on the internet can reach the API server.",
+  rationale:
+    "publicAccessCidrs defaults to 0.0.0.0/0: every address on the internet reaches the API server (checkov CKV_AWS_38).",
   fix: "List the office/VPN/CI egress CIDRs in publicAccessCidrs, or make the endpoint private.",
   resources: {
     types: CLUSTER_TYPES,
@@ -107,7 +109,8 @@ const secretsEncrypted = defineRule({
   severity: "mandatory",
   area: "eks",
   title: "Kubernetes Secrets are envelope-encrypted with a KMS key",
-  rationale: "Without it Secrets sit in etcd protected only by EBS encryption (CIS EKS 5.3.1, checkov CKV_AWS_58).",
+  rationale:
+    "Our own KMS key puts Secrets' encryption under our rotation, revocation and CloudTrail audit (CIS EKS 5.3.1, checkov CKV_AWS_58).",
   fix: "Create an aws.kms.Key with rotation and pass its ARN as encryptionConfigKeyArn.",
   resources: {
     types: CLUSTER_TYPES,

@@ -30,8 +30,7 @@ const imdsv2Required = defineRule({
   severity: "mandatory",
   area: "aws",
   title: "Nodes require IMDSv2 (session tokens) for instance metadata",
-  rationale:
-    "IMDSv1 answers any SSRF'd GET with the node role's credentials (EKS best practices, checkov CKV_AWS_341).",
+  rationale: "IMDSv1 answers any SSRF'd GET with the node role's credentials (EKS best practices, checkov CKV_AWS_79).",
   fix: 'Give every managed node group a launch template with metadataOptions.httpTokens: "required".',
   resources: {
     types: [LAUNCH_TEMPLATE, ...MANAGED_NODE_GROUPS],
@@ -56,7 +55,7 @@ const imdsHopLimit = defineRule({
   area: "aws",
   title: "Pods cannot reach the node's metadata endpoint (hop limit 1)",
   rationale:
-    "With a hop limit of 2 every pod can borrow the node role; workloads get their own role through Pod Identity.",
+    "With a hop limit of 2 every pod can borrow the node role; pods get their own role from Pod Identity (checkov CKV_AWS_341).",
   fix: "Set metadataOptions.httpPutResponseHopLimit: 1 in the node launch template.",
   resources: {
     types: [LAUNCH_TEMPLATE],
@@ -114,7 +113,7 @@ const volumesEncrypted = defineRule({
   severity: "mandatory",
   area: "aws",
   title: "Node and data volumes are encrypted",
-  rationale: "Unencrypted EBS volumes and snapshots leak image layers, logs and emptyDir data (checkov CKV_AWS_79).",
+  rationale: "Unencrypted EBS volumes and snapshots leak image layers, logs and emptyDir data (CIS AWS 2.2.1).",
   fix: 'Declare the root device in blockDeviceMappings with ebs.encrypted: "true"; set encrypted on volumes.',
   resources: {
     types: [LAUNCH_TEMPLATE, "aws:ebs/volume:Volume", EKS_COMPONENT, ...SELF_MANAGED_NODE_GROUPS],
@@ -153,7 +152,7 @@ const kmsKeyRotation = defineRule({
   severity: "mandatory",
   area: "aws",
   title: "Symmetric KMS keys rotate automatically",
-  rationale: "Rotation limits what one leaked key version can decrypt (CIS AWS 3.6, checkov CKV_AWS_7).",
+  rationale: "Rotation limits what one leaked key version can decrypt (checkov CKV_AWS_7).",
   fix: "Set enableKeyRotation: true on the aws.kms.Key.",
   resources: {
     types: ["aws:kms/key:Key"],
