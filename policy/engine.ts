@@ -38,7 +38,7 @@ export interface PolicyReport {
   readonly evaluated: readonly string[];
   readonly subjects: { readonly resources: number; readonly manifests: number };
   readonly violations: readonly Finding[];
-  /** Findings a rule could not judge offline (see README, "Unknown values"). */
+  /** Findings a rule could not judge: a value unknown until deployed, secret, or another stack's (README, "Guardrails"). */
   readonly undetermined: readonly Finding[];
   readonly suppressed: readonly SuppressedFinding[];
   /** Suppressions that matched nothing in this evaluation: stale, or for a layer not evaluated. */

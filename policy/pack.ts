@@ -121,13 +121,17 @@ export function policiesFor(rules: readonly Rule[], guardrailsOf: GuardrailsOf):
           const subjects = args.resources.map((r) => subjectOf(r));
           if (subjects.length === 0) return;
           const env = envOfStack(subjects[0].stack);
-          const judged = subjects.filter((s) => rule.appliesTo(s));
           const ctx: RuleContext = { env, subjects };
-          const quiet = judged.flatMap((s) => {
-            const urn = args.resources[subjects.indexOf(s)].urn;
-            return reportOutcomes(rule, rule.check(s, ctx), s, guardrails(env), (m) => report(m, urn));
+          let reported = 0;
+          const quiet = subjects.flatMap((s, n) => {
+            if (!rule.appliesTo(s)) return [];
+            return reportOutcomes(rule, rule.check(s, ctx), s, guardrails(env), (message) => {
+              reported++;
+              report(message, args.resources[n].urn);
+            });
           });
-          if (quiet.length && quiet.length === judged.length) args.notApplicable(quiet.join("; "));
+          // "Not applicable" covers the whole stack, so it is only said when nothing was reported.
+          if (quiet.length && reported === 0) args.notApplicable(quiet.join("; "));
         },
       };
       return policy;

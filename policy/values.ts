@@ -13,9 +13,10 @@ export function isOpaque(value: unknown): value is Opaque {
   return typeof value === "string" && (value === UNKNOWN || value === SECRET || value.startsWith(STACK_REF_PREFIX));
 }
 
-/** How a message names an opaque value: `[unknown]` reads as "unknown offline". */
+/** How a message names an opaque value, true both offline (synth) and in a real preview (the pack). */
 export function describeOpaque(path: string, value: Opaque): string {
-  return `${path} is ${value === SECRET ? "secret" : value === UNKNOWN ? "unknown" : value} offline, so this cannot be judged`;
+  const what = value === SECRET ? "secret" : value === UNKNOWN ? "unknown until deployed" : `${value} offline`;
+  return `${path} is ${what}, so this cannot be judged`;
 }
 
 export type PathKey = string | number;

@@ -102,7 +102,7 @@ describe("guardrails engine", () => {
     assert.deepEqual(report.violations, []);
     assert.deepEqual(
       report.undetermined.map((u) => [u.rule, u.message]),
-      [["eks-auth-mode-api", "authenticationMode is unknown offline, so this cannot be judged"]],
+      [["eks-auth-mode-api", "authenticationMode is unknown until deployed, so this cannot be judged"]],
     );
     assert.equal(blocksChange(report), false);
   });

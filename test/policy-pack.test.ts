@@ -150,27 +150,50 @@ describe("policy pack adapter", () => {
     const args = resourceArgs("aws:kms/key:Key", "secrets", { enableKeyRotation: proxy.unknownStringValue });
     assert.equal(
       validate("kms-key-rotation", args),
-      "not applicable: aws:kms/key:Key::secrets: enableKeyRotation is unknown offline, so this cannot be judged",
+      "not applicable: aws:kms/key:Key::secrets: enableKeyRotation is unknown until deployed, so this cannot be judged",
     );
   });
 
-  it("runs rules that need the whole stack once per stack, reporting on each resource's URN", () => {
-    const release = "urn:pulumi:platform-production::gitops-platform::kubernetes:helm.sh/v3:Release::argocd";
-    const app = "urn:pulumi:platform-production::gitops-platform::kubernetes:argoproj.io/v1alpha1:Application::argocd";
+  const releaseUrn = "urn:pulumi:platform-production::gitops-platform::kubernetes:helm.sh/v3:Release::argocd";
+  const appUrn = "urn:pulumi:platform-production::gitops-platform::kubernetes:argoproj.io/v1alpha1:Application::argocd";
+
+  /** Runs a stack policy over the bootstrap release and its Application; violations with URNs, or the note. */
+  function validateStack(id: string, release: Record<string, unknown>): [string, string | undefined][] | string {
     const resources: PolicyResource[] = [
-      { ...resourceArgs("kubernetes:helm.sh/v3:Release", "argocd", { ...argoCdRelease, version: "7.7.2" }, release) },
-      { ...resourceArgs("kubernetes:argoproj.io/v1alpha1:Application", "argocd", argoCdApplication, app) },
+      resourceArgs("kubernetes:helm.sh/v3:Release", "argocd", release, releaseUrn),
+      resourceArgs("kubernetes:argoproj.io/v1alpha1:Application", "argocd", argoCdApplication, appUrn),
     ].map((r) => ({ ...r, dependencies: [], propertyDependencies: {} }));
     const reported: [string, string | undefined][] = [];
-    const args = { resources, stackTags: new Map(), getConfig: () => ({}) } as unknown as StackValidationArgs;
-    void (policy("argocd-handoff-definitions-agree") as StackValidationPolicy).validateStack(args, (m, urn) =>
-      reported.push([m, urn]),
-    );
-    assert.deepEqual(reported, [
+    const args = {
+      resources,
+      stackTags: new Map(),
+      getConfig: () => ({}),
+      notApplicable: (reason?: string) => {
+        throw new NotApplicable(reason);
+      },
+    } as unknown as StackValidationArgs;
+    try {
+      void (policy(id) as StackValidationPolicy).validateStack(args, (m, urn) => reported.push([m, urn]));
+    } catch (err) {
+      if (err instanceof NotApplicable) return `not applicable: ${err.message}`;
+      throw err;
+    }
+    return reported;
+  }
+
+  it("runs rules that need the whole stack once per stack, reporting on each resource's URN", () => {
+    assert.deepEqual(validateStack("argocd-handoff-definitions-agree", { ...argoCdRelease, version: "7.7.2" }), [
       [
         'kubernetes:helm.sh/v3:Release::argocd: version of Application argocd (spec.source): the release has "7.7.2", the Application "7.7.3"',
-        release,
+        releaseUrn,
       ],
     ]);
+  });
+
+  it("notes an option the analyzer does not send (retainOnDelete) as not applicable for the stack", () => {
+    assert.equal(
+      validateStack("argocd-handoff-release-retained", argoCdRelease),
+      "not applicable: kubernetes:helm.sh/v3:Release::argocd: retainOnDelete is not visible here, so this cannot be judged (taken over by argocd)",
+    );
   });
 });

@@ -7,12 +7,12 @@ import { evaluatePolicy, PolicyReport } from "../policy/engine";
 import { stackIdentity } from "../stack";
 import { testEngine } from "./support/engine";
 import {
-  ALL_LOG_TYPES,
   appProject,
   application,
   argoCdApplication,
   argoCdRelease,
   deployment,
+  eksCluster,
   externalDnsStatements,
   iamPolicy,
   launchTemplate,
@@ -46,16 +46,9 @@ function program(made: ReadonlySet<Mistake>): void {
   const cluster = new eks.Cluster(
     "cluster",
     {
+      ...eksCluster,
       authenticationMode: made.has("cluster in API_AND_CONFIG_MAP mode") ? "API_AND_CONFIG_MAP" : "API",
-      endpointPrivateAccess: true,
-      endpointPublicAccess: false,
       encryptionConfigKeyArn: key.arn,
-      enabledClusterLogTypes: ALL_LOG_TYPES,
-      skipDefaultNodeGroup: true,
-      version: "1.33",
-      corednsAddonOptions: { enabled: false },
-      kubeProxyAddonOptions: { enabled: false },
-      vpcCniOptions: { addonVersion: "v1.19.2-eksbuild.1" },
       vpcId: "vpc-0123",
       privateSubnetIds: ["subnet-0123"],
     },

@@ -104,7 +104,7 @@ function agreement(what: string, release: unknown, app: unknown): Outcome[] {
   if (at === undefined) return [];
   const [path, ours, theirs] = at;
   const where = path ? `${what} at ${path}` : what;
-  if (isOpaque(ours) || isOpaque(theirs)) return [undetermined(`${where} is opaque offline, so this cannot be judged`)];
+  if (isOpaque(ours) || isOpaque(theirs)) return [undetermined(`${where} is not known here, so this cannot be judged`)];
   return [violation(`${where}: the release has ${show(ours)}, the Application ${show(theirs)}`)];
 }
 

@@ -38,7 +38,7 @@ export const awsCases: RuleCase[] = [
     "eks-endpoint-private-in-production",
     "cannot judge an endpoint flag that is unknown offline",
     one(EKS, patch(eksCluster, "endpointPublicAccess", UNKNOWN)),
-    "endpointPublicAccess is unknown offline, so this cannot be judged",
+    "endpointPublicAccess is unknown until deployed, so this cannot be judged",
   ),
 
   passes("eks-endpoint-cidrs-restricted", "passes a private endpoint", one(EKS, eksCluster)),
@@ -213,7 +213,7 @@ export const awsCases: RuleCase[] = [
     "iam-no-wildcard-actions",
     "cannot judge a document computed from unknown values",
     one(POLICY, { policy: UNKNOWN }),
-    "policy is unknown offline, so this cannot be judged",
+    "policy is unknown until deployed, so this cannot be judged",
   ),
 
   passes(

@@ -143,7 +143,7 @@ export const kubeCases: RuleCase[] = [
     "argocd-self-no-prune-config",
     "cannot judge secret values",
     { resources: [declaredObject(patch(argoCdApplication, "spec.source.helm.valuesObject", SECRET))] },
-    "spec.source.helm values is secret offline, so this cannot be judged",
+    "spec.source.helm values is secret, so this cannot be judged",
   ),
 
   passes("argocd-app-self-heal", "passes automated self-heal", { manifests: [manifest(application)] }),
