@@ -10,6 +10,7 @@ import { InputError, parseConfig } from "../config";
 import { parseGitopsConfig } from "../gitops/config";
 import { parseInfraConfig } from "../infra/config";
 import { parsePlatformConfig } from "../platform/config";
+import { parseGuardrailsConfig } from "../policy/config";
 import { ENVIRONMENTS, PROJECT_NAME } from "../stack";
 
 const source = { file: "Pulumi.staging.yaml", key: "gitops-platform:example" };
@@ -110,14 +111,15 @@ describe("shipped config files", () => {
       assert.equal(config.values["gitops-platform:environment"], env);
     });
 
-    it(`Pulumi.${env}.yaml parses under every layer's strict schema`, () => {
+    it(`Pulumi.${env}.yaml parses under every layer's strict schema and the guardrails'`, () => {
       assert.doesNotThrow(() => parseInfraConfig(config.values["gitops-platform:infra"], config.file));
       assert.doesNotThrow(() => parsePlatformConfig(config.values["gitops-platform:platform"], config.file));
       assert.doesNotThrow(() => parseGitopsConfig(config.values["gitops-platform:gitops"], config.file));
+      assert.doesNotThrow(() => parseGuardrailsConfig(config.values["gitops-platform:guardrails"], config.file));
     });
 
-    it(`Pulumi.${env}.yaml holds exactly the environment key and the three layer sections`, () => {
-      const known = ["environment", "infra", "platform", "gitops"].map((k) => `gitops-platform:${k}`);
+    it(`Pulumi.${env}.yaml holds exactly the environment key, the three layer sections and the guardrails`, () => {
+      const known = ["environment", "infra", "platform", "gitops", "guardrails"].map((k) => `gitops-platform:${k}`);
       assert.deepEqual(Object.keys(config.values).sort(), [...known].sort());
     });
   }

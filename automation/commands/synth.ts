@@ -1,5 +1,9 @@
 import { Command, Option } from "commander";
+import { GUARDRAILS_KEY, parseGuardrailsConfig } from "../../policy/config";
+import { blocksChange, evaluatePolicy } from "../../policy/engine";
+import { renderPolicyReport } from "../../policy/report";
 import { Environment, Layer } from "../../stack";
+import { readStackConfigFile, StackConfigFile } from "../config-file";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption, layerOption, layersOf } from "../options";
 import { colorEnabled, logProgress, painter, writeData, writeJson } from "../output";
@@ -13,6 +17,7 @@ interface SynthOptions {
   readonly layer?: Layer;
   readonly json?: boolean;
   readonly diff?: string;
+  readonly policy?: boolean;
 }
 
 export function synthCommand(): Command {
@@ -25,6 +30,9 @@ export function synthCommand(): Command {
     .addOption(jsonOption())
     .addOption(
       new Option("--diff <git-ref>", "compare with the synth of another commit; exits 3 when anything changed"),
+    )
+    .addOption(
+      new Option("--policy", "judge the synth with the guardrails; exits 1 on a mandatory violation").conflicts("diff"),
     )
     .action(async (options: SynthOptions) => {
       process.exitCode = await runSynth(options);
@@ -42,13 +50,24 @@ async function runSynth(options: SynthOptions): Promise<ExitCode> {
     else writeData(renderSynthDiff(diff, paint));
     return diff.hasChanges ? ExitCode.Changes : ExitCode.Ok;
   }
+  if (options.policy) return runPolicy(options.env, layers, options.json === true);
   const result = await synthesizeHere(options.env, layers);
   if (options.json) writeJson(result);
   else writeData(renderSynthTree(result, paint));
   return ExitCode.Ok;
 }
 
-function synthesizeHere(env: Environment, layers: readonly Layer[]): Promise<SynthResult> {
+function synthesizeHere(env: Environment, layers: readonly Layer[], config?: StackConfigFile): Promise<SynthResult> {
   logProgress(`synth: ${layers.join(", ")} for ${env} under the mock engine`);
-  return synthesize({ env, layers });
+  return synthesize({ env, layers, config });
+}
+
+/** Judges every declared resource with every rule; suppressions come from the same config file. */
+async function runPolicy(env: Environment, layers: readonly Layer[], json: boolean): Promise<ExitCode> {
+  const config = readStackConfigFile(REPO_ROOT, env);
+  const guardrails = parseGuardrailsConfig(config.values[GUARDRAILS_KEY], config.file);
+  const report = evaluatePolicy({ env, stacks: (await synthesizeHere(env, layers, config)).stacks, guardrails });
+  if (json) writeJson(report);
+  else writeData(renderPolicyReport(report, painter(colorEnabled())));
+  return blocksChange(report) ? ExitCode.Failure : ExitCode.Ok;
 }

@@ -1,0 +1,75 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import { CONFIG_NAMESPACE, InputError, parseConfig } from "../config";
+import { configFileOf, Environment } from "../stack";
+import { RULE_IDS } from "./rules";
+
+/**
+ * The `gitops-platform:guardrails` section of Pulumi.<env>.yaml: which rules are suppressed for
+ * which resource or manifest, and why. A suppression without a written reason is an error, and
+ * every suppression that applies is reported, never silent.
+ */
+
+export const GUARDRAILS_KEY = `${CONFIG_NAMESPACE}:guardrails`;
+
+/** `type::name` as synth prints it, e.g. `kubernetes:apps/v1:Deployment::web`. */
+const RESOURCE_REF = /^[A-Za-z0-9-]+:[A-Za-z0-9./-]*:[A-Za-z0-9]+::\S/;
+
+const suppressionSchema = z
+  .strictObject({
+    /** The rule's ID, as in the README's rules table. */
+    rule: z.string().refine((id) => RULE_IDS.includes(id), "a rule ID from the guardrails table in README.md"),
+    /** A declared resource, by `type::name` as synth prints it (any layer of the environment). */
+    resource: z
+      .string()
+      .refine((ref) => RESOURCE_REF.test(ref), "type::name of a declared resource, as synth prints it")
+      .optional(),
+    /** A hydrated manifest, by its path in the state repo, e.g. `apps/demo/deployment-demo.yaml`. */
+    file: z.string().min(1).optional(),
+    /** Why the rule does not apply here: shown wherever the suppression is reported. */
+    reason: z
+      .string()
+      .refine((reason) => reason.trim().length > 0, "a written reason why the rule does not apply here"),
+  })
+  .superRefine((s, ctx) => {
+    if ((s.resource === undefined) === (s.file === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [s.file === undefined ? "resource" : "file"],
+        message: "exactly one of resource (type::name) or file (a manifest path)",
+      });
+    }
+  });
+
+export const guardrailsConfigSchema = z.strictObject({
+  suppressions: z.array(suppressionSchema),
+});
+
+export type GuardrailsConfig = z.output<typeof guardrailsConfigSchema>;
+export type Suppression = GuardrailsConfig["suppressions"][number];
+
+export const NO_GUARDRAILS: GuardrailsConfig = { suppressions: [] };
+
+export function parseGuardrailsConfig(raw: unknown, file: string): GuardrailsConfig {
+  return parseConfig(guardrailsConfigSchema, raw, { file, key: GUARDRAILS_KEY });
+}
+
+/**
+ * Reads the section straight from `<rootDir>/Pulumi.<env>.yaml`: the policy pack runs in its own
+ * process, where no stack config is loaded.
+ */
+export function readGuardrailsConfig(rootDir: string, env: Environment): GuardrailsConfig {
+  const file = configFileOf(env);
+  let document: unknown;
+  try {
+    document = parse(fs.readFileSync(path.join(rootDir, file), "utf8"));
+  } catch (err) {
+    throw new InputError(
+      `${file}: cannot be read (${(err as Error).message.split("\n")[0]}); expected the config file`,
+    );
+  }
+  const config = (document as { config?: Record<string, unknown> } | null)?.config ?? {};
+  return parseGuardrailsConfig(config[GUARDRAILS_KEY] ?? config.guardrails, file);
+}

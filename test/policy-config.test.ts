@@ -1,0 +1,108 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseGuardrailsConfig, readGuardrailsConfig } from "../policy/config";
+
+const FILE = "Pulumi.production.yaml";
+const suppression = {
+  rule: "argocd-project-no-cluster-resources",
+  resource: "kubernetes:argoproj.io/v1alpha1:AppProject::platform",
+  reason: "the platform project installs CRDs and ClusterRoles for the ops releases",
+};
+
+function errorOf(raw: unknown): string {
+  try {
+    parseGuardrailsConfig(raw, FILE);
+  } catch (err) {
+    assert.equal((err as Error).name, "InputError");
+    return (err as Error).message;
+  }
+  assert.fail("expected the parse to fail");
+}
+
+describe("guardrails config", () => {
+  it("parses suppressions by resource and by manifest file", () => {
+    const file = {
+      rule: "k8s-image-pinned",
+      file: "apps/legacy/deployment-legacy.yaml",
+      reason: "vendor ships latest",
+    };
+    assert.deepEqual(parseGuardrailsConfig({ suppressions: [suppression, file] }, FILE), {
+      suppressions: [suppression, file],
+    });
+  });
+
+  const cases: [string, unknown, string][] = [
+    [
+      "an empty reason",
+      { suppressions: [{ ...suppression, reason: "" }] },
+      'Pulumi.production.yaml: gitops-platform:guardrails.suppressions[0].reason: received ""; expected a written reason why the rule does not apply here',
+    ],
+    [
+      "a reason of blanks",
+      { suppressions: [{ ...suppression, reason: "   " }] },
+      'Pulumi.production.yaml: gitops-platform:guardrails.suppressions[0].reason: received "   "; expected a written reason why the rule does not apply here',
+    ],
+    [
+      "a missing reason",
+      { suppressions: [{ rule: suppression.rule, resource: suppression.resource }] },
+      "Pulumi.production.yaml: gitops-platform:guardrails.suppressions[0].reason: received nothing (the key is missing); expected a string",
+    ],
+    [
+      "an unknown rule",
+      { suppressions: [{ ...suppression, rule: "no-bugs" }] },
+      'Pulumi.production.yaml: gitops-platform:guardrails.suppressions[0].rule: received "no-bugs"; expected a rule ID from the guardrails table in README.md',
+    ],
+    [
+      "a resource that is not type::name",
+      { suppressions: [{ ...suppression, resource: "platform" }] },
+      'Pulumi.production.yaml: gitops-platform:guardrails.suppressions[0].resource: received "platform"; expected type::name of a declared resource, as synth prints it',
+    ],
+    [
+      "both a resource and a file",
+      { suppressions: [{ ...suppression, file: "apps/x/y.yaml" }] },
+      'Pulumi.production.yaml: gitops-platform:guardrails.suppressions[0].file: received "apps/x/y.yaml"; expected exactly one of resource (type::name) or file (a manifest path)',
+    ],
+    [
+      "neither a resource nor a file",
+      { suppressions: [{ rule: suppression.rule, reason: suppression.reason }] },
+      "Pulumi.production.yaml: gitops-platform:guardrails.suppressions[0].resource: received nothing (the key is missing); expected exactly one of resource (type::name) or file (a manifest path)",
+    ],
+    [
+      "an unknown key",
+      { suppressions: [{ ...suppression, until: "2026-01-01" }] },
+      "Pulumi.production.yaml: gitops-platform:guardrails.suppressions[0].until: unknown key; expected one of the known keys: file, reason, resource, rule",
+    ],
+    [
+      "a missing section",
+      undefined,
+      "Pulumi.production.yaml: gitops-platform:guardrails: received nothing (the key is missing); expected a map of keys",
+    ],
+  ];
+  for (const [what, raw, message] of cases) {
+    it(`fails with one clear error for ${what}`, () => assert.equal(errorOf(raw), message));
+  }
+
+  it("reads the section from an environment's config file, as the policy pack does", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "guardrails-"));
+    fs.writeFileSync(
+      path.join(dir, FILE),
+      [
+        "config:",
+        "  gitops-platform:environment: production",
+        "  gitops-platform:guardrails:",
+        "    suppressions:",
+        `      - rule: ${suppression.rule}`,
+        `        resource: ${suppression.resource}`,
+        `        reason: ${suppression.reason}`,
+        "",
+      ].join("\n"),
+    );
+    assert.deepEqual(readGuardrailsConfig(dir, "production"), { suppressions: [suppression] });
+    assert.throws(() => readGuardrailsConfig(dir, "staging"), {
+      name: "InputError",
+      message: /^Pulumi\.staging\.yaml: cannot be read \(ENOENT/,
+    });
+  });
+});

@@ -1,0 +1,83 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { REPO_ROOT } from "../automation/synth/synth";
+import { evaluatePolicy } from "../policy/engine";
+import { Subject } from "../policy/model";
+import { RULES, ruleById } from "../policy/rules";
+import { RuleCase } from "./support/policy-cases";
+import { awsCases } from "./support/policy-cases-aws";
+import { kubeCases } from "./support/policy-cases-kube";
+import { pulumiCases } from "./support/policy-cases-pulumi";
+
+const cases: RuleCase[] = [...awsCases, ...kubeCases, ...pulumiCases];
+
+function subjectsOf(c: RuleCase): Subject[] {
+  return [
+    ...c.resources.map((resource): Subject => ({ source: "resource", stack: "test-production", resource })),
+    ...c.manifests.map((manifest): Subject => ({ source: "manifest", manifest })),
+  ];
+}
+
+describe("guardrail rules", () => {
+  for (const c of cases) {
+    it(`${c.rule} ${c.what}`, () => {
+      const rule = ruleById(c.rule);
+      assert.ok(rule, `no rule ${c.rule}`);
+      // A passing case proves nothing unless the rule actually judged something in it.
+      assert.ok(
+        subjectsOf(c).some((s) => rule.appliesTo(s)),
+        `${c.rule} judges none of the inputs`,
+      );
+      const report = evaluatePolicy({
+        env: c.env,
+        stacks: [{ stack: "test-production", resources: c.resources }],
+        manifests: c.manifests,
+        rules: [rule],
+      });
+      const findings = c.expect === "undetermined" ? report.undetermined : report.violations;
+      const others = c.expect === "undetermined" ? report.violations : report.undetermined;
+      assert.deepEqual(
+        findings.map((f) => f.message),
+        c.messages,
+      );
+      assert.deepEqual(others, [], "unexpected findings of the other kind");
+    });
+  }
+
+  it("has a passing and a failing case for every rule", () => {
+    const missing = RULES.flatMap((r) => {
+      const own = cases.filter((c) => c.rule === r.id);
+      return [
+        own.some((c) => c.expect === "pass") ? [] : [`${r.id}: no passing case`],
+        own.some((c) => c.expect === "violation") ? [] : [`${r.id}: no failing case`],
+      ].flat();
+    });
+    assert.deepEqual(missing, []);
+  });
+
+  it("gives every rule a unique kebab-case ID, a severity, a one-line rationale and a fix", () => {
+    assert.ok(RULES.length >= 25, `only ${RULES.length} rules`);
+    assert.equal(new Set(RULES.map((r) => r.id)).size, RULES.length);
+    for (const r of RULES) {
+      assert.match(r.id, /^[a-z0-9]+(-[a-z0-9]+)+$/);
+      assert.ok(["mandatory", "advisory"].includes(r.severity), r.id);
+      for (const text of [r.title, r.rationale, r.fix]) assert.ok(text.length > 10 && !text.includes("\n"), r.id);
+    }
+  });
+
+  it("lists every rule in the README table with its severity, what and why", () => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    const rows = new Map(
+      [...readme.matchAll(/^\| `([a-z0-9-]+)` +\| (\w+) +\| (.+?) +\| (.+?) +\|$/gm)].map((m) => [
+        m[1],
+        m.slice(2, 5).map((cell) => cell.replace(/\\([|*])/g, "$1")),
+      ]),
+    );
+    assert.deepEqual(
+      [...rows.keys()],
+      RULES.map((r) => r.id),
+    );
+    for (const r of RULES) assert.deepEqual(rows.get(r.id), [r.severity, r.title, r.rationale], r.id);
+  });
+});
