@@ -11,5 +11,18 @@ export function infraProgram(stack: StackIdentity): StackOutputs<typeof infraOut
     allowedAccountIds: [config.accountId],
     defaultTags: { tags: { "gitops-platform/environment": stack.env, "gitops-platform/stack": stack.name } },
   });
-  return exportOutputs(infraOutputs, { region: config.region, accountId: config.accountId });
+  // Skeleton until the infra layer (issue 3) lands: no cluster yet, so its outputs are empty.
+  return exportOutputs(infraOutputs, {
+    region: config.region,
+    accountId: config.accountId,
+    clusterName: "",
+    clusterEndpoint: "",
+    kubeconfig: "",
+    oidcProviderArn: "",
+    oidcIssuerUrl: "",
+    vpcId: "",
+    privateSubnetIds: [],
+    roleArns: { externalDns: "", ebsCsiDriver: "" },
+    logGroupName: undefined,
+  });
 }
