@@ -2,6 +2,7 @@ import { z } from "zod";
 import { loadConfigSection, parseConfig } from "../config";
 import { StackIdentity } from "../stack";
 import { RULE_IDS } from "./lint/lint";
+import { matching } from "./schema";
 
 /** Argo CD durations (`5s`, `3m`, `1h`): parsed by Go's time.ParseDuration. */
 const DURATION = /^(\d+(ms|s|m|h))+$/;
@@ -11,9 +12,9 @@ const syncWindowSchema = z.strictObject({
   /** `allow`: syncs only inside the window; `deny`: no syncs inside it. */
   kind: z.enum(["allow", "deny"]),
   /** When the window opens, as a five-field cron expression. */
-  schedule: z.string().regex(CRON, 'a five-field cron expression such as "0 8 * * 1-5"'),
+  schedule: matching(CRON, 'a five-field cron expression such as "0 8 * * 1-5"'),
   /** How long it stays open, e.g. `10h`. */
-  duration: z.string().regex(/^\d+[hm]$/, "a duration in hours or minutes such as 10h or 30m"),
+  duration: matching(/^\d+[hm]$/, "a duration in hours or minutes such as 10h or 30m"),
   /** IANA time zone of `schedule`, e.g. `Europe/Dublin`. */
   timeZone: z.string().min(1),
   /** Whether a person may still sync by hand while automatic syncs are blocked. */
@@ -23,11 +24,11 @@ const syncWindowSchema = z.strictObject({
 /** A notification subscription: Argo CD Notifications sends `trigger` events to `recipients` on `service`. */
 const subscriptionSchema = z.strictObject({
   /** A trigger defined in argocd-notifications-cm, e.g. `on-sync-failed`. */
-  trigger: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  trigger: matching(/^[a-z0-9][a-z0-9-]*$/, "lower-case letters, digits and -"),
   /** A notification service, e.g. `slack`. */
-  service: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  service: matching(/^[a-z0-9][a-z0-9-]*$/, "lower-case letters, digits and -"),
   /** Channels or addresses, e.g. Slack channel names. */
-  recipients: z.array(z.string().regex(/^[^;\s]+$/, "a recipient without spaces or semicolons")).min(1),
+  recipients: z.array(matching(/^[^;\s]+$/, "a recipient without spaces or semicolons")).min(1),
 });
 
 export const gitopsConfigSchema = z.strictObject({
@@ -59,9 +60,9 @@ export const gitopsConfigSchema = z.strictObject({
   retry: z.strictObject({
     limit: z.number().int().min(0).max(100),
     backoff: z.strictObject({
-      duration: z.string().regex(DURATION, "a duration such as 5s or 1m"),
+      duration: matching(DURATION, "a duration such as 5s or 1m"),
       factor: z.number().int().min(1).max(10),
-      maxDuration: z.string().regex(DURATION, "a duration such as 3m or 1h"),
+      maxDuration: matching(DURATION, "a duration such as 3m or 1h"),
     }),
   }),
   notifications: z.array(subscriptionSchema),

@@ -23,6 +23,6 @@ export function infraProgram(stack: StackIdentity): StackOutputs<typeof infraOut
     vpcId: "",
     privateSubnetIds: [],
     roleArns: { externalDns: "", ebsCsiDriver: "" },
-    logGroupName: undefined,
+    logGroupName: "",
   });
 }

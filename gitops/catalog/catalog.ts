@@ -120,6 +120,11 @@ function parseApp(source: AppSource): CatalogApp {
   const lines = issues.flatMap(splitUnknownKeys).map((issue) => {
     const at = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]] : issue.path;
     const file = comesFromOverride(source.override, at) ? source.overrideFile : source.baseFile;
+    if (issue.code === "invalid_key") {
+      // The generic formatter would show the key's value; what is wrong here is the key itself.
+      const key = JSON.stringify(String(issue.path[issue.path.length - 1]));
+      return `${shown(file)}: ${keyPathOf(source.name, issue.path)}: received the key ${key}; expected ${issue.message}`;
+    }
     return formatIssues([issue], merged, { file: shown(file), key: source.name }, appSpecSchema);
   });
   if (lines.length === 1) throw new InputError(lines[0]);
@@ -132,6 +137,10 @@ function parseApp(source: AppSource): CatalogApp {
 function splitUnknownKeys(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   if (issue.code !== "unrecognized_keys") return [issue];
   return issue.keys.map((key) => ({ ...issue, keys: [key], path: issue.path }));
+}
+
+function keyPathOf(app: string, keys: readonly PropertyKey[]): string {
+  return keys.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : `${acc}.${String(k)}`), app);
 }
 
 function shown(file: string): string {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { matching, recordOf } from "../schema";
 
 /**
  * The app spec: what one app of the catalog declares, after its environment's overrides are merged
@@ -11,7 +12,7 @@ import { z } from "zod";
 
 /** RFC 1123 label: what Kubernetes accepts for names of namespaces, services and most objects. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const dnsLabel = z.string().max(63).regex(DNS_LABEL);
+const dnsLabel = matching(DNS_LABEL, "a name of lower-case letters, digits and -").max(63);
 /** RFC 1123 subdomain: what Kubernetes accepts for names of ConfigMaps, Roles and most other objects. */
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -25,6 +26,7 @@ const CRON_SCHEDULE = /^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)
 /** Prometheus duration, e.g. `30s`, `1m`. */
 const PROMETHEUS_DURATION = /^\d+(ms|s|m|h)$/;
 const ABSOLUTE_PATH = /^\/[^\0]*$/;
+const absolutePath = matching(ABSOLUTE_PATH, "an absolute path such as /healthz");
 const HOSTNAME = /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
 /** An IAM role of any partition; EKS trusts it through the cluster's OIDC provider (IRSA). */
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
@@ -47,9 +49,10 @@ const percentOrCount = z.custom<string | number>(
 );
 
 const imageSchema = z.strictObject({
-  repository: z
-    .string()
-    .regex(IMAGE_REPOSITORY, "an image repository without a tag, such as ghcr.io/org/app (the tag goes in image.tag)"),
+  repository: matching(
+    IMAGE_REPOSITORY,
+    "an image repository without a tag, such as ghcr.io/org/app (the tag goes in image.tag)",
+  ),
   /** Often set per environment: `bump-image` edits `image.tag` in `<env>.yaml`. */
   tag: z
     .custom<string>(
@@ -76,7 +79,7 @@ const resourcesSchema = z.strictObject({
 
 const probeSchema = z
   .strictObject({
-    http: z.strictObject({ path: z.string().regex(ABSOLUTE_PATH), port: portRef }).optional(),
+    http: z.strictObject({ path: absolutePath, port: portRef }).optional(),
     tcp: z.strictObject({ port: portRef }).optional(),
     exec: z.strictObject({ command: z.array(z.string()).min(1) }).optional(),
     initialDelaySeconds: z.number().int().min(0).optional(),
@@ -96,7 +99,7 @@ const securityContextSchema = z.strictObject({
 });
 
 const cronJobSchema = z.strictObject({
-  schedule: z.string().regex(CRON_SCHEDULE, 'a cron schedule of five fields such as "0 3 * * *", or @daily'),
+  schedule: matching(CRON_SCHEDULE, 'a cron schedule of five fields such as "0 3 * * *", or @daily'),
   timeZone: z.string().min(1).optional(),
   command: z.array(z.string()).min(1),
   args: z.array(z.string()).optional(),
@@ -114,8 +117,8 @@ const cronJobSchema = z.strictObject({
 
 const ingressSchema = z.strictObject({
   className: dnsLabel,
-  host: z.string().regex(HOSTNAME, "a DNS name such as demo.example.com"),
-  path: z.string().regex(ABSOLUTE_PATH).default("/"),
+  host: matching(HOSTNAME, "a DNS name such as demo.example.com"),
+  path: absolutePath.default("/"),
   /** The app port the ingress sends traffic to; defaults to the first port. */
   port: portRef.optional(),
   /** TLS for `host`: with a secret (cert-manager, sealed) or, for the AWS ALB, an ACM certificate found by host. */
@@ -162,28 +165,37 @@ export const appSpecSchema = z.strictObject({
   resources: resourcesSchema.optional(),
   probes: z.strictObject({ liveness: probeSchema, readiness: probeSchema, startup: probeSchema.optional() }).optional(),
   /** Plain environment variables. */
-  env: z.record(z.string().regex(ENV_NAME), z.string()).default({}),
+  env: recordOf(
+    ENV_NAME,
+    "keys that are variable names: letters, digits and _, not starting with a digit",
+    z.string(),
+  ).default({}),
   /** Environment variables read from a Secret that one of `sealedSecrets` produces. */
-  secretEnv: z
-    .record(z.string().regex(ENV_NAME), z.strictObject({ sealedSecret: dnsLabel, key: z.string().min(1) }))
-    .default({}),
+  secretEnv: recordOf(
+    ENV_NAME,
+    "keys that are variable names: letters, digits and _, not starting with a digit",
+    z.strictObject({ sealedSecret: dnsLabel, key: z.string().min(1) }),
+  ).default({}),
   /** Files rendered into a ConfigMap and mounted at `mountPath`. */
   config: z
     .strictObject({
-      mountPath: z.string().regex(ABSOLUTE_PATH),
-      files: z.record(z.string().regex(CONFIG_FILE_NAME), z.string()),
+      mountPath: absolutePath,
+      files: recordOf(CONFIG_FILE_NAME, "keys that are file names: letters, digits, ., _ and -", z.string()),
     })
     .optional(),
   /** Encrypted with `kubeseal` for this app's namespace; the controller turns each into a Secret. */
-  sealedSecrets: z
-    .record(
-      dnsLabel,
-      z.strictObject({
-        encryptedData: z.record(z.string().regex(CONFIG_FILE_NAME), z.string().min(1)),
-        type: z.string().min(1).optional(),
-      }),
-    )
-    .default({}),
+  sealedSecrets: recordOf(
+    DNS_LABEL,
+    "keys that are names of lower-case letters, digits and -, at most 63 characters",
+    z.strictObject({
+      encryptedData: recordOf(
+        CONFIG_FILE_NAME,
+        "keys that are file names: letters, digits, ., _ and -",
+        z.string().min(1),
+      ),
+      type: z.string().min(1).optional(),
+    }),
+  ).default({}),
   securityContext: securityContextSchema.default(() => securityContextSchema.parse({})),
   ingress: ingressSchema.optional(),
   autoscaling: autoscalingSchema.optional(),
@@ -191,16 +203,20 @@ export const appSpecSchema = z.strictObject({
   serviceAccount: z
     .strictObject({
       /** IAM role the app assumes (IRSA): its trust policy must name system:serviceaccount:<app>:<app>. */
-      roleArn: z.string().regex(ROLE_ARN, "an IAM role ARN such as arn:aws:iam::123456789012:role/demo").optional(),
+      roleArn: matching(ROLE_ARN, "an IAM role ARN such as arn:aws:iam::123456789012:role/demo").optional(),
       automountToken: z.boolean().default(false),
     })
     .default({ automountToken: false }),
-  cronJobs: z.record(dnsLabel, cronJobSchema).default({}),
+  cronJobs: recordOf(
+    DNS_LABEL,
+    "keys that are names of lower-case letters, digits and -, at most 63 characters",
+    cronJobSchema,
+  ).default({}),
   serviceMonitor: z
     .strictObject({
       port: dnsLabel.max(15),
-      path: z.string().regex(ABSOLUTE_PATH).default("/metrics"),
-      interval: z.string().regex(PROMETHEUS_DURATION, "a Prometheus duration such as 30s or 1m").default("30s"),
+      path: absolutePath.default("/metrics"),
+      interval: matching(PROMETHEUS_DURATION, "a Prometheus duration such as 30s or 1m").default("30s"),
     })
     .optional(),
   networkPolicy: networkPolicySchema.optional(),
@@ -213,7 +229,9 @@ export const appSpecSchema = z.strictObject({
       z.looseObject({
         apiVersion: z.string().min(1),
         kind: z.string().min(1),
-        metadata: z.looseObject({ name: z.string().max(253).regex(DNS_SUBDOMAIN) }),
+        metadata: z.looseObject({
+          name: matching(DNS_SUBDOMAIN, "a name of lower-case letters, digits, - and .").max(253),
+        }),
       }),
     )
     .default([]),
