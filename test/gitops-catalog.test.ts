@@ -234,8 +234,13 @@ describe("gitops app catalog", () => {
       [
         "invalid YAML",
         { "app.yaml": "image: [unclosed\n" },
-        "<dir>/web/app.yaml: received invalid YAML (Flow sequence in block collection must be sufficiently indented and " +
-          "end with a ] at line 2, column 1:); expected the settings of app web",
+        "<dir>/web/app.yaml: received invalid YAML (unexpected end of the stream within a flow collection at line 2, " +
+          "column 1); expected the settings of app web",
+      ],
+      [
+        "a key given twice",
+        { "app.yaml": "replicas: 1\nreplicas: 2\n" },
+        "<dir>/web/app.yaml: received invalid YAML (duplicated mapping key at line 2, column 1); expected the settings of app web",
       ],
       [
         "a misnamed env file",

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
 import { z } from "zod";
 import { formatIssues, InputError } from "../../config";
 import { Environment, ENVIRONMENTS } from "../../stack";
@@ -80,7 +80,8 @@ function readApp(catalogDir: string, name: string, env: Environment): AppSource 
         "(it names the app's namespace and objects)",
     );
   }
-  for (const file of fs.readdirSync(dir).sort()) {
+  const files = fs.readdirSync(dir).sort();
+  for (const file of files) {
     if (!ALLOWED_FILES.includes(file)) {
       throw new InputError(
         `${shown(path.join(dir, file))}: unexpected file in app ${name}; expected only ${ALLOWED_FILES.join(", ")}`,
@@ -88,20 +89,26 @@ function readApp(catalogDir: string, name: string, env: Environment): AppSource 
     }
   }
   const baseFile = path.join(dir, BASE_FILE);
-  if (!fs.existsSync(baseFile)) {
+  if (!files.includes(BASE_FILE)) {
     throw new InputError(`${shown(dir)}: app ${name} has no ${BASE_FILE}; expected its base spec there`);
   }
   const overrideFile = path.join(dir, `${env}.yaml`);
-  const override = fs.existsSync(overrideFile) ? readYamlMap(overrideFile, name) : undefined;
+  const override = files.includes(`${env}.yaml`) ? readYamlMap(overrideFile, name) : undefined;
   return { name, baseFile, base: readYamlMap(baseFile, name), overrideFile, override };
 }
 
 function readYamlMap(file: string, app: string): unknown {
   let value: unknown;
   try {
-    value = parse(fs.readFileSync(file, "utf8"));
+    // js-yaml rather than the yaml package: about 7 times faster, which hydrating 1000 apps x 2 envs
+    // in under 3 s needs (DESIGN.md). The YAML 1.2 core schema, as the yaml package reads it:
+    // no timestamps or other implicit types beyond booleans, numbers and null.
+    value = load(fs.readFileSync(file, "utf8"), { schema: CORE_SCHEMA });
   } catch (err) {
-    const reason = (err as Error).message.split("\n")[0];
+    const reason =
+      err instanceof YAMLException
+        ? `${err.reason} at line ${err.mark.line + 1}, column ${err.mark.column + 1}`
+        : (err as Error).message.split("\n")[0];
     throw new InputError(`${shown(file)}: received invalid YAML (${reason}); expected the settings of app ${app}`);
   }
   if (value === null || value === undefined) return {};

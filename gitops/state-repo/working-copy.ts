@@ -61,9 +61,12 @@ export function planChanges(current: ReadonlyMap<string, string>, rendered: Read
  */
 export function applyChanges(root: string, rendered: ReadonlyMap<string, string>, changes: FileChanges): void {
   for (const file of [...changes.added, ...changes.modified, ...changes.deleted]) assertInsideApps(file);
+  const dirs = new Set<string>();
   for (const file of [...changes.added, ...changes.modified]) {
     const full = path.join(root, file);
-    fs.mkdirSync(path.dirname(full), { recursive: true });
+    const dir = path.dirname(full);
+    if (!dirs.has(dir)) fs.mkdirSync(dir, { recursive: true });
+    dirs.add(dir);
     fs.writeFileSync(full, rendered.get(file) ?? "");
   }
   for (const file of changes.deleted) fs.rmSync(path.join(root, file), { force: true });
