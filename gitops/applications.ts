@@ -49,12 +49,7 @@ export function applicationManifest<T>(
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Application",
     metadata: { name: app, namespace: upstream.argocdNamespace, ...templateMetadata(env, config) },
-    spec: {
-      project: upstream.appsProject,
-      source: { repoURL: upstream.stateRepoUrl, targetRevision: upstream.stateRepoRevision, path: appDirOf(app) },
-      destination: { server: IN_CLUSTER_SERVER, namespace: app },
-      syncPolicy: syncPolicyOf(config),
-    },
+    spec: applicationSpec(config, upstream, appDirOf(app), app),
   };
 }
 
@@ -89,16 +84,8 @@ export function applicationSetManifest<T>(
       ],
       template: {
         metadata: { name: "{{.path.basename}}", ...templateMetadata(env, config) },
-        spec: {
-          project: upstream.appsProject,
-          source: {
-            repoURL: upstream.stateRepoUrl,
-            targetRevision: upstream.stateRepoRevision,
-            path: "{{.path.path}}",
-          },
-          destination: { server: IN_CLUSTER_SERVER, namespace: "{{.path.basename}}" },
-          syncPolicy: syncPolicyOf(config),
-        },
+        // Go templates of the git directory generator: `apps/<app>` and its base name.
+        spec: applicationSpec(config, upstream, "{{.path.path}}", "{{.path.basename}}"),
       },
     },
   };
@@ -121,6 +108,21 @@ export function syncWindowsPatch<T>(config: GitopsConfig, upstream: Upstream<T>)
         applications: ["*"],
       })),
     },
+  };
+}
+
+/** What an Application syncs: `path` of the state repo into `namespace` of the cluster Argo CD runs in. */
+function applicationSpec<T>(
+  config: GitopsConfig,
+  upstream: Upstream<T>,
+  path: string,
+  namespace: string,
+): Record<string, unknown> {
+  return {
+    project: upstream.appsProject,
+    source: { repoURL: upstream.stateRepoUrl, targetRevision: upstream.stateRepoRevision, path },
+    destination: { server: IN_CLUSTER_SERVER, namespace },
+    syncPolicy: syncPolicyOf(config),
   };
 }
 

@@ -157,6 +157,21 @@ describe("gitops hydration into a state repo (real git)", () => {
     assert.deepEqual(sourceCommits(remote, "main"), ["1111111"]);
   });
 
+  it("pushes to the environment's configured state repo and branch when no state repo is given", async () => {
+    const remote = bareRemote();
+    git(remote, "branch", "release", "main");
+    const configFile = path.join(rootDir, "Pulumi.staging.yaml");
+    const config = fs
+      .readFileSync(configFile, "utf8")
+      .replace("https://github.com/example-org/gitops-state-staging.git", `file://${remote}`)
+      .replace("targetRevision: main", "targetRevision: release");
+    fs.writeFileSync(configFile, config);
+    const result = await hydrate(options({ web: { "app.yaml": withTag("1.0.0") } }, { push: true }));
+    assert.deepEqual([result.stateRepo, result.branch, result.pushed], [`file://${remote}`, "release", true]);
+    assert.equal(git(remote, "rev-parse", "release").trim(), result.commit);
+    assert.equal(git(remote, "log", "-1", "--format=%s", "main").trim(), "initial");
+  });
+
   it("treats a remote without --push as a dry run", async () => {
     const remote = bareRemote();
     const head = git(remote, "rev-parse", "main");
