@@ -3,7 +3,7 @@ import { PROJECT_ROOT } from "./catalog/catalog";
 import { readHydrationConfig } from "./environment-config";
 import { Finding } from "./lint/lint";
 import { renderEnvironment, renderEnvironmentReport, RenderOptions } from "./render/environment";
-import { commitApps, hasHead, SOURCE_COMMIT_TRAILER, sourceCommitOf } from "./state-repo/commit";
+import { assertHasOrigin, commitApps, hasHead, SOURCE_COMMIT_TRAILER, sourceCommitOf } from "./state-repo/commit";
 import { AppChanges, describeChanges } from "./state-repo/diff";
 import { pushWithRetry } from "./state-repo/push";
 import { openWorkingCopy, TargetKind } from "./state-repo/target";
@@ -108,6 +108,7 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
       applyChanges(copy.dir, render.files, now);
       return commitApps(copy.dir, message);
     };
+    if (push) await assertHasOrigin(copy.dir, copy.stateRepo);
     let commit = await writeAndCommit();
     if (!push || !(await hasHead(copy.dir))) return { ...outcome, commit, pushed: false, rebases: 0 };
 

@@ -127,6 +127,18 @@ describe("gitops hydration into a state repo (real git)", () => {
     );
   });
 
+  it("refuses to push a checkout that has no origin, before writing anything", async () => {
+    const repo = tempDir("no-origin");
+    git(repo, "init", "--quiet", "--initial-branch=main");
+    assert.equal(
+      await inputErrorOfAsync(() =>
+        hydrate(options({ web: { "app.yaml": withTag("1") } }, { stateRepo: repo, push: true })),
+      ),
+      `state repo ${repo}: has no remote named origin; expected one to push to (or pass --state-repo <url> instead)`,
+    );
+    assert.deepEqual(fs.readdirSync(repo), [".git"]);
+  });
+
   it("refuses a symbolic link under apps/, which could write outside the repo", async () => {
     const repo = tempDir("linked");
     git(repo, "init", "--quiet", "--initial-branch=main");

@@ -9,8 +9,6 @@
  * 4. Keys only in the base, or only in the override, are kept as they are.
  */
 
-export type Yaml = null | boolean | number | string | Yaml[] | { [key: string]: Yaml };
-
 export function isMap(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }

@@ -1,3 +1,5 @@
+import { isMap } from "../catalog/merge";
+
 /**
  * Deterministic YAML for plain JSON-like data: map keys sorted by code point (never by locale),
  * two-space indentation, block style, no anchors, no document markers, no timestamps. The same value
@@ -83,8 +85,20 @@ function stringScalar(text: string, indent: string): string {
   return plainOrQuoted(text);
 }
 
+/**
+ * Keys and most values repeat across thousands of objects (`apiVersion`, `app.kubernetes.io/name`,
+ * `TCP`), so their written form is remembered; the cache is dropped when it grows large.
+ */
+const written = new Map<string, string>();
+
 function plainOrQuoted(text: string): string {
-  return isPlainSafe(text) ? text : quoted(text);
+  let result = written.get(text);
+  if (result === undefined) {
+    result = isPlainSafe(text) ? text : quoted(text);
+    if (written.size >= 50_000) written.clear();
+    written.set(text, result);
+  }
+  return result;
 }
 
 /**
@@ -128,8 +142,4 @@ function isLiteralBlockSafe(text: string): boolean {
 
 function sortedKeys(map: Record<string, unknown>): string[] {
   return Object.keys(map).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

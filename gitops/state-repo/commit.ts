@@ -1,3 +1,4 @@
+import { InputError } from "../../config";
 import { git, GitError, identityArgs, tryGit } from "./git";
 import { APPS_DIR } from "../render/file-names";
 
@@ -26,4 +27,12 @@ export async function sourceCommitOf(rootDir: string, configFile: string): Promi
   const status = await tryGit(rootDir, ["status", "--porcelain", "--", "gitops", configFile]);
   if (status.code !== 0) throw new GitError(["status"], status);
   return `${head.stdout.trim()}${status.stdout.trim() ? "-dirty" : ""}`;
+}
+
+/** Pushing needs a remote: a checkout given by path must have an `origin`. */
+export async function assertHasOrigin(dir: string, shown: string): Promise<void> {
+  if ((await tryGit(dir, ["remote", "get-url", "origin"])).code === 0) return;
+  throw new InputError(
+    `state repo ${shown}: has no remote named origin; expected one to push to (or pass --state-repo <url> instead)`,
+  );
 }
