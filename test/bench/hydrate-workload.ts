@@ -11,6 +11,8 @@ import { ENVIRONMENTS } from "../../stack";
 export interface HydrateTimings {
   /** Render, validate, lint and write every app of both environments. */
   readonly renderWriteMs: number;
+  /** Of which writing the files. */
+  readonly writeMs: number;
   /** Then commit each environment's state repo. */
   readonly commitMs: number;
   readonly files: number;
@@ -25,13 +27,16 @@ export default async function hydrateWorkload([catalogDir, rootDir, outDir, resu
   const started = performance.now();
   let files = 0;
   let appEnvs = 0;
+  let writeMs = 0;
   const dirs: string[] = [];
   for (const env of ENVIRONMENTS) {
     const config = readHydrationConfig(env, rootDir);
     const report = renderEnvironmentReport(env, { catalogDir, lint: config.gitops.lint });
     const dir = path.join(outDir, env);
     fs.mkdirSync(dir, { recursive: true });
+    const writing = performance.now();
     applyChanges(dir, report.files, planChanges(readAppsTree(dir), report.files));
+    writeMs += performance.now() - writing;
     files += report.files.size;
     appEnvs += report.apps.length;
     dirs.push(dir);
@@ -44,6 +49,7 @@ export default async function hydrateWorkload([catalogDir, rootDir, outDir, resu
   }
   const timings: HydrateTimings = {
     renderWriteMs: rendered - started,
+    writeMs,
     commitMs: performance.now() - rendered,
     files,
     appEnvs,
