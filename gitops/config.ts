@@ -21,14 +21,17 @@ const syncWindowSchema = z.strictObject({
   manualSync: z.boolean(),
 });
 
-/** A notification subscription: Argo CD Notifications sends `trigger` events to `recipients` on `service`. */
+/**
+ * A notification subscription: Argo CD Notifications sends `trigger` events to `recipients` on
+ * `service`. Triggers and services are defined in argocd-notifications-cm by the platform layer.
+ */
 const subscriptionSchema = z.strictObject({
   /** A trigger defined in argocd-notifications-cm, e.g. `on-sync-failed`. */
   trigger: matching(/^[a-z0-9][a-z0-9-]*$/, "lower-case letters, digits and -"),
   /** A notification service, e.g. `slack`. */
   service: matching(/^[a-z0-9][a-z0-9-]*$/, "lower-case letters, digits and -"),
-  /** Channels or addresses, e.g. Slack channel names. */
-  recipients: z.array(matching(/^[^;\s]+$/, "a recipient without spaces or semicolons")).min(1),
+  /** Channels or addresses, e.g. Slack channel names; none for a webhook service. */
+  recipients: z.array(matching(/^[^;\s]+$/, "a recipient without spaces or semicolons")),
 });
 
 export const gitopsConfigSchema = z.strictObject({

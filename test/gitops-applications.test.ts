@@ -45,8 +45,8 @@ describe("gitops stack: Argo CD Applications", () => {
         namespace: ref("staging", "argocdNamespace"),
         labels: labels("staging"),
         annotations: {
-          "notifications.argoproj.io/subscribe.on-health-degraded.slack": "gitops-staging",
-          "notifications.argoproj.io/subscribe.on-sync-failed.slack": "gitops-staging",
+          "notifications.argoproj.io/subscribe.on-health-degraded.gitops-platform": "",
+          "notifications.argoproj.io/subscribe.on-sync-failed.gitops-platform": "",
         },
         finalizers: ["resources-finalizer.argocd.argoproj.io"],
       },
@@ -75,6 +75,11 @@ describe("gitops stack: Argo CD Applications", () => {
   it("syncs production without pruning, inside the sync windows it patches onto the apps AppProject", async () => {
     const result = await synth({ env: "production", layers: ["gitops"] });
     const [application, windows] = argoResources(result.stacks[0].resources);
+    assert.deepEqual((application.inputs.metadata as { annotations: unknown }).annotations, {
+      "notifications.argoproj.io/subscribe.on-health-degraded.slack": "oncall",
+      "notifications.argoproj.io/subscribe.on-out-of-sync.slack": "apps-production",
+      "notifications.argoproj.io/subscribe.on-sync-failed.slack": "apps-production;oncall",
+    });
     assert.deepEqual((application.inputs.spec as { syncPolicy: { automated: unknown } }).syncPolicy.automated, {
       prune: false,
       selfHeal: true,
@@ -126,8 +131,8 @@ describe("gitops stack: Argo CD Applications", () => {
       name: "{{.path.basename}}",
       labels: labels("staging"),
       annotations: {
-        "notifications.argoproj.io/subscribe.on-health-degraded.slack": "gitops-staging",
-        "notifications.argoproj.io/subscribe.on-sync-failed.slack": "gitops-staging",
+        "notifications.argoproj.io/subscribe.on-health-degraded.gitops-platform": "",
+        "notifications.argoproj.io/subscribe.on-sync-failed.gitops-platform": "",
       },
       finalizers: ["resources-finalizer.argocd.argoproj.io"],
     });
