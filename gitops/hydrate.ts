@@ -112,8 +112,10 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
     let commit = await writeAndCommit();
     if (!push || !(await hasHead(copy.dir))) return { ...outcome, commit, pushed: false, rebases: 0 };
 
-    const pushedOutcome = await pushWithRetry(copy.dir, copy.branch, async () => {
-      commit = (await writeAndCommit()) ?? commit;
+    const pushedOutcome = await pushWithRetry(copy.dir, copy.branch, async (rebased) => {
+      const again = await writeAndCommit();
+      // After a conflict our commit is gone; with nothing left to write, their head already holds this render.
+      if (again !== undefined || !rebased) commit = again;
     });
     return { ...outcome, commit: commit && pushedOutcome.head, pushed: true, rebases: pushedOutcome.rebases };
   } finally {

@@ -206,7 +206,7 @@ describe("gitops hydration into a state repo (real git)", () => {
     git(theirs, "push", "--quiet", "origin", "main");
 
     const result = await hydrate(options({ web: { "app.yaml": withTag("1.0.0") } }, { stateRepo: mine, push: true }));
-    assert.equal(result.rebases, 1);
+    assert.deepEqual([result.rebases, result.pushed, result.commit], [1, true, undefined]);
     assert.deepEqual(git(remote, "log", "--format=%s", "main").trim().split("\n"), [
       "hydrate staging: 3 added, 0 modified, 0 deleted",
       "their concurrent commit",
@@ -236,6 +236,7 @@ describe("gitops hydration into a state repo (real git)", () => {
     );
     assert.equal(result.rebases, 1);
     assert.deepEqual(sourceCommits(remote, "main"), ["ccccccc", "bbbbbbb", "aaaaaaa"]);
+    assert.equal(git(remote, "rev-parse", "main").trim(), result.commit);
     assert.match(git(remote, "show", "main:apps/web/deployment-web.yaml"), /image: ghcr.io\/example\/web:3\.0\.0/);
   });
 

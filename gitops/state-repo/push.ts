@@ -16,12 +16,13 @@ export interface PushOutcome {
  * rebase conflicts (both sides changed the same file), it starts from their head instead, and
  * `reapply` writes and commits this hydration again on top: the state repo's content is a function
  * of the catalog, so re-rendering is the conflict resolution. `reapply` also runs after a clean
- * rebase, so the pushed tree is always exactly this hydration.
+ * rebase, so the pushed tree is always exactly this hydration. It is told whether the local commits
+ * survived (a clean rebase) or were replaced by their head.
  */
 export async function pushWithRetry(
   dir: string,
   branch: string,
-  reapply: () => Promise<void>,
+  reapply: (rebased: boolean) => Promise<void>,
   attempts: number = PUSH_ATTEMPTS,
 ): Promise<PushOutcome> {
   for (let rebases = 0; ; rebases++) {
@@ -40,7 +41,7 @@ export async function pushWithRetry(
       await tryGit(dir, ["rebase", "--abort"]);
       await git(dir, ["reset", "--quiet", "--hard", "FETCH_HEAD"]);
     }
-    await reapply();
+    await reapply(rebased.code === 0);
   }
 }
 
