@@ -1,10 +1,34 @@
+import * as k8s from "@pulumi/kubernetes";
+import { infraOutputs } from "../infra/outputs";
 import { platformOutputs } from "../platform/outputs";
 import { readStackOutputs, StackIdentity } from "../stack";
+import { AppCatalog, validateArgoPlan } from "./argocd";
+import { loadCatalog } from "./catalog/catalog";
 import { loadGitopsConfig } from "./config";
 
-/** The gitops layer: Argo CD Applications pointing at the environment's hydrated state repo. */
+/**
+ * The gitops layer: Argo CD Applications pointing at the environment's hydrated state repo. The
+ * manifests themselves reach the cluster through the state repo (`hydrate`), never through Pulumi.
+ */
 export function gitopsProgram(stack: StackIdentity): object {
   const config = loadGitopsConfig(stack);
+  const apps = loadCatalog(stack.env).map((app) => app.name);
+  validateArgoPlan(stack.env, config, apps);
+
+  const infra = readStackOutputs(stack, infraOutputs);
   const platform = readStackOutputs(stack, platformOutputs);
-  return { mode: config.mode, stateRepoUrl: platform.stateRepoUrl };
+  const provider = new k8s.Provider(`k8s-${stack.env}`, { kubeconfig: infra.kubeconfig });
+  new AppCatalog("catalog", {
+    env: stack.env,
+    config,
+    apps,
+    upstream: {
+      argocdNamespace: platform.argocdNamespace,
+      appsProject: platform.appsProject,
+      stateRepoUrl: platform.stateRepoUrl,
+      stateRepoRevision: platform.stateRepoRevision,
+    },
+    provider,
+  });
+  return { mode: config.mode, apps, stateRepoUrl: platform.stateRepoUrl };
 }

@@ -82,6 +82,8 @@ describe("Pulumi entry point (index.ts)", () => {
       refs.map((r) => [r.name, r.inputs.name]),
       [
         ["infra-production", "organization/gitops-platform/infra-production"],
+        // The gitops layer reads the cluster's kubeconfig from infra and Argo CD's whereabouts from platform.
+        ["infra-production", "organization/gitops-platform/infra-production"],
         ["platform-production", "organization/gitops-platform/platform-production"],
       ],
     );

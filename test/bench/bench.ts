@@ -1,9 +1,10 @@
 import * as os from "node:os";
 import { Figure } from "./measure";
+import { benchHydrate } from "./hydrate.bench";
 import { benchSynth } from "./synth.bench";
 
 /** `npm run bench`: prints the figures DESIGN.md sets targets for. Never part of `npm test`. */
-const benchmarks: readonly (() => Figure[])[] = [benchSynth];
+const benchmarks: readonly (() => Figure[])[] = [benchSynth, benchHydrate];
 
 function main(): void {
   process.stdout.write(

@@ -1,0 +1,69 @@
+import * as path from "node:path";
+import { Command, Option } from "commander";
+import { hydrate, HydrateResult } from "../../gitops/hydrate";
+import { formatFinding } from "../../gitops/lint/lint";
+import { Environment } from "../../stack";
+import { ExitCode } from "../exit-codes";
+import { envOption, jsonOption } from "../options";
+import { colorEnabled, logProgress, Paint, painter, writeData, writeJson } from "../output";
+
+interface HydrateCommandOptions {
+  readonly env: Environment;
+  readonly stateRepo?: string;
+  readonly push?: boolean;
+  readonly sourceCommit?: string;
+  readonly json?: boolean;
+}
+
+export function hydrateCommand(): Command {
+  return new Command("hydrate")
+    .description(
+      "Render every app of the catalog for an environment into its state repo (apps/<app>/), validated, linted and committed",
+    )
+    .addOption(envOption())
+    .addOption(
+      new Option(
+        "--state-repo <url|path>",
+        "state repo: a git URL, a bare repository or a checkout (default: the local .state/<env>, or with --push the configured URL)",
+      ),
+    )
+    .addOption(new Option("--push", "push the commit, rebasing and retrying when someone pushed first"))
+    .addOption(new Option("--source-commit <sha>", "commit named in the Source-Commit trailer (default: HEAD)"))
+    .addOption(jsonOption())
+    .action(async (options: HydrateCommandOptions) => {
+      process.exitCode = await runHydrate(options);
+    });
+}
+
+async function runHydrate(options: HydrateCommandOptions): Promise<ExitCode> {
+  logProgress(`hydrate: rendering the ${options.env} catalog`);
+  const result = await hydrate({
+    env: options.env,
+    stateRepo: options.stateRepo,
+    push: options.push === true,
+    sourceCommit: options.sourceCommit,
+  });
+  for (const finding of result.warnings) logProgress(formatFinding(finding));
+  if (options.json) writeJson(result);
+  else writeData(renderHydrateResult(result, painter(colorEnabled())));
+  return ExitCode.Ok;
+}
+
+/** The human view: where it wrote, each file with + ~ -, and what was committed and pushed. */
+export function renderHydrateResult(result: HydrateResult, paint: Paint): string {
+  const where = result.kind === "remote" ? result.stateRepo : path.relative(process.cwd(), result.stateRepo) || ".";
+  const lines = [paint("bold", `hydrate ${result.env} -> ${where} (branch ${result.branch}, ${result.kind})`)];
+  for (const file of result.added) lines.push(paint("green", `  + ${file}`));
+  for (const file of result.modified) lines.push(paint("yellow", `  ~ ${file}`));
+  for (const file of result.deleted) lines.push(paint("red", `  - ${file}`));
+  if (!result.changed) lines.push(`No changes: the state repo already matches the ${result.env} catalog.`);
+  else {
+    const counts = `${result.added.length} added, ${result.modified.length} modified, ${result.deleted.length} deleted`;
+    const commit = result.commit ? `committed ${result.commit.slice(0, 12)}` : "not committed (dry run: pass --push)";
+    lines.push(`${counts}; ${commit} (Source-Commit: ${result.sourceCommit})`);
+  }
+  if (result.pushed) {
+    lines.push(`pushed to origin/${result.branch}${result.rebases ? ` after ${result.rebases} rebase(s)` : ""}`);
+  }
+  return lines.join("\n");
+}

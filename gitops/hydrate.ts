@@ -1,0 +1,131 @@
+import { Environment } from "../stack";
+import { PROJECT_ROOT } from "./catalog/catalog";
+import { readHydrationConfig } from "./environment-config";
+import { Finding } from "./lint/lint";
+import { renderEnvironment, renderEnvironmentReport, RenderOptions } from "./render/environment";
+import { assertHasOrigin, commitApps, hasHead, SOURCE_COMMIT_TRAILER, sourceCommitOf } from "./state-repo/commit";
+import { AppChanges, describeChanges } from "./state-repo/diff";
+import { pushWithRetry } from "./state-repo/push";
+import { openWorkingCopy, TargetKind } from "./state-repo/target";
+import { applyChanges, appsOf, FileChanges, hasChanges, planChanges, readAppsTree } from "./state-repo/working-copy";
+
+/**
+ * The gitops layer's programmatic API, for the CLI's `hydrate` and for `up`, `preview` and `drift`:
+ * - renderEnvironment(env, options?): the catalog as state-repo files (pure, reads only the catalog);
+ * - diffStateRepo(env, workingCopyDir, options?): what hydrate would change there, per app and file;
+ * - hydrate(options): renders, writes, commits and (optionally) pushes one environment's state repo.
+ */
+export { renderEnvironment, RenderOptions };
+
+export interface SourceOptions {
+  /** The project whose `Pulumi.<env>.yaml` and `.state/` are used; by default this checkout. */
+  readonly rootDir?: string;
+  /** The app catalog; by default `gitops/apps` of this checkout. */
+  readonly catalogDir?: string;
+}
+
+export interface StateRepoDiff extends FileChanges {
+  readonly env: Environment;
+  readonly hasChanges: boolean;
+  /** Per app, per file: status and unified diff. */
+  readonly apps: readonly AppChanges[];
+}
+
+/**
+ * What hydrating `env` would change in the working copy at `workingCopyDir` (its files on disk, not
+ * its git history). Renders with the environment's lint policy, exactly as hydrate does.
+ */
+export function diffStateRepo(env: Environment, workingCopyDir: string, options: SourceOptions = {}): StateRepoDiff {
+  const config = readHydrationConfig(env, options.rootDir ?? PROJECT_ROOT);
+  const rendered = renderEnvironment(env, { catalogDir: options.catalogDir, lint: config.gitops.lint });
+  const current = readAppsTree(workingCopyDir);
+  const changes = planChanges(current, rendered);
+  return { env, ...changes, hasChanges: hasChanges(changes), apps: describeChanges(current, rendered, changes) };
+}
+
+export interface HydrateOptions extends SourceOptions {
+  readonly env: Environment;
+  /**
+   * A git URL, a bare repository or a checkout. Without it: the local default `.state/<env>`, or,
+   * with `push`, the environment's configured state repo (`gitops-platform:platform.stateRepo.url`).
+   */
+  readonly stateRepo?: string;
+  /** Push the commit (rebasing and retrying when someone pushed first). A remote without push is a dry run. */
+  readonly push: boolean;
+  /** Named in the commit's `Source-Commit` trailer; by default HEAD of the project checkout. */
+  readonly sourceCommit?: string;
+}
+
+export interface HydrateResult extends FileChanges {
+  readonly env: Environment;
+  /** Whether the state repo's apps/ changed (for a remote without push: would change). */
+  readonly changed: boolean;
+  /** The hydration commit, when one was made. */
+  readonly commit?: string;
+  readonly kind: TargetKind;
+  /** The state repo written to: a path or a URL. */
+  readonly stateRepo: string;
+  readonly branch: string;
+  readonly pushed: boolean;
+  /** Times a rejected push was rebased onto someone else's commits. */
+  readonly rebases: number;
+  readonly sourceCommit: string;
+  /** Lint findings of severity warning; errors fail the hydration before anything is written. */
+  readonly warnings: readonly Finding[];
+}
+
+/**
+ * Hydrates one environment: renders and validates every app first (any failure throws and leaves the
+ * state repo untouched), then brings `apps/` of the working copy to exactly the render, commits
+ * with a trailer naming the source commit (no commit when nothing changed) and pushes when asked.
+ */
+export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
+  const { env, push } = options;
+  const rootDir = options.rootDir ?? PROJECT_ROOT;
+  const config = readHydrationConfig(env, rootDir);
+  const render = renderEnvironmentReport(env, { catalogDir: options.catalogDir, lint: config.gitops.lint });
+  const sourceCommit = options.sourceCommit ?? (await sourceCommitOf(rootDir, config.file));
+  const stateRepo = options.stateRepo ?? (push ? config.platform.stateRepo.url : undefined);
+  const copy = await openWorkingCopy(stateRepo, { rootDir, env, branch: config.platform.stateRepo.targetRevision });
+  try {
+    const changes = planChanges(readAppsTree(copy.dir), render.files);
+    const outcome = {
+      env,
+      ...changes,
+      changed: hasChanges(changes),
+      kind: copy.kind,
+      stateRepo: copy.stateRepo,
+      branch: copy.branch,
+      sourceCommit,
+      warnings: render.warnings,
+    };
+    if (copy.kind === "remote" && !push) return { ...outcome, pushed: false, rebases: 0 };
+
+    const message = commitMessage(env, changes, sourceCommit);
+    const writeAndCommit = async (): Promise<string | undefined> => {
+      const now = planChanges(readAppsTree(copy.dir), render.files);
+      if (!hasChanges(now)) return undefined;
+      applyChanges(copy.dir, render.files, now);
+      return commitApps(copy.dir, message);
+    };
+    if (push) await assertHasOrigin(copy.dir, copy.stateRepo);
+    let commit = await writeAndCommit();
+    if (!push || !(await hasHead(copy.dir))) return { ...outcome, commit, pushed: false, rebases: 0 };
+
+    const pushedOutcome = await pushWithRetry(copy.dir, copy.branch, async (rebased) => {
+      const again = await writeAndCommit();
+      // After a conflict our commit is gone; with nothing left to write, their head already holds this render.
+      if (again !== undefined || !rebased) commit = again;
+    });
+    return { ...outcome, commit: commit && pushedOutcome.head, pushed: true, rebases: pushedOutcome.rebases };
+  } finally {
+    copy.close();
+  }
+}
+
+/** `hydrate <env>: N added, N modified, N deleted`, the apps, and the Source-Commit trailer. */
+export function commitMessage(env: Environment, changes: FileChanges, sourceCommit: string): string {
+  const summary = `hydrate ${env}: ${changes.added.length} added, ${changes.modified.length} modified, ${changes.deleted.length} deleted`;
+  const apps = appsOf([...changes.added, ...changes.modified, ...changes.deleted]);
+  return `${summary}\n\nChanged apps: ${apps.join(", ")}\n\n${SOURCE_COMMIT_TRAILER}: ${sourceCommit}\n`;
+}

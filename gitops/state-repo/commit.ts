@@ -1,0 +1,38 @@
+import { InputError } from "../../config";
+import { git, GitError, identityArgs, tryGit } from "./git";
+import { APPS_DIR } from "../render/file-names";
+
+/** The trailer that names the catalog commit a hydration was rendered from. */
+export const SOURCE_COMMIT_TRAILER = "Source-Commit";
+
+/** Stages everything under `apps/` (new, changed and deleted files) and commits it; returns the commit. */
+export async function commitApps(dir: string, message: string): Promise<string> {
+  await git(dir, ["add", "--all", "--", APPS_DIR]);
+  await git(dir, [...(await identityArgs(dir)), "commit", "--quiet", "--no-verify", "--message", message]);
+  return (await git(dir, ["rev-parse", "HEAD"])).trim();
+}
+
+/** Whether the branch has a commit yet (a new state repo has none until the first hydration). */
+export async function hasHead(dir: string): Promise<boolean> {
+  return (await tryGit(dir, ["rev-parse", "--verify", "--quiet", "HEAD"])).code === 0;
+}
+
+/**
+ * The source commit to name in the trailer: HEAD of the project checkout, with `-dirty` when the
+ * catalog, the renderer or the environment's config has uncommitted changes (as `git describe --dirty`).
+ */
+export async function sourceCommitOf(rootDir: string, configFile: string): Promise<string> {
+  const head = await tryGit(rootDir, ["rev-parse", "HEAD"]);
+  if (head.code !== 0) return "unknown (not a git checkout)";
+  const status = await tryGit(rootDir, ["status", "--porcelain", "--", "gitops", configFile]);
+  if (status.code !== 0) throw new GitError(["status"], status);
+  return `${head.stdout.trim()}${status.stdout.trim() ? "-dirty" : ""}`;
+}
+
+/** Pushing needs a remote: a checkout given by path must have an `origin`. */
+export async function assertHasOrigin(dir: string, shown: string): Promise<void> {
+  if ((await tryGit(dir, ["remote", "get-url", "origin"])).code === 0) return;
+  throw new InputError(
+    `state repo ${shown}: has no remote named origin; expected one to push to (or pass --state-repo <url> instead)`,
+  );
+}

@@ -1,0 +1,55 @@
+import { createTwoFilesPatch } from "diff";
+import { appOfPath } from "../render/file-names";
+import { FileChanges } from "./working-copy";
+
+export type FileStatus = "added" | "modified" | "deleted";
+
+export interface FileChange {
+  readonly app: string;
+  /** Repo-relative path, e.g. `apps/demo/deployment-demo.yaml`. */
+  readonly path: string;
+  readonly status: FileStatus;
+  /** Unified diff with git-style headers (`--- a/...`, `+++ b/...`, `/dev/null` for added and deleted files). */
+  readonly diff: string;
+}
+
+export interface AppChanges {
+  readonly app: string;
+  readonly files: readonly FileChange[];
+}
+
+/** The changes grouped per app, apps and files sorted, each file with its unified diff. */
+export function describeChanges(
+  current: ReadonlyMap<string, string>,
+  rendered: ReadonlyMap<string, string>,
+  changes: FileChanges,
+): AppChanges[] {
+  const files: FileChange[] = [
+    ...changes.added.map((p) => fileChange(p, "added", undefined, rendered.get(p))),
+    ...changes.modified.map((p) => fileChange(p, "modified", current.get(p), rendered.get(p))),
+    ...changes.deleted.map((p) => fileChange(p, "deleted", current.get(p), undefined)),
+  ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const byApp = new Map<string, FileChange[]>();
+  for (const file of files) byApp.set(file.app, [...(byApp.get(file.app) ?? []), file]);
+  return [...byApp].map(([app, appFiles]) => ({ app, files: appFiles }));
+}
+
+function fileChange(
+  file: string,
+  status: FileStatus,
+  before: string | undefined,
+  after: string | undefined,
+): FileChange {
+  const patch = createTwoFilesPatch(
+    before === undefined ? "/dev/null" : `a/${file}`,
+    after === undefined ? "/dev/null" : `b/${file}`,
+    before ?? "",
+    after ?? "",
+    undefined,
+    undefined,
+    { context: 3 },
+  );
+  // jsdiff starts with a line of "=" that git's format does not have.
+  const diff = patch.replace(/^=+\n/, "");
+  return { app: appOfPath(file) ?? file, path: file, status, diff };
+}
