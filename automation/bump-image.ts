@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { isMap, isScalar, parse, parseDocument, Scalar } from "yaml";
 import { InputError } from "../config";
 import { Environment } from "../stack";
-import { commitPaths, currentBranch, git, isWorkTree, pushWithRebase, remoteUrl } from "./git";
+import { commitPaths, git, identityArgs, pushWithRebase, remoteUrl, workTree } from "./git";
 
 /**
  * `bump-image`: what an app repository's CI calls after it pushed an image. It sets `image.tag` in
@@ -114,9 +114,9 @@ export interface BumpImageResult {
   readonly pushed: boolean;
 }
 
-/** A short random pause that grows with the attempt, so racing bumps spread out. */
+/** A short random pause that grows with the attempt, so racing bumps spread out instead of colliding again. */
 export function defaultPause(failedAttempt: number): Promise<void> {
-  const ms = Math.min(2_000, 100 * failedAttempt) + Math.floor(Math.random() * 100);
+  const ms = Math.min(1_000, 50 * failedAttempt) + Math.floor(Math.random() * 150);
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
@@ -125,7 +125,8 @@ export async function bumpImage(options: BumpImageOptions): Promise<BumpImageRes
   validateTag(tag);
   const file = envFileOf(rootDir, app, env);
   const relative = path.relative(rootDir, file);
-  if (!(await isWorkTree(rootDir))) {
+  const checkout = await workTree(rootDir);
+  if (!checkout.inside) {
     throw new InputError(
       `bump-image: ${rootDir}: received a directory that is not a git checkout; expected a clone of this repository`,
     );
@@ -138,18 +139,19 @@ export async function bumpImage(options: BumpImageOptions): Promise<BumpImageRes
         `bump-image --push: the checkout at ${rootDir} has no git remote "${remote}"; expected a clone of the repository to push to`,
       );
     }
-    branch = options.branch ?? (await currentBranch(rootDir));
+    branch = options.branch ?? checkout.branch;
     if (!branch) throw new InputError("bump-image --push: HEAD is detached; expected a checked-out branch or --branch");
   }
   const dirty = (await git(rootDir, ["status", "--porcelain", "--", relative])).trim();
   if (dirty) throw new InputError(`bump-image: ${relative} has uncommitted changes; expected a clean file to edit`);
+  const identity = await identityArgs(rootDir);
 
   const edit = async (): Promise<{ previous?: string; commit?: string }> => {
     const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
     const result = setImageTag(text, relative, tag);
     if (!result.changed) return { previous: result.previous };
     fs.writeFileSync(file, result.text);
-    const commit = await commitPaths(rootDir, [relative], commitMessage(options, relative, result.previous));
+    const commit = await commitPaths(rootDir, [relative], commitMessage(options, relative, result.previous), identity);
     return { previous: result.previous, commit };
   };
 
@@ -169,6 +171,7 @@ export async function bumpImage(options: BumpImageOptions): Promise<BumpImageRes
     branch,
     attempts: options.attempts ?? 20,
     pause: options.pause ?? defaultPause,
+    identity,
     redo: async () => (await edit()).commit !== undefined,
   });
   if (pushed.superseded) {

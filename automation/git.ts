@@ -37,14 +37,12 @@ export async function git(cwd: string, args: readonly string[], env?: NodeJS.Pro
   return result.stdout;
 }
 
-export async function isWorkTree(dir: string): Promise<boolean> {
-  const result = await gitTry(dir, ["rev-parse", "--is-inside-work-tree"]);
-  return result.code === 0 && result.stdout.trim() === "true";
-}
-
-export async function currentBranch(dir: string): Promise<string | undefined> {
-  const result = await gitTry(dir, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
-  return result.code === 0 ? result.stdout.trim() : undefined;
+/** Whether `dir` is inside a git work tree, and its checked-out branch (undefined when detached). */
+export async function workTree(dir: string): Promise<{ readonly inside: boolean; readonly branch?: string }> {
+  const result = await gitTry(dir, ["rev-parse", "--is-inside-work-tree", "--symbolic-full-name", "HEAD"]);
+  const [inside, ref] = result.stdout.trim().split("\n");
+  if (result.code !== 0 || inside !== "true") return { inside: false };
+  return { inside: true, ...(ref?.startsWith("refs/heads/") ? { branch: ref.slice("refs/heads/".length) } : {}) };
 }
 
 export async function remoteUrl(dir: string, remote: string): Promise<string | undefined> {
@@ -61,9 +59,14 @@ export async function identityArgs(dir: string, env: NodeJS.ProcessEnv = process
     : ["-c", "user.name=gitops-platform", "-c", "user.email=gitops-platform@users.noreply.github.com"];
 }
 
-export async function commitPaths(dir: string, paths: readonly string[], message: string): Promise<string> {
+export async function commitPaths(
+  dir: string,
+  paths: readonly string[],
+  message: string,
+  identity: readonly string[],
+): Promise<string> {
   await git(dir, ["add", "--", ...paths]);
-  await git(dir, [...(await identityArgs(dir)), "commit", "--quiet", "--message", message, "--", ...paths]);
+  await git(dir, [...identity, "commit", "--quiet", "--message", message, "--", ...paths]);
   return (await git(dir, ["rev-parse", "HEAD"])).trim();
 }
 
@@ -87,6 +90,8 @@ export interface PushOptions {
   readonly attempts: number;
   /** Waits between attempts, with the attempt number that just failed. */
   readonly pause: (failedAttempt: number) => Promise<void>;
+  /** From identityArgs: who commits when a rebase rewrites the commit. */
+  readonly identity: readonly string[];
   /**
    * Called when the local commit does not rebase cleanly onto the remote branch: HEAD has been reset
    * to the remote branch, and the change must be made again (it may no longer be needed: then false).
@@ -114,7 +119,7 @@ export async function pushWithRebase(dir: string, options: PushOptions): Promise
     }
     if (!isRaceLost(push.stderr)) throw new GitError(`git push ${remote} HEAD:${branch} failed: ${push.stderr.trim()}`);
     await git(dir, ["fetch", "--quiet", remote, branch]);
-    const rebase = await gitTry(dir, [...(await identityArgs(dir)), "rebase", "--quiet", "FETCH_HEAD"]);
+    const rebase = await gitTry(dir, [...options.identity, "rebase", "--quiet", "FETCH_HEAD"]);
     if (rebase.code !== 0) {
       await gitTry(dir, ["rebase", "--abort"]);
       await git(dir, ["reset", "--quiet", "--hard", "FETCH_HEAD"]);

@@ -5,9 +5,10 @@ import { renderPreviewComment } from "../automation/report/preview-comment";
 import { renderDriftReport } from "../automation/report/drift-report";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { readRecording } = require("./fake-pulumi/recordings.js") as {
-  readRecording(file: string): EngineEvent[];
+const recordings = require("./fake-pulumi/recordings.js") as {
+  readRecording: (file: string) => EngineEvent[];
 };
+const readRecording = (file: string) => recordings.readRecording(file);
 
 function collect(events: readonly EngineEvent[], stack = "platform-staging"): StackChanges {
   const collector = new EngineEventCollector(stack);

@@ -54,7 +54,7 @@ class FakeGitHub {
       return json(this.comments.slice((page - 1) * perPage, page * perPage), 200, links ? { link: links } : {});
     }
     if (method === "POST" && list.test(url.pathname)) {
-      const created = this.comment((JSON.parse(String(init?.body)) as { body: string }).body);
+      const created = this.comment((JSON.parse(init?.body as string) as { body: string }).body);
       this.comments.push(created);
       return json(created, 201);
     }
@@ -62,7 +62,7 @@ class FakeGitHub {
     if (method === "PATCH" && edit) {
       const comment = this.comments.find((c) => c.id === Number(edit[1]));
       if (!comment) return json({ message: "Not Found" }, 404);
-      comment.body = (JSON.parse(String(init?.body)) as { body: string }).body;
+      comment.body = (JSON.parse(init?.body as string) as { body: string }).body;
       return json(comment);
     }
     return json({ message: "Not Found" }, 404);

@@ -1,3 +1,4 @@
+import { InputError } from "../../config";
 import { Environment, stackIdentity } from "../../stack";
 import { ClusterTeardownFactory } from "./cluster-teardown";
 import { StackChanges } from "./engine-events";
@@ -39,6 +40,7 @@ export async function runDestroy(
       const result = await action();
       if (result) done.push(result);
     } catch (err) {
+      if (err instanceof InputError) throw err;
       const reason = err instanceof StackOperationError ? err.reason : err instanceof Error ? err.message : String(err);
       throw new DestroyStoppedError(
         `destroy: ${label} failed: ${reason}\n` +

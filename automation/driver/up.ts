@@ -1,3 +1,4 @@
+import { InputError } from "../../config";
 import { Environment, Layer, LAYERS, stackIdentity } from "../../stack";
 import { StackChanges } from "./engine-events";
 import { HydrateResult } from "./gitops-steps";
@@ -45,6 +46,8 @@ export async function runUp(env: Environment, layers: readonly Layer[], context:
       stacks.push(changes);
       context.log(`up: ${target.name}: ${describeCounts(changes)}`);
     } catch (err) {
+      // Bad input (a missing passphrase, an invalid config) is reported as such, not as a failed step.
+      if (err instanceof InputError) throw err;
       const reason = err instanceof StackOperationError ? err.reason : err instanceof Error ? err.message : String(err);
       throw new UpStoppedError(stoppedMessage(env, layers, layer, step, reason), { env, stacks, hydrate });
     }

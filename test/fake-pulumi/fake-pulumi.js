@@ -338,7 +338,7 @@ async function runOperation(kind, ctx) {
     } else {
       steps = spec.destroy ? retarget(stepsOf(readRecording(spec.destroy)), project, stack) : deletesOf(state);
     }
-    const failure = spec.failure && spec.failure.operation === kind && !previewOnly ? spec.failure : undefined;
+    const failure = spec.failure && spec.failure.operation === kind ? spec.failure : undefined;
     const shown = failure ? untilFailure(steps, failure) : steps;
     for (const event of shown) sink.write(event);
     const counts = countChanges(shown);
@@ -357,7 +357,12 @@ async function runOperation(kind, ctx) {
     }
     sink.write({ summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: counts, PolicyPacks: {} } });
     sink.write({ cancelEvent: {} });
-    const title = { preview: "Previewing update", up: "Updating", refresh: "Refreshing", destroy: "Destroying" }[kind];
+    const title = {
+      preview: "Previewing update",
+      up: "Updating",
+      refresh: previewOnly ? "Previewing refresh" : "Refreshing",
+      destroy: "Destroying",
+    }[kind];
     out.push(`${title} (${stack}):`, ...describe(shown), "", ...summaryLines(counts));
     if (failure) {
       const name = shown.filter((e) => e.resourcePreEvent).pop()?.resourcePreEvent.metadata;
@@ -367,7 +372,7 @@ async function runOperation(kind, ctx) {
         `  ${name ? `${name.type} (${name.urn.split("::").pop()})` : "pulumi:pulumi:Stack"}:`,
         `    error: ${failure.message}`,
       );
-      store.record(stack, historyEntry(kind, "failed", counts, config));
+      if (!previewOnly) store.record(stack, historyEntry(kind, "failed", counts, config));
       throw new CliError(`${kind === "up" ? "update" : kind} failed`, "resource");
     }
     if (!previewOnly) applyToState(kind, state, steps, spec);
@@ -504,6 +509,9 @@ async function main(args) {
 
 main(process.argv.slice(2)).then(
   (code) => {
+    if (process.env.PULUMI_FAKE_JOURNAL) {
+      fs.appendFileSync(process.env.PULUMI_FAKE_JOURNAL, `${JSON.stringify({ exit: code, of: process.argv[2] })}\n`);
+    }
     process.exitCode = code;
   },
   (err) => {

@@ -30,7 +30,12 @@ export interface FakeWorld {
 
 export interface JournalEntry {
   readonly argv?: readonly string[];
+  /** The fake's exit code, after the run of `of` (the command). */
+  readonly exit?: number;
+  readonly of?: string;
   readonly hydrate?: Environment;
+  /** A step of a test double (the cluster teardown), in the same order as the CLI's runs. */
+  readonly step?: string;
 }
 
 /**
@@ -82,11 +87,34 @@ export class FakeProject {
   operations(): string[] {
     return this.journal().flatMap((entry) => {
       if (entry.hydrate) return [`hydrate ${entry.hydrate}`];
+      if (entry.step) return [entry.step];
       const argv = entry.argv ?? [];
       const command = argv[0];
       if (!["up", "preview", "refresh", "destroy"].includes(command)) return [];
       return [`${command} ${argv[argv.indexOf("--stack") + 1]}`];
     });
+  }
+
+  /** Records a test double's step in the journal, between the CLI's runs. */
+  note(step: string): void {
+    fs.appendFileSync(this.journalFile, `${JSON.stringify({ step })}\n`);
+  }
+
+  /**
+   * A stack that was deployed earlier: its state in the backend, as the fake keeps it (resources by
+   * URN and type, outputs with secrets as `{ secret: value }`).
+   */
+  seed(stack: string, state: { resources: readonly string[]; outputs?: Record<string, unknown> }): void {
+    const file = path.join(this.dir, ".pulumi", ".pulumi", "stacks", "gitops-platform", `${stack}.json`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const resources = state.resources.map((typeAndName) => {
+      const [type, name] = typeAndName.split("::");
+      return { type, urn: `urn:pulumi:${stack}::gitops-platform::${type}::${name}`, inputs: {}, outputs: {} };
+    });
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ stack, secretsProvider: "passphrase", resources, outputs: state.outputs ?? {} }),
+    );
   }
 
   /** A lock left in the backend by another update of `stack`, as the real DIY backend writes it. */
