@@ -8,13 +8,8 @@ import { runPreviewCommand } from "../automation/commands/preview";
 import { cloudCredentialSource } from "../automation/driver/credentials";
 import { backendSettings, PINNED_CLI_VERSION, resolvePulumiCommand } from "../automation/driver/workspace";
 import { ExitCode } from "../automation/exit-codes";
-import { synthesizeAtRef } from "../automation/synth/at-ref";
-import { diffSynth } from "../automation/synth/diff";
-import { LAYERS } from "../stack";
 import { runCli } from "./support/cli";
-import { synth } from "./support/engine";
 import { FakeProject } from "./support/fake-pulumi";
-import { projectCopy } from "./support/project-copy";
 
 /** An environment with no AWS credentials anywhere: a fork's pull request. */
 const NO_CLOUD: Record<string, string | undefined> = {
@@ -69,11 +64,26 @@ describe("driver commands: help, bad input and the environment", () => {
       PULUMI_BACKEND_URL: undefined,
       PULUMI_CONFIG_PASSPHRASE: undefined,
       PULUMI_CONFIG_PASSPHRASE_FILE: undefined,
+      GITHUB_ACTIONS: undefined,
     });
     assert.equal(code, 2);
     assert.match(
       stderr,
       /^error: no passphrase: the embedded file backend uses a passphrase secrets provider for the staging stacks; expected PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE to be set$/m,
+    );
+  });
+
+  it("refuses the embedded backend on a GitHub Actions runner, where it would be thrown away", async () => {
+    const { code, stderr } = await runCli(["up", "--env", "staging"], {
+      AWS_ACCESS_KEY_ID: "AKIAEXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "example",
+      GITHUB_ACTIONS: "true",
+      PULUMI_BACKEND_URL: undefined,
+    });
+    assert.equal(code, 2);
+    assert.match(
+      stderr,
+      /^error: PULUMI_BACKEND_URL: received nothing on a GitHub Actions runner, .+; expected a shared backend/m,
     );
   });
 
@@ -150,33 +160,46 @@ describe("driver commands: help, bad input and the environment", () => {
   });
 
   it("previews offline with the synth diff against the base when there are no cloud credentials, and says so", async () => {
-    const dir = projectCopy();
     const project = await FakeProject.create({ stacks: {} });
     try {
-      const file = path.join(dir, "Pulumi.staging.yaml");
-      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("region: eu-west-1", "region: eu-west-2"));
-      const out = path.join(dir, "comment.md");
+      const out = path.join(project.dir, "comment.md");
+      const compared: string[] = [];
       const deps: CommandDeps = {
-        context: { ...project.context(), rootDir: dir },
-        env: { ...NO_CLOUD, GITHUB_SHA: "9fceb02d0ae598e95dc970b74767f19372d61af8" },
+        context: project.context(),
+        env: { ...NO_CLOUD, GITHUB_BASE_REF: "main", GITHUB_SHA: "9fceb02d0ae598e95dc970b74767f19372d61af8" },
         write: () => assert.fail("the comment goes to --output"),
-        synthDiff: async (env, base) =>
-          diffSynth(synthesizeAtRef(dir, base, env, LAYERS), await synth({ env, layers: LAYERS, rootDir: dir }), base),
+        // What `synth --diff origin/main` finds when the pull request moves staging to another region.
+        synthDiff: (env, base) => {
+          compared.push(`${env} against ${base}`);
+          const changed = [
+            {
+              resource: "pulumi:providers:aws::aws-staging",
+              changes: [{ path: "inputs.region", before: "eu-west-1", after: "eu-west-2" }],
+            },
+          ];
+          return Promise.resolve({
+            env,
+            base,
+            hasChanges: true,
+            stacks: [{ stack: "infra-staging", added: [], removed: [], changed }],
+          });
+        },
       };
-      const code = await runPreviewCommand(["staging"], { output: out, base: "HEAD" }, deps, { exitOnChanges: true });
+      const code = await runPreviewCommand(["staging"], { output: out }, deps, { exitOnChanges: true });
 
       assert.equal(code, ExitCode.Changes, project.log.join("\n"));
+      assert.deepEqual(compared, ["staging against origin/main"]);
       assert.deepEqual(project.operations(), [], "no stack was previewed against the cloud");
       const comment = fs.readFileSync(out, "utf8");
       assert.match(
         comment,
         /^> \[!NOTE\]\n> Previewed offline: this run has no cloud credentials \(a pull request from a fork gets none\)\./m,
       );
+      assert.match(comment, /compares the offline synth of this commit with `origin\/main` \(`synth --diff`\)/);
       assert.match(comment, /^\| `infra-staging` \| 0 \| 1 \| 0 \|$/m);
       assert.match(comment, /^~ {5}inputs\.region: "eu-west-1" => "eu-west-2"$/m);
     } finally {
       project.remove();
-      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

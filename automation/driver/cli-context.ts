@@ -4,7 +4,13 @@ import { REPO_ROOT } from "../synth/synth";
 import { gitopsSteps } from "./gitops-steps";
 import { DEFAULT_RETRY, realSleep } from "./operations";
 import { DriverContext } from "./stack-operation";
-import { backendSettings, openStack, requirePassphrase, resolvePulumiCommand } from "./workspace";
+import {
+  backendSettings,
+  openStack,
+  requireDurableBackend,
+  requirePassphrase,
+  resolvePulumiCommand,
+} from "./workspace";
 
 /**
  * The driver as the CLI runs it: this repository, the real `pulumi` (PATH or installed), the backend
@@ -16,6 +22,7 @@ export function cliDriverContext(rootDir: string = REPO_ROOT, env: NodeJS.Proces
     rootDir,
     openStack: async (target) => {
       const backend = backendSettings(rootDir, target.env, env);
+      requireDurableBackend(backend, env);
       requirePassphrase(backend, target.env, env);
       command ??= resolvePulumiCommand(undefined, logProgress);
       return openStack(target, { rootDir, pulumiCommand: await command, backend });

@@ -115,6 +115,18 @@ export function requirePassphrase(
   );
 }
 
+/**
+ * On a GitHub Actions runner the embedded backend would be thrown away with the runner, and the
+ * next deploy would create every resource again: there, a backend must be configured.
+ */
+export function requireDurableBackend(backend: BackendSettings, processEnv: NodeJS.ProcessEnv = process.env): void {
+  if (!backend.embedded || processEnv.GITHUB_ACTIONS !== "true") return;
+  throw new InputError(
+    "PULUMI_BACKEND_URL: received nothing on a GitHub Actions runner, where the embedded file backend would be " +
+      "discarded with the runner; expected a shared backend (s3://<bucket>, https://api.pulumi.com)",
+  );
+}
+
 /** Everything needed to open the stacks of one environment. */
 export interface WorkspaceContext {
   readonly rootDir: string;
