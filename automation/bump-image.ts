@@ -114,9 +114,9 @@ export interface BumpImageResult {
   readonly pushed: boolean;
 }
 
-/** A short random pause that grows with the attempt, so racing bumps spread out instead of colliding again. */
+/** A random pause that grows with the attempt, so racing bumps spread out instead of colliding again. */
 export function defaultPause(failedAttempt: number): Promise<void> {
-  const ms = Math.min(1_000, 50 * failedAttempt) + Math.floor(Math.random() * 150);
+  const ms = Math.floor(Math.random() * Math.min(2_000, 250 * failedAttempt));
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 

@@ -118,14 +118,17 @@ export async function pushWithRebase(dir: string, options: PushOptions): Promise
       );
     }
     if (!isRaceLost(push.stderr)) throw new GitError(`git push ${remote} HEAD:${branch} failed: ${push.stderr.trim()}`);
-    await git(dir, ["fetch", "--quiet", remote, branch]);
+    if (attempt === options.attempts) break;
+    // Wait before fetching, not after: the shorter the time between fetch and push, the likelier the push wins.
+    await options.pause(attempt);
+    // No background maintenance after each fetch of a retry loop: a CI checkout is thrown away anyway.
+    await git(dir, ["-c", "maintenance.auto=false", "fetch", "--quiet", remote, branch]);
     const rebase = await gitTry(dir, [...options.identity, "rebase", "--quiet", "FETCH_HEAD"]);
     if (rebase.code !== 0) {
       await gitTry(dir, ["rebase", "--abort"]);
       await git(dir, ["reset", "--quiet", "--hard", "FETCH_HEAD"]);
       if (!(await options.redo())) return { attempts: attempt, superseded: true };
     }
-    if (attempt < options.attempts) await options.pause(attempt);
   }
   throw new GitError(
     `git push ${remote} HEAD:${branch}: lost the race to other pushes ${options.attempts} times; run again`,

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { bumpImage, BumpImageOptions, setImageTag } from "../automation/bump-image";
+import { bumpImage, BumpImageOptions, defaultPause, setImageTag } from "../automation/bump-image";
 import { runCli } from "./support/cli";
 import { git } from "./support/project-copy";
 
@@ -30,6 +30,8 @@ function remoteWithCatalog(apps: readonly string[]): Remote {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bump-image-"));
   const bare = path.join(dir, "origin.git");
   git(dir, "init", "--quiet", "--bare", "--initial-branch=main", bare);
+  // Like a hosted remote, no housekeeping inside each push (it would double the processes of the race test).
+  git(bare, "config", "receive.autogc", "false");
   const seed = path.join(dir, "seed");
   git(dir, "init", "--quiet", "--initial-branch=main", seed);
   git(seed, "remote", "add", "origin", bare);
@@ -85,6 +87,7 @@ describe("bump-image (real git, bare repos on disk)", () => {
       jobs.map(({ app, dir }, i) =>
         bumpImage(
           options(dir, {
+            pause: defaultPause,
             app,
             tag: `2.0.${i}`,
             push: true,
@@ -137,12 +140,19 @@ describe("bump-image (real git, bare repos on disk)", () => {
   });
 
   describe("bad input: exit 2, one message, nothing written", () => {
+    let shared: Remote;
     let dir: string;
-    let before: string;
+    let original: string;
+    before(() => {
+      shared = remoteWithCatalog(["demo", "api"]);
+    });
+    after(() => fs.rmSync(shared.dir, { recursive: true, force: true }));
     beforeEach(() => {
-      remote = remoteWithCatalog(["demo", "api"]);
-      dir = remote.clone();
-      before = fs.readFileSync(path.join(dir, remote.file("demo", "staging")), "utf8");
+      // The outer afterEach removes `remote.dir`: here that is this test's own clone.
+      remote = { ...shared, dir: fs.mkdtempSync(path.join(os.tmpdir(), "bump-image-job-")) };
+      dir = path.join(remote.dir, "checkout");
+      git(remote.dir, "clone", "--quiet", shared.bare, dir);
+      original = fs.readFileSync(path.join(dir, remote.file("demo", "staging")), "utf8");
     });
 
     async function rejected(argv: string[], message: RegExp): Promise<void> {
@@ -153,7 +163,7 @@ describe("bump-image (real git, bare repos on disk)", () => {
     }
 
     const untouched = () =>
-      assert.equal(fs.readFileSync(path.join(dir, remote.file("demo", "staging")), "utf8"), before);
+      assert.equal(fs.readFileSync(path.join(dir, remote.file("demo", "staging")), "utf8"), original);
 
     it("rejects an unknown environment", async () => {
       await rejected(

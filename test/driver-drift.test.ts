@@ -13,6 +13,7 @@ describe("drift (against the fake pulumi CLI)", () => {
 
   async function drift(world: FakeWorld, manifests: readonly ManifestChange[] = []) {
     project = await FakeProject.create(world);
+    project.seed("infra-staging", { resources: ["aws:eks/cluster:Cluster::main"] });
     const out: string[] = [];
     const deps: CommandDeps = {
       context: project.context({ manifests }),

@@ -90,6 +90,8 @@ describe("up (against the fake pulumi CLI)", () => {
         "gitops-staging": { program: "json-text-change.json" },
       },
     });
+    project.seed("infra-staging", { resources: [] });
+    project.seed("platform-staging", { resources: [] });
     const out: string[] = [];
     const code = await runUpCommand({ env: "staging" }, deps(project.context(), out));
 
@@ -109,6 +111,7 @@ describe("up (against the fake pulumi CLI)", () => {
 
   it("retries a stack locked by another update with backoff, and goes on once the lock is released", async () => {
     project = await FakeProject.create({ stacks: { "infra-staging": { program: "up.json" } } });
+    project.seed("infra-staging", { resources: [] });
     const lock = project.lock("infra-staging");
     // The other update finishes while the driver waits for the second time.
     project.onSleep = (index) => index === 2 && fs.rmSync(lock);
@@ -129,6 +132,7 @@ describe("up (against the fake pulumi CLI)", () => {
 
   it("fails clearly when the lock outlasts every attempt", async () => {
     project = await FakeProject.create({ stacks: { "infra-staging": { program: "up.json" } } });
+    project.seed("infra-staging", { resources: [] });
     project.lock("infra-staging");
     const out: string[] = [];
     const code = await runUpCommand({ env: "staging", layer: "infra" }, deps(project.context(), out));

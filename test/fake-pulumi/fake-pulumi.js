@@ -24,8 +24,9 @@
  * codes (1 generic, 4 resource failure, 6 stack not found, 7 `--expect-no-changes` with changes;
  * https://www.pulumi.com/docs/iac/cli/exit-codes/).
  *
- * PULUMI_FAKE_JOURNAL, when set, gets one JSON line per invocation (argv and cwd), so tests can see
- * the order of operations and the flags the driver passed.
+ * PULUMI_FAKE_JOURNAL, when set, gets one JSON line per invocation (argv and cwd) and one with its
+ * exit code, so tests can see the order of operations, the flags the driver passed and what the CLI
+ * answered.
  */
 const crypto = require("node:crypto");
 const fs = require("node:fs");

@@ -11,6 +11,21 @@ import { Environment } from "../../stack";
 /** Where the fake CLI lives: PulumiCommand.get({ root }) runs `<root>/bin/pulumi`. */
 export const FAKE_PULUMI_ROOT = path.join(REPO_ROOT, "test", "fake-pulumi");
 
+/** One PulumiCommand per CLI version the fake plays: asking the version costs a process. */
+const commands: Record<string, Promise<PulumiCommand>> = {};
+
+async function fakeCommand(worldFile: string): Promise<PulumiCommand> {
+  // PulumiCommand.get asks the CLI its version with the process environment, so the world goes there briefly.
+  const saved = process.env.PULUMI_FAKE_WORLD;
+  process.env.PULUMI_FAKE_WORLD = worldFile;
+  try {
+    return await PulumiCommand.get({ root: FAKE_PULUMI_ROOT });
+  } finally {
+    if (saved === undefined) delete process.env.PULUMI_FAKE_WORLD;
+    else process.env.PULUMI_FAKE_WORLD = saved;
+  }
+}
+
 /** The state of the world the fake CLI plays (see test/fake-pulumi/fake-pulumi.js). */
 export interface FakeWorld {
   readonly version?: string;
@@ -59,15 +74,9 @@ export class FakeProject {
       fs.copyFileSync(path.join(REPO_ROOT, file), path.join(dir, file));
     }
     fs.writeFileSync(path.join(dir, "world.json"), JSON.stringify(world));
-    // PulumiCommand.get asks the CLI its version with the process environment, so the world goes there briefly.
-    const saved = process.env.PULUMI_FAKE_WORLD;
-    process.env.PULUMI_FAKE_WORLD = path.join(dir, "world.json");
-    try {
-      return new FakeProject(dir, await PulumiCommand.get({ root: FAKE_PULUMI_ROOT }));
-    } finally {
-      if (saved === undefined) delete process.env.PULUMI_FAKE_WORLD;
-      else process.env.PULUMI_FAKE_WORLD = saved;
-    }
+    const version = world.version ?? "3.205.0";
+    commands[version] ??= fakeCommand(path.join(dir, "world.json"));
+    return new FakeProject(dir, await commands[version]);
   }
 
   get journalFile(): string {
