@@ -25,6 +25,9 @@ const NO_CLOUD: Record<string, string | undefined> = {
 };
 
 describe("driver commands: help, bad input and the environment", () => {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "driver-cli-"));
+  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
   for (const command of ["preview", "up", "destroy", "drift", "bump-image", "ci"]) {
     it(`prints help for ${command} and exits 0`, async () => {
       const { code, stdout } = await runCli([command, "--help"]);
@@ -88,7 +91,7 @@ describe("driver commands: help, bad input and the environment", () => {
   });
 
   it("finds credentials where the AWS SDK's default chain looks", () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), "home-"));
+    const home = fs.mkdtempSync(path.join(scratch, "home-"));
     const none = { AWS_SHARED_CREDENTIALS_FILE: undefined, AWS_CONFIG_FILE: undefined };
     assert.equal(cloudCredentialSource(none, home), undefined);
     assert.equal(
@@ -106,7 +109,7 @@ describe("driver commands: help, bad input and the environment", () => {
   });
 
   it("takes the backend from PULUMI_BACKEND_URL, else a passphrase file backend in .pulumi/", () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "backend-"));
+    const root = fs.mkdtempSync(path.join(scratch, "backend-"));
     fs.writeFileSync(path.join(root, "Pulumi.staging.yaml"), "config: {}\n");
     fs.writeFileSync(
       path.join(root, "Pulumi.production.yaml"),

@@ -11,9 +11,9 @@ describe("drift (against the fake pulumi CLI)", () => {
   let project: FakeProject | undefined;
   afterEach(() => project?.remove());
 
-  async function drift(world: FakeWorld, manifests: readonly ManifestChange[] = []) {
+  async function drift(world: FakeWorld, manifests: readonly ManifestChange[] = [], deployed = true) {
     project = await FakeProject.create(world);
-    project.seed("infra-staging", { resources: ["aws:eks/cluster:Cluster::main"] });
+    if (deployed) project.seed("infra-staging", { resources: ["aws:eks/cluster:Cluster::main"] });
     const out: string[] = [];
     const deps: CommandDeps = {
       context: project.context({ manifests }),
@@ -53,6 +53,16 @@ describe("drift (against the fake pulumi CLI)", () => {
     assert.equal(code, ExitCode.Ok);
     assert.match(report, /^\| `infra-staging` \| in sync \| {2}\|$/m);
     assert.match(report, /^Manifests: the state repo matches the catalog\.$/m);
+  });
+
+  it("reports a stack that was never deployed as such, without creating it", async () => {
+    const { code, report } = await drift({ stacks: {} }, [], false);
+    assert.equal(code, ExitCode.Ok);
+    assert.match(report, /^\| `infra-staging` \| not deployed \| {2}\|$/m);
+    assert.deepEqual(
+      project?.journal().flatMap((e) => (e.argv ? [e.argv.slice(0, 2).join(" ")] : [])),
+      ["stack select"],
+    );
   });
 
   it("counts a state repo that differs from the hydrated catalog as drift", async () => {

@@ -64,6 +64,8 @@ describe("preview comment (against the fake pulumi CLI)", () => {
       },
     });
     try {
+      for (const stack of ["infra-staging", "platform-staging", "gitops-staging"])
+        project.seed(stack, { resources: [] });
       const staging = await previewEnvironment("staging", project.context({ manifests }));
       report = { environments: [staging], commit: "9fceb02d0ae598e95dc970b74767f19372d61af8" };
     } finally {

@@ -73,8 +73,11 @@ const target = { owner: "example-org", repo: "gitops-platform", number: 7 };
 const MARKER = "gitops-platform:preview:staging,production";
 const others = (n: number) => Array.from({ length: n }, (_, i) => `LGTM ${i}`);
 
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gh-comment-"));
+after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
 function pullRequestEvent(fork: boolean): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gh-event-")), "event.json");
+  const file = path.join(fs.mkdtempSync(path.join(scratch, "event-")), "event.json");
   const base = { ref: "main", repo: { full_name: "example-org/gitops-platform" } };
   const head = { sha: "abc123", repo: { full_name: fork ? "someone/gitops-platform" : "example-org/gitops-platform" } };
   fs.writeFileSync(file, JSON.stringify({ pull_request: { number: 7, base, head } }));
@@ -163,7 +166,7 @@ describe("the pull-request comment on GitHub", () => {
     assert.deepEqual(written, ["body"]);
     assert.deepEqual(log, ["comment: not a pull-request run; writing it to stdout"]);
 
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "comment-")), "comment.md");
+    const file = path.join(scratch, "comment.md");
     await publishComment("body", MARKER, {
       env: {},
       outputFile: file,

@@ -20,12 +20,12 @@ export function cliDriverContext(rootDir: string = REPO_ROOT, env: NodeJS.Proces
   let command: Promise<PulumiCommand> | undefined;
   return {
     rootDir,
-    openStack: async (target) => {
+    openStack: async (target, mode) => {
       const backend = backendSettings(rootDir, target.env, env);
       requireDurableBackend(backend, env);
       requirePassphrase(backend, target.env, env);
       command ??= resolvePulumiCommand(undefined, logProgress);
-      return openStack(target, { rootDir, pulumiCommand: await command, backend });
+      return openStack(target, { rootDir, pulumiCommand: await command, backend }, mode);
     },
     gitops: gitopsSteps,
     retry: DEFAULT_RETRY,

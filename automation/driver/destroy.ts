@@ -1,3 +1,4 @@
+import { type Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { InputError } from "../../config";
 import { Environment, stackIdentity } from "../../stack";
 import { ClusterTeardownFactory } from "./cluster-teardown";
@@ -51,7 +52,8 @@ export async function runDestroy(
   };
   const destroyStack = (layer: "infra" | "platform" | "gitops") => async (): Promise<DestroyStep> => {
     const target = stackIdentity(layer, env);
-    const { changes } = await runStackOperation(target, "destroy", context);
+    const { changes, missing } = await runStackOperation(target, "destroy", context);
+    if (missing) context.log(`destroy: ${target.name} does not exist: nothing to destroy`);
     return { kind: "stack", stack: target.name, changes };
   };
 
@@ -79,7 +81,13 @@ export async function runDestroy(
 
 /** The cluster's kubeconfig, from the infra stack's outputs (a secret output). */
 async function clusterKubeconfig(env: Environment, context: DriverContext): Promise<string | undefined> {
-  const infra = await context.openStack(stackIdentity("infra", env));
+  let infra: Stack;
+  try {
+    infra = await context.openStack(stackIdentity("infra", env), "select");
+  } catch (err) {
+    if (err instanceof StackNotFoundError) return undefined;
+    throw err;
+  }
   const outputs = await infra.outputs();
   const value = outputs.kubeconfig?.value as unknown;
   if (value === undefined || value === null || value === "") return undefined;

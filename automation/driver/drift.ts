@@ -14,6 +14,8 @@ import { DriverContext, runStackOperation, StackOperationError } from "./stack-o
 export interface StackDrift {
   readonly stack: string;
   readonly drifted: boolean;
+  /** The stack does not exist: nothing deployed, so nothing to drift. */
+  readonly missing?: boolean;
   readonly changes?: StackChanges;
   readonly error?: string;
 }
@@ -34,9 +36,10 @@ export async function detectDrift(
     const target = stackIdentity(layer, env);
     context.log(`drift: ${target.name}: refresh preview, expecting no changes`);
     try {
-      const { changes, drifted } = await runStackOperation(target, "drift", context);
-      stacks.push({ stack: target.name, drifted, changes });
-      context.log(`drift: ${target.name}: ${drifted ? `drifted (${changes.resources.length} resources)` : "in sync"}`);
+      const { changes, drifted, missing } = await runStackOperation(target, "drift", context);
+      stacks.push({ stack: target.name, drifted, changes, ...(missing ? { missing } : {}) });
+      const status = missing ? "not deployed" : drifted ? `drifted (${changes.resources.length} resources)` : "in sync";
+      context.log(`drift: ${target.name}: ${status}`);
     } catch (err) {
       if (!(err instanceof StackOperationError)) throw err;
       context.log(`drift: ${err.message}`);

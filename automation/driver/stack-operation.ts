@@ -1,15 +1,15 @@
-import type { Stack } from "@pulumi/pulumi/automation";
+import { ConcurrentUpdateError, type Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { StackIdentity } from "../../stack";
 import { EngineEventCollector, StackChanges } from "./engine-events";
 import { GitopsSteps } from "./gitops-steps";
 import { commandMessage, isExpectedNoChangesFailure, retryConcurrentUpdates, RetryPolicy, Sleep } from "./operations";
-import { configFilePath } from "./workspace";
+import { configFilePath, OpenMode } from "./workspace";
 
 /** What the orchestrations (up, destroy, preview, drift) run on. Tests give it a fake CLI. */
 export interface DriverContext {
   readonly rootDir: string;
-  /** Creates or selects the stack on the repo root's local program. */
-  readonly openStack: (target: StackIdentity) => Promise<Stack>;
+  /** Opens the stack on the repo root's local program: created when missing, unless mode is "select". */
+  readonly openStack: (target: StackIdentity, mode?: OpenMode) => Promise<Stack>;
   readonly gitops: GitopsSteps;
   readonly retry: RetryPolicy;
   readonly sleep: Sleep;
@@ -35,6 +35,8 @@ export interface StackOperationResult {
   readonly changes: StackChanges;
   /** `drift` only: the refresh found the cloud differs from the state. */
   readonly drifted: boolean;
+  /** `destroy` and `drift` only: the stack does not exist (never deployed, or removed), so nothing ran. */
+  readonly missing?: boolean;
 }
 
 /**
@@ -47,7 +49,15 @@ export async function runStackOperation(
   operation: StackOperation,
   context: DriverContext,
 ): Promise<StackOperationResult> {
-  const stack = await context.openStack(target);
+  // Destroying or checking a stack must not create it: a missing stack is reported as such.
+  const selectOnly = operation === "destroy" || operation === "drift";
+  let stack: Stack;
+  try {
+    stack = await context.openStack(target, selectOnly ? "select" : "create-or-select");
+  } catch (err) {
+    if (!(selectOnly && err instanceof StackNotFoundError)) throw err;
+    return { changes: new EngineEventCollector(target.name).result(), drifted: false, missing: true };
+  }
   const configFile = configFilePath(context.rootDir, target.env);
   return retryConcurrentUpdates(
     target.name,
@@ -68,7 +78,7 @@ export async function runStackOperation(
           return { changes: collector.result(), drifted: true };
         const errors = collector.result().errors;
         // A concurrent update is retried as is; everything else is reported with the engine's own words.
-        if (errors.length === 0 && isRetryable(err)) throw err;
+        if (errors.length === 0 && err instanceof ConcurrentUpdateError) throw err;
         throw new StackOperationError(
           target.name,
           operation,
@@ -78,10 +88,6 @@ export async function runStackOperation(
     },
     { policy: context.retry, sleep: context.sleep, log: context.log },
   );
-}
-
-function isRetryable(err: unknown): boolean {
-  return err instanceof Error && err.name === "ConcurrentUpdateError";
 }
 
 /** Streams the CLI's output to the log line by line, each prefixed with the stack. */

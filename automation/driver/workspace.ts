@@ -136,17 +136,25 @@ export interface WorkspaceContext {
   readonly envVars?: Readonly<Record<string, string>>;
 }
 
-/** Opens (creates or selects) one stack on the repo root's local program. */
-export async function openStack(target: StackIdentity, context: WorkspaceContext): Promise<Stack> {
+/** How a stack is opened: `up` and `preview` create a missing stack; `destroy` and `drift` only select. */
+export type OpenMode = "create-or-select" | "select";
+
+/** Opens one stack on the repo root's local program; "select" throws StackNotFoundError for a missing one. */
+export async function openStack(
+  target: StackIdentity,
+  context: WorkspaceContext,
+  mode: OpenMode = "create-or-select",
+): Promise<Stack> {
   if (context.backend.embedded) fs.mkdirSync(path.join(context.rootDir, ".pulumi"), { recursive: true });
-  return LocalWorkspace.createOrSelectStack(
-    { stackName: target.name, workDir: context.rootDir },
-    {
-      pulumiCommand: context.pulumiCommand,
-      envVars: { ...context.envVars, PULUMI_BACKEND_URL: context.backend.url },
-      ...(context.backend.secretsProvider ? { secretsProvider: context.backend.secretsProvider } : {}),
-    },
-  );
+  const program = { stackName: target.name, workDir: context.rootDir };
+  const options = {
+    pulumiCommand: context.pulumiCommand,
+    envVars: { ...context.envVars, PULUMI_BACKEND_URL: context.backend.url },
+    ...(context.backend.secretsProvider ? { secretsProvider: context.backend.secretsProvider } : {}),
+  };
+  return mode === "select"
+    ? LocalWorkspace.selectStack(program, options)
+    : LocalWorkspace.createOrSelectStack(program, options);
 }
 
 /** `--config-file` for every operation on a stack of `env`. */

@@ -7,7 +7,14 @@ export function renderDriftReport(reports: readonly DriftReport[]): string {
   for (const report of reports) {
     lines.push(`## Drift: ${report.env}`, "", "| Stack | Status | Resources |", "| :-- | :-- | --: |");
     for (const s of report.stacks) {
-      const status = s.error !== undefined ? ":x: check failed" : s.drifted ? ":warning: drifted" : "in sync";
+      const status =
+        s.error !== undefined
+          ? ":x: check failed"
+          : s.missing
+            ? "not deployed"
+            : s.drifted
+              ? ":warning: drifted"
+              : "in sync";
       lines.push(`| \`${s.stack}\` | ${status} | ${s.changes && s.drifted ? s.changes.resources.length : ""} |`);
     }
     lines.push("");

@@ -30,8 +30,19 @@
  */
 const crypto = require("node:crypto");
 const fs = require("node:fs");
-const os = require("node:os");
 const path = require("node:path");
+const { backend, requirePassphrase } = require("./backend");
+const { CliError, compareVersions } = require("./errors");
+const {
+  converged,
+  countChanges,
+  deletesOf,
+  eventSink,
+  hasChanges,
+  retarget,
+  stepsOf,
+  untilFailure,
+} = require("./events");
 const { readRecording } = require("./recordings");
 
 const VALUE_FLAGS = new Set([
@@ -69,13 +80,6 @@ const BOOLEAN_FLAGS = new Set([
   "--refresh",
 ]);
 
-class CliError extends Error {
-  constructor(message, kind = "generic") {
-    super(message);
-    this.kind = kind;
-  }
-}
-
 function parseArgs(args) {
   const words = [];
   const flags = {};
@@ -93,13 +97,6 @@ function parseArgs(args) {
     else throw new CliError(`unknown flag: ${name}`);
   }
   return { words, flags };
-}
-
-function compareVersions(a, b) {
-  const pa = a.replace(/^v/, "").split(/[.-]/).map(Number);
-  const pb = b.replace(/^v/, "").split(/[.-]/).map(Number);
-  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
-  return 0;
 }
 
 function exitCodeFor(kind, version) {
@@ -121,75 +118,6 @@ function projectName(cwd) {
 }
 
 /** The DIY backend at PULUMI_BACKEND_URL, with the real layout under `.pulumi/`. */
-function backend(project) {
-  const url = process.env.PULUMI_BACKEND_URL;
-  if (!url) throw new CliError("PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions");
-  if (!url.startsWith("file://")) throw new CliError(`the fake pulumi emulates file:// backends only, not ${url}`);
-  const root = path.join(url.slice("file://".length), ".pulumi");
-  const stackFile = (stack) => path.join(root, "stacks", project, `${stack}.json`);
-  const lockDir = (stack) => path.join(root, "locks", "organization", project, stack);
-  const historyDir = (stack) => path.join(root, "history", project, stack);
-  return {
-    url,
-    exists: (stack) => fs.existsSync(stackFile(stack)),
-    read(stack) {
-      if (!fs.existsSync(stackFile(stack))) throw new CliError(`no stack named '${stack}' found`, "stack-not-found");
-      return JSON.parse(fs.readFileSync(stackFile(stack), "utf8"));
-    },
-    write(stack, state) {
-      fs.mkdirSync(path.dirname(stackFile(stack)), { recursive: true });
-      fs.writeFileSync(stackFile(stack), JSON.stringify(state, null, 2));
-    },
-    lock(stack) {
-      const dir = lockDir(stack);
-      const held = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")) : [];
-      if (held.length > 0) {
-        const lines = held.map((f) => {
-          const info = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
-          return `  file://${path.join(dir, f)}: created by ${info.username}@${info.hostname} (pid ${info.pid}) at ${info.timestamp}`;
-        });
-        throw new CliError(
-          `the stack is currently locked by ${held.length} lock(s). Either wait for the other process(es) to end ` +
-            "or delete the lock file with `pulumi cancel`.\n" +
-            lines.join("\n"),
-        );
-      }
-      fs.mkdirSync(dir, { recursive: true });
-      const file = path.join(dir, `${crypto.randomUUID()}.json`);
-      const info = { pid: process.pid, username: os.userInfo().username, hostname: os.hostname() };
-      fs.writeFileSync(file, JSON.stringify({ ...info, timestamp: new Date().toISOString() }));
-      return () => fs.rmSync(file, { force: true });
-    },
-    history(stack) {
-      const dir = historyDir(stack);
-      if (!fs.existsSync(dir)) return [];
-      return fs
-        .readdirSync(dir)
-        .sort()
-        .reverse()
-        .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")));
-    },
-    record(stack, entry) {
-      const dir = historyDir(stack);
-      fs.mkdirSync(dir, { recursive: true });
-      const version = this.history(stack).length + 1;
-      const file = path.join(dir, `${stack}-${String(version).padStart(6, "0")}.history.json`);
-      fs.writeFileSync(file, JSON.stringify({ ...entry, version }));
-    },
-  };
-}
-
-function requirePassphrase(state) {
-  if (state.secretsProvider !== "passphrase") return;
-  if (!process.env.PULUMI_CONFIG_PASSPHRASE && !process.env.PULUMI_CONFIG_PASSPHRASE_FILE) {
-    throw new CliError(
-      'constructing secrets manager of type "passphrase": passphrase must be set with PULUMI_CONFIG_PASSPHRASE or ' +
-        "PULUMI_CONFIG_PASSPHRASE_FILE environment variables",
-    );
-  }
-}
-
-/** Config as the engine's prelude event shows it: strings, maps as JSON, secure values as "[secret]". */
 function preludeConfig(cwd, stack, configFile) {
   const file = path.resolve(cwd, configFile ?? `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) {
@@ -204,96 +132,6 @@ function preludeConfig(cwd, stack, configFile) {
     shown[key] = secure ? "[secret]" : typeof value === "string" ? value : JSON.stringify(value);
   }
   return shown;
-}
-
-/** Rewrites a recording's URNs to this project and stack, as the engine would have named them. */
-function retarget(events, project, stack) {
-  const root = events.map(metadataOf).find((m) => m && m.type === "pulumi:pulumi:Stack");
-  if (!root) return events;
-  const [, recStack, recProject] = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(root.urn);
-  const text = JSON.stringify(events)
-    .split(`urn:pulumi:${recStack}::${recProject}::`)
-    .join(`urn:pulumi:${stack}::${project}::`)
-    .split(`pulumi:pulumi:Stack::${recProject}-${recStack}`)
-    .join(`pulumi:pulumi:Stack::${project}-${stack}`);
-  return JSON.parse(text);
-}
-
-function metadataOf(event) {
-  return (event.resourcePreEvent ?? event.resOutputsEvent ?? event.resOpFailedEvent)?.metadata;
-}
-
-/** The resource steps of a recording, without its prelude, summary and cancel events. */
-function stepsOf(recording) {
-  return recording.filter((e) => e.resourcePreEvent || e.resOutputsEvent || e.diagnosticEvent || e.stdoutEvent);
-}
-
-/** The same program run again after it was applied: every resource it keeps is unchanged. */
-function converged(steps) {
-  return steps
-    .filter((e) => {
-      const m = metadataOf(e);
-      return m && !["delete", "delete-replaced", "replace"].includes(m.op);
-    })
-    .map((e) => {
-      const key = e.resourcePreEvent ? "resourcePreEvent" : "resOutputsEvent";
-      const m = e[key].metadata;
-      const state = m.new ?? m.old;
-      return {
-        [key]: {
-          ...e[key],
-          metadata: { op: "same", urn: m.urn, type: m.type, old: state, new: state, provider: m.provider },
-        },
-      };
-    });
-}
-
-function countChanges(steps) {
-  const counts = {};
-  for (const e of steps) {
-    if (!e.resourcePreEvent) continue;
-    const op = e.resourcePreEvent.metadata.op;
-    const counted = op === "create-replacement" || op === "delete-replaced" ? null : op === "refresh" ? "same" : op;
-    if (counted) counts[counted] = (counts[counted] ?? 0) + 1;
-  }
-  return counts;
-}
-
-function hasChanges(counts) {
-  return Object.entries(counts).some(([op, n]) => op !== "same" && n > 0);
-}
-
-/** Where engine events go: the JSON-lines file the SDK tails, or its gRPC events service. */
-function eventSink(target, version) {
-  if (!target) return { write() {}, close: async () => {} };
-  let sequence = 0;
-  const stamp = (event) => ({ ...event, sequence: sequence++, timestamp: Math.floor(Date.now() / 1000) });
-  if (target.startsWith("tcp://")) {
-    if (compareVersions(version, "3.205.0") <= 0) throw new CliError(`--event-log ${target}: not a file`);
-    const grpc = require("@grpc/grpc-js");
-    const { EventsClient } = require("@pulumi/pulumi/proto/events_grpc_pb");
-    const { EventRequest } = require("@pulumi/pulumi/proto/events_pb");
-    const client = new EventsClient(target.slice("tcp://".length), grpc.credentials.createInsecure());
-    let done;
-    const finished = new Promise((resolve) => (done = resolve));
-    const call = client.streamEvents(() => done());
-    return {
-      write(event) {
-        call.write(new EventRequest().setEvent(JSON.stringify(stamp(event))));
-      },
-      async close() {
-        call.end();
-        await finished;
-        client.close();
-      },
-    };
-  }
-  return {
-    write(event) {
-      fs.appendFileSync(target, `${JSON.stringify(stamp(event))}\n`);
-    },
-    close: async () => {},
-  };
 }
 
 function describe(steps) {
@@ -387,21 +225,6 @@ async function runOperation(kind, ctx) {
     await sink.close();
     release();
   }
-}
-
-function untilFailure(steps, failure) {
-  const index = steps.findIndex((e) => {
-    const m = e.resourcePreEvent?.metadata;
-    return m && m.op !== "same" && (!failure.resource || m.urn.endsWith(`::${failure.resource}`));
-  });
-  return index < 0 ? steps : steps.slice(0, index + 1);
-}
-
-function deletesOf(state) {
-  return [...(state.resources ?? [])].reverse().flatMap((r) => {
-    const metadata = { op: "delete", urn: r.urn, type: r.type, old: r, new: null, provider: r.provider ?? "" };
-    return [{ resourcePreEvent: { metadata } }, { resOutputsEvent: { metadata } }];
-  });
 }
 
 function applyToState(kind, state, steps, spec) {

@@ -144,13 +144,17 @@ export class FakeProject {
     };
     return {
       rootDir: this.dir,
-      openStack: (target) =>
-        openStack(target, {
-          rootDir: this.dir,
-          pulumiCommand: this.command,
-          backend: backendSettings(this.dir, target.env, {}),
-          envVars,
-        }),
+      openStack: (target, mode) =>
+        openStack(
+          target,
+          {
+            rootDir: this.dir,
+            pulumiCommand: this.command,
+            backend: backendSettings(this.dir, target.env, {}),
+            envVars,
+          },
+          mode,
+        ),
       gitops: {
         hydrate: (env) => {
           fs.appendFileSync(this.journalFile, `${JSON.stringify({ hydrate: env })}\n`);
