@@ -15,10 +15,10 @@ export default tseslint.config(
   },
   { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
   {
-    files: ["automation/bin.js"],
+    files: ["automation/bin.js", "test/fake-pulumi/**/*.js"],
     languageOptions: {
       sourceType: "commonjs",
-      globals: { require: "readonly", process: "readonly", __dirname: "readonly" },
+      globals: { require: "readonly", process: "readonly", __dirname: "readonly", module: "writable" },
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

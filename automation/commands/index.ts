@@ -1,9 +1,21 @@
 import { Command } from "commander";
+import { bumpImageCommand } from "./bump-image";
+import { ciCommand } from "./ci";
+import { destroyCommand } from "./destroy";
+import { driftCommand } from "./drift";
 import { hydrateCommand } from "./hydrate";
+import { previewCommand } from "./preview";
 import { synthCommand } from "./synth";
+import { upCommand } from "./up";
 
 /** Every CLI command, in the order `--help` lists them. One line each. */
 export const commands: readonly (() => Command)[] = [
   synthCommand, //
   hydrateCommand,
+  previewCommand,
+  upCommand,
+  destroyCommand,
+  driftCommand,
+  bumpImageCommand,
+  ciCommand,
 ];

@@ -1,0 +1,215 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { isMap, isScalar, parse, parseDocument, Scalar } from "yaml";
+import { InputError } from "../config";
+import { Environment } from "../stack";
+import { commitPaths, git, identityArgs, pushWithRebase, remoteUrl, workTree } from "./git";
+
+/**
+ * `bump-image`: what an app repository's CI calls after it pushed an image. It sets `image.tag` in
+ * `gitops/apps/<app>/<env>.yaml`, commits, and with --push pushes (rebasing and retrying when other
+ * bumps win the race). The edit touches only the tag's own characters, so comments and formatting
+ * elsewhere in the file stay byte for byte.
+ */
+
+export const CATALOG_DIR = path.join("gitops", "apps");
+
+const SEMVERISH = /^v?\d+\.\d+(\.\d+)?(-[0-9A-Za-z][0-9A-Za-z._-]*)?$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+// An OCI tag is at most 128 characters (distribution spec, "tag" grammar).
+const MAX_TAG_LENGTH = 128;
+
+export function validateTag(tag: string): void {
+  if (tag.length <= MAX_TAG_LENGTH && (SEMVERISH.test(tag) || DIGEST.test(tag))) return;
+  throw new InputError(
+    `bump-image --tag: received ${JSON.stringify(tag)}; expected a semver-ish tag (1.4.2, v1.4.2, 1.4.2-rc.1) ` +
+      "or an image digest (sha256: and 64 hex digits)",
+  );
+}
+
+export interface TagEdit {
+  /** The file's new text; equal to the input when the tag was already set. */
+  readonly text: string;
+  readonly previous?: string;
+  readonly changed: boolean;
+}
+
+/**
+ * Sets `image.tag` in an env file's text. An existing tag is replaced in place, keeping its quoting;
+ * a missing one is added through the Document API, which keeps comments. Malformed input throws
+ * an InputError naming the file, and nothing is written.
+ */
+export function setImageTag(text: string, file: string, tag: string): TagEdit {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    throw new InputError(`${file}: received invalid YAML (${doc.errors[0].message.split("\n")[0]}); expected a map`);
+  }
+  if (doc.contents !== null && !isMap(doc.contents)) {
+    throw new InputError(`${file}: received ${describeNode(doc.contents)} at the top level; expected a map`);
+  }
+  const image = doc.get("image", true);
+  if (image !== undefined && image !== null && !isMap(image)) {
+    throw new InputError(`${file}: image: received ${describeNode(image)}; expected a map with repository and tag`);
+  }
+  const current = isMap(image) ? image.get("tag", true) : undefined;
+  if (current !== undefined && !isScalar(current)) {
+    throw new InputError(`${file}: image.tag: received ${describeNode(current)}; expected a string`);
+  }
+  const value = current?.value;
+  const previous =
+    typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
+  if (previous === tag) return { text, previous, changed: false };
+
+  let next: string;
+  if (current?.range) {
+    const [start, end] = current.range;
+    next = `${text.slice(0, start)}${scalarSource(tag, current)}${text.slice(end)}`;
+  } else {
+    doc.setIn(["image", "tag"], tag);
+    next = doc.toString({ lineWidth: 0 });
+  }
+  const check = parse(next) as { image?: { tag?: unknown } };
+  if (check?.image?.tag !== tag)
+    throw new Error(`${file}: editing image.tag produced ${JSON.stringify(check?.image?.tag)}`);
+  return { text: next, previous, changed: true };
+}
+
+/** The tag as YAML source, quoted like the value it replaces (and quoted when plain would not read back as it). */
+function scalarSource(tag: string, replaced: Scalar): string {
+  if (replaced.type === Scalar.QUOTE_SINGLE) return `'${tag}'`;
+  if (replaced.type === Scalar.QUOTE_DOUBLE) return JSON.stringify(tag);
+  return parse(tag) === tag ? tag : JSON.stringify(tag);
+}
+
+function describeNode(node: unknown): string {
+  if (isScalar(node)) return JSON.stringify(node.value);
+  if (isMap(node)) return "a map";
+  return "a list";
+}
+
+export interface BumpImageOptions {
+  /** The checkout of this repository to edit. */
+  readonly rootDir: string;
+  readonly app: string;
+  readonly env: Environment;
+  readonly tag: string;
+  readonly push: boolean;
+  readonly remote?: string;
+  /** Branch to push to; the checked-out branch by default. */
+  readonly branch?: string;
+  /** Push attempts in all. */
+  readonly attempts?: number;
+  readonly pause?: (failedAttempt: number) => Promise<void>;
+  readonly log: (message: string) => void;
+  /** Where the image came from, for the commit's trailers (GITHUB_REPOSITORY, GITHUB_SHA). */
+  readonly source?: { readonly repository?: string; readonly commit?: string };
+}
+
+export interface BumpImageResult {
+  readonly file: string;
+  readonly previous?: string;
+  readonly tag: string;
+  readonly changed: boolean;
+  readonly commit?: string;
+  readonly pushed: boolean;
+}
+
+/** A random pause that grows with the attempt, so racing bumps spread out instead of colliding again. */
+export function defaultPause(failedAttempt: number): Promise<void> {
+  const ms = Math.floor(Math.random() * Math.min(2_000, 250 * failedAttempt));
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export async function bumpImage(options: BumpImageOptions): Promise<BumpImageResult> {
+  const { rootDir, app, env, tag } = options;
+  validateTag(tag);
+  const file = envFileOf(rootDir, app, env);
+  const relative = path.relative(rootDir, file);
+  const checkout = await workTree(rootDir);
+  if (!checkout.inside) {
+    throw new InputError(
+      `bump-image: ${rootDir}: received a directory that is not a git checkout; expected a clone of this repository`,
+    );
+  }
+  const remote = options.remote ?? "origin";
+  let branch: string | undefined;
+  if (options.push) {
+    if (!(await remoteUrl(rootDir, remote))) {
+      throw new InputError(
+        `bump-image --push: the checkout at ${rootDir} has no git remote "${remote}"; expected a clone of the repository to push to`,
+      );
+    }
+    branch = options.branch ?? checkout.branch;
+    if (!branch) throw new InputError("bump-image --push: HEAD is detached; expected a checked-out branch or --branch");
+  }
+  const dirty = (await git(rootDir, ["status", "--porcelain", "--", relative])).trim();
+  if (dirty) throw new InputError(`bump-image: ${relative} has uncommitted changes; expected a clean file to edit`);
+  const identity = await identityArgs(rootDir);
+
+  const edit = async (): Promise<{ previous?: string; commit?: string }> => {
+    const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+    const result = setImageTag(text, relative, tag);
+    if (!result.changed) return { previous: result.previous };
+    fs.writeFileSync(file, result.text);
+    const commit = await commitPaths(rootDir, [relative], commitMessage(options, relative, result.previous), identity);
+    return { previous: result.previous, commit };
+  };
+
+  const first = await edit();
+  if (!first.commit) {
+    options.log(`bump-image: ${relative} already has image.tag ${tag}: nothing to commit`);
+    return { file: relative, previous: first.previous, tag, changed: false, pushed: false };
+  }
+  options.log(
+    `bump-image: ${relative}: image.tag ${first.previous ?? "(unset)"} -> ${tag}, commit ${first.commit.slice(0, 12)}`,
+  );
+  if (!options.push || !branch)
+    return { file: relative, previous: first.previous, tag, changed: true, commit: first.commit, pushed: false };
+
+  const pushed = await pushWithRebase(rootDir, {
+    remote,
+    branch,
+    attempts: options.attempts ?? 20,
+    pause: options.pause ?? defaultPause,
+    identity,
+    redo: async () => (await edit()).commit !== undefined,
+  });
+  if (pushed.superseded) {
+    options.log(`bump-image: ${remote}/${branch} already had image.tag ${tag}: nothing pushed`);
+    return { file: relative, previous: first.previous, tag, changed: false, pushed: false };
+  }
+  const head = (await git(rootDir, ["rev-parse", "HEAD"])).trim();
+  options.log(`bump-image: pushed ${head.slice(0, 12)} to ${remote}/${branch} (attempt ${pushed.attempts})`);
+  return { file: relative, previous: first.previous, tag, changed: true, commit: head, pushed: true };
+}
+
+/** `gitops/apps/<app>/<env>.yaml` of a known app; an unknown app is bad input. */
+export function envFileOf(rootDir: string, app: string, env: Environment): string {
+  const catalog = path.join(rootDir, CATALOG_DIR);
+  const known = fs.existsSync(catalog)
+    ? fs
+        .readdirSync(catalog)
+        .filter((name) => fs.existsSync(path.join(catalog, name, "app.yaml")))
+        .sort()
+    : [];
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(app) || !known.includes(app)) {
+    throw new InputError(
+      `bump-image --app: received ${JSON.stringify(app)}; expected an app of the catalog (${CATALOG_DIR}/<app>/app.yaml): ` +
+        `${known.length > 0 ? known.join(", ") : "the catalog is empty"}`,
+    );
+  }
+  return path.join(catalog, app, `${env}.yaml`);
+}
+
+function commitMessage(options: BumpImageOptions, file: string, previous: string | undefined): string {
+  const trailers = [
+    options.source?.repository && `Source-Repository: ${options.source.repository}`,
+    options.source?.commit && `Source-Commit: ${options.source.commit}`,
+  ].filter(Boolean);
+  return [
+    `${options.app}: deploy ${options.tag} to ${options.env}`,
+    "",
+    `${file}: image.tag ${previous ?? "(unset)"} -> ${options.tag}`,
+    ...(trailers.length > 0 ? ["", ...trailers] : []),
+  ].join("\n");
+}

@@ -1,0 +1,21 @@
+import { cliDriverContext } from "../driver/cli-context";
+import { defaultSynthDiff, SynthDiffSource } from "../driver/preview";
+import { DriverContext } from "../driver/stack-operation";
+import { writeData } from "../output";
+
+/** What the driver's commands run with; tests pass a context over the fake `pulumi`. */
+export interface CommandDeps {
+  readonly context: DriverContext;
+  readonly env: NodeJS.ProcessEnv;
+  /** Data, to stdout. */
+  readonly write: (text: string) => void;
+  /** The offline stand-in for a cloud preview. */
+  readonly synthDiff: SynthDiffSource;
+  /** Replaces the network for GitHub's API (tests). */
+  readonly fetch?: typeof fetch;
+}
+
+export function cliDeps(): CommandDeps {
+  const context = cliDriverContext();
+  return { context, env: process.env, write: writeData, synthDiff: defaultSynthDiff(context.rootDir) };
+}

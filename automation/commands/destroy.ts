@@ -1,0 +1,88 @@
+import * as readline from "node:readline/promises";
+import { Command, Option } from "commander";
+import { InputError } from "../../config";
+import { Environment } from "../../stack";
+import { ClusterTeardownFactory, defaultClusterTeardown } from "../driver/cluster-teardown";
+import { requireCloudCredentials } from "../driver/credentials";
+import { DestroyStep, DestroyStoppedError, runDestroy } from "../driver/destroy";
+import { describeCounts } from "../driver/up";
+import { ExitCode } from "../exit-codes";
+import { envOption } from "../options";
+import { cliDeps, CommandDeps } from "./deps";
+
+export interface DestroyOptions {
+  readonly env: Environment;
+  readonly yes?: boolean;
+}
+
+/** Asks on the terminal; resolves true only for the exact answer. */
+export type Confirm = (question: string, expected: string) => Promise<boolean>;
+
+export function destroyCommand(): Command {
+  return new Command("destroy")
+    .description("Tear an environment down in the safe order: gitops and Applications, load balancers, platform, infra")
+    .addOption(envOption())
+    .addOption(new Option("-y, --yes", "do not ask for confirmation (required without a terminal)"))
+    .addHelpText(
+      "after",
+      "\nOrder: gitops-<env> (Applications, while Argo CD runs), remaining Applications (waiting for their\n" +
+        "finalizers), LoadBalancer Services and Ingresses (so AWS load balancers do not block the VPC),\n" +
+        "platform-<env>, infra-<env>. Every step is safe to repeat: after a failure, run the same command.\n" +
+        "Exit codes: 0 destroyed, 1 a step failed, 2 bad input or not confirmed.",
+    )
+    .action(async (options: DestroyOptions) => {
+      process.exitCode = await runDestroyCommand(options, cliDeps(), defaultClusterTeardown, terminalConfirm);
+    });
+}
+
+export async function runDestroyCommand(
+  options: DestroyOptions,
+  deps: CommandDeps,
+  clusterTeardown: ClusterTeardownFactory,
+  confirm: Confirm,
+): Promise<ExitCode> {
+  requireCloudCredentials(`destroy --env ${options.env}`, deps.env);
+  if (!options.yes) {
+    const question =
+      `This destroys every resource of ${options.env}: its cluster, its apps, its network. ` +
+      `Type the environment name (${options.env}) to go on: `;
+    if (!(await confirm(question, options.env))) {
+      throw new InputError(
+        `destroy --env ${options.env}: not confirmed; expected the answer "${options.env}" or --yes`,
+      );
+    }
+  }
+  try {
+    deps.write(renderDestroy(options.env, await runDestroy(options.env, deps.context, clusterTeardown)));
+    return ExitCode.Ok;
+  } catch (err) {
+    if (!(err instanceof DestroyStoppedError)) throw err;
+    deps.context.log(err.message);
+    deps.write(renderDestroy(options.env, err.done));
+    return ExitCode.Failure;
+  }
+}
+
+function renderDestroy(env: Environment, steps: readonly DestroyStep[]): string {
+  const lines = [`destroy ${env}:`];
+  for (const step of steps) {
+    lines.push(
+      step.kind === "stack"
+        ? `  ${step.stack.padEnd(22)} ${describeCounts(step.changes)}`
+        : `  ${step.what.padEnd(22)} ${step.deleted.length > 0 ? step.deleted.join(", ") : "none"}`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+const terminalConfirm: Confirm = async (question, expected) => {
+  if (!process.stdin.isTTY) {
+    throw new InputError("destroy: no terminal to ask for confirmation on; expected --yes");
+  }
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question(question)).trim() === expected;
+  } finally {
+    rl.close();
+  }
+};

@@ -1,0 +1,50 @@
+import * as fs from "node:fs";
+import { Command, Option } from "commander";
+import { Environment, Layer } from "../../stack";
+import { requireCloudCredentials } from "../driver/credentials";
+import { detectDrift, DriftReport, driftCheckFailed, driftFound } from "../driver/drift";
+import { ExitCode } from "../exit-codes";
+import { envOption, jsonOption, layerOption, layersOf } from "../options";
+import { renderDriftReport } from "../report/drift-report";
+import { cliDeps, CommandDeps } from "./deps";
+
+export interface DriftOptions {
+  readonly env: Environment;
+  readonly layer?: Layer;
+  readonly json?: boolean;
+  readonly output?: string;
+}
+
+export function driftCommand(): Command {
+  return new Command("drift")
+    .description(
+      "Check an environment for drift: refresh-preview every stack and compare the hydrated catalog with the state repo",
+    )
+    .addOption(envOption())
+    .addOption(layerOption())
+    .addOption(jsonOption())
+    .addOption(new Option("--output <file>", "also write the Markdown report to this file"))
+    .addHelpText(
+      "after",
+      "\nNothing is written: the refresh is a preview (state and cloud stay as they are).\n" +
+        "Exit codes: 0 no drift, 3 drift found (Markdown report on stdout), 1 a check failed, 2 bad input.",
+    )
+    .action(async (options: DriftOptions) => {
+      process.exitCode = await runDriftCommand([options.env], options, cliDeps());
+    });
+}
+
+export async function runDriftCommand(
+  envs: readonly Environment[],
+  options: { layer?: Layer; json?: boolean; output?: string },
+  deps: CommandDeps,
+): Promise<ExitCode> {
+  requireCloudCredentials(`drift --env ${envs.join(",")}`, deps.env);
+  const reports: DriftReport[] = [];
+  for (const env of envs) reports.push(await detectDrift(env, layersOf(options.layer), deps.context));
+  const markdown = renderDriftReport(reports);
+  if (options.output) fs.writeFileSync(options.output, markdown);
+  deps.write(options.json ? JSON.stringify(reports, null, 2) : markdown);
+  if (reports.some(driftCheckFailed)) return ExitCode.Failure;
+  return reports.some(driftFound) ? ExitCode.Changes : ExitCode.Ok;
+}

@@ -1,0 +1,94 @@
+import { Command, Option } from "commander";
+import { Environment } from "../../stack";
+import { MAIN_BRANCH } from "../ci";
+import { publishComment } from "../comment-output";
+import { cloudCredentialSource } from "../driver/credentials";
+import {
+  EnvironmentPreview,
+  offlinePreviewEnvironment,
+  previewEnvironment,
+  previewFailed,
+  previewHasChanges,
+  PreviewReport,
+} from "../driver/preview";
+import { ExitCode } from "../exit-codes";
+import { envOption, jsonOption } from "../options";
+import { renderPreviewComment } from "../report/preview-comment";
+import { cliDeps, CommandDeps } from "./deps";
+
+export interface PreviewOptions {
+  readonly env: Environment;
+  readonly output?: string;
+  readonly base?: string;
+  readonly offline?: boolean;
+  readonly json?: boolean;
+}
+
+export function previewCommand(): Command {
+  return new Command("preview")
+    .description("Preview every stack of an environment and the manifest diff, as one pull-request comment")
+    .addOption(envOption())
+    .addOption(new Option("--output <file>", "write the comment to this file instead of posting or printing it"))
+    .addOption(new Option("--offline", "skip the cloud: compare the offline synth with --base (synth --diff)"))
+    .addOption(
+      new Option("--base <git-ref>", "base of the offline comparison (default: origin/<GITHUB_BASE_REF or main>)"),
+    )
+    .addOption(jsonOption())
+    .addHelpText(
+      "after",
+      "\nThe comment is edited in place on the pull request when GITHUB_TOKEN and a pull-request event exist;\n" +
+        "otherwise it goes to --output or stdout. Without AWS credentials (a fork's pull request) the preview\n" +
+        "falls back to the offline synth diff and says so in the comment.\n" +
+        "Exit codes: 0 no changes, 3 changes, 1 a stack failed to preview, 2 bad input.",
+    )
+    .action(async (options: PreviewOptions) => {
+      process.exitCode = await runPreviewCommand([options.env], options, cliDeps(), { exitOnChanges: true });
+    });
+}
+
+/** The hidden marker of the comment for `envs`: one comment per set of environments, edited in place. */
+export function commentMarker(envs: readonly Environment[]): string {
+  return `gitops-platform:preview:${envs.join(",")}`;
+}
+
+export async function runPreviewCommand(
+  envs: readonly Environment[],
+  options: Omit<PreviewOptions, "env">,
+  deps: CommandDeps,
+  behaviour: { exitOnChanges: boolean },
+): Promise<ExitCode> {
+  const offline = options.offline
+    ? "--offline was given"
+    : cloudCredentialSource(deps.env)
+      ? undefined
+      : "this run has no cloud credentials (a pull request from a fork gets none)";
+  const base = options.base ?? `origin/${deps.env.GITHUB_BASE_REF || MAIN_BRANCH}`;
+  const environments: EnvironmentPreview[] = [];
+  for (const env of envs) {
+    environments.push(
+      offline
+        ? await offlinePreviewEnvironment(env, base, deps.synthDiff, deps.context)
+        : await previewEnvironment(env, deps.context),
+    );
+  }
+  const report: PreviewReport = {
+    environments,
+    ...(deps.env.GITHUB_SHA ? { commit: deps.env.GITHUB_SHA } : {}),
+    ...(offline ? { offline: { reason: offline, base } } : {}),
+  };
+  if (options.json) {
+    deps.write(JSON.stringify(report, null, 2));
+  } else {
+    const marker = commentMarker(envs);
+    const body = renderPreviewComment(report, { marker });
+    await publishComment(body, marker, {
+      outputFile: options.output,
+      env: deps.env,
+      fetch: deps.fetch,
+      log: deps.context.log,
+      write: deps.write,
+    });
+  }
+  if (previewFailed(report)) return ExitCode.Failure;
+  return behaviour.exitOnChanges && previewHasChanges(report) ? ExitCode.Changes : ExitCode.Ok;
+}

@@ -1,0 +1,57 @@
+import { Command, Option } from "commander";
+import { Environment, Layer } from "../../stack";
+import { requireCloudCredentials } from "../driver/credentials";
+import { renderUpSummary, runUp, upLayers, UpResult, UpStoppedError } from "../driver/up";
+import { ExitCode } from "../exit-codes";
+import { envOption, jsonOption, layerOption, parseLayer } from "../options";
+import { cliDeps, CommandDeps } from "./deps";
+
+export interface UpOptions {
+  readonly env: Environment;
+  readonly layer?: Layer;
+  readonly from?: Layer;
+  readonly json?: boolean;
+}
+
+export function upCommand(): Command {
+  return new Command("up")
+    .description("Deploy an environment: infra, then platform, then hydrate + push the state repo, then gitops")
+    .addOption(envOption())
+    .addOption(layerOption())
+    .addOption(
+      new Option("--from <layer>", "start at this layer and run the rest of the order (resume after a failure)")
+        .argParser(parseLayer)
+        .conflicts("layer"),
+    )
+    .addOption(jsonOption())
+    .addHelpText(
+      "after",
+      "\nStops at the first failure and prints the command that resumes. A stack locked by another update is\n" +
+        "retried with backoff. Needs the pulumi CLI, AWS credentials and the state backend (PULUMI_BACKEND_URL).\n" +
+        "Exit codes: 0 deployed, 1 a step failed, 2 bad input (no credentials, bad flag).",
+    )
+    .action(async (options: UpOptions) => {
+      process.exitCode = await runUpCommand(options, cliDeps());
+    });
+}
+
+export async function runUpCommand(options: UpOptions, deps: CommandDeps): Promise<ExitCode> {
+  requireCloudCredentials(`up --env ${options.env}`, deps.env);
+  try {
+    writeUp(await runUp(options.env, upLayers(options), deps.context), options, deps);
+    return ExitCode.Ok;
+  } catch (err) {
+    if (!(err instanceof UpStoppedError)) throw err;
+    deps.context.log(err.message);
+    writeUp(err.partial, options, deps, err.message);
+    return ExitCode.Failure;
+  }
+}
+
+function writeUp(result: UpResult, options: UpOptions, deps: CommandDeps, error?: string): void {
+  if (options.json) {
+    deps.write(JSON.stringify({ ...result, ...(error ? { error } : {}) }, null, 2));
+  } else {
+    deps.write(renderUpSummary(result));
+  }
+}

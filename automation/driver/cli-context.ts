@@ -1,0 +1,35 @@
+import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { logProgress } from "../output";
+import { REPO_ROOT } from "../synth/synth";
+import { gitopsSteps } from "./gitops-steps";
+import { DEFAULT_RETRY, realSleep } from "./operations";
+import { DriverContext } from "./stack-operation";
+import {
+  backendSettings,
+  openStack,
+  requireDurableBackend,
+  requirePassphrase,
+  resolvePulumiCommand,
+} from "./workspace";
+
+/**
+ * The driver as the CLI runs it: this repository, the real `pulumi` (PATH or installed), the backend
+ * from the environment, the gitops steps, real waits and progress on stderr.
+ */
+export function cliDriverContext(rootDir: string = REPO_ROOT, env: NodeJS.ProcessEnv = process.env): DriverContext {
+  let command: Promise<PulumiCommand> | undefined;
+  return {
+    rootDir,
+    openStack: async (target, mode) => {
+      const backend = backendSettings(rootDir, target.env, env);
+      requireDurableBackend(backend, env);
+      requirePassphrase(backend, target.env, env);
+      command ??= resolvePulumiCommand(undefined, logProgress);
+      return openStack(target, { rootDir, pulumiCommand: await command, backend }, mode);
+    },
+    gitops: gitopsSteps,
+    retry: DEFAULT_RETRY,
+    sleep: realSleep,
+    log: logProgress,
+  };
+}

@@ -1,0 +1,99 @@
+import { Environment, LAYERS, stackIdentity } from "../../stack";
+import { synthesizeAtRef } from "../synth/at-ref";
+import { diffSynth, SynthDiff } from "../synth/diff";
+import { synthesize } from "../synth/synth";
+import { hasChanges, StackChanges } from "./engine-events";
+import { ManifestChange } from "./gitops-steps";
+import { DriverContext, runStackOperation, StackOperationError } from "./stack-operation";
+
+/**
+ * `preview`: every layer of an environment previewed with its engine events, plus the diff of the
+ * hydrated manifests against the state repo. Without cloud credentials (a fork's pull request) the
+ * stacks cannot be previewed; the offline synth diff against the base branch stands in for them.
+ */
+
+export interface StackPreview {
+  readonly stack: string;
+  readonly changes?: StackChanges;
+  /** Why the preview of this stack failed. */
+  readonly error?: string;
+}
+
+export type ManifestPreview = { readonly changes: readonly ManifestChange[] } | { readonly error: string };
+
+export interface EnvironmentPreview {
+  readonly env: Environment;
+  /** Engine previews, one per layer; empty when the preview ran offline. */
+  readonly stacks: readonly StackPreview[];
+  /** The offline stand-in for `stacks`. */
+  readonly synthDiff?: SynthDiff;
+  readonly manifests: ManifestPreview;
+}
+
+export interface PreviewReport {
+  readonly environments: readonly EnvironmentPreview[];
+  /** The commit previewed, when known (GITHUB_SHA in CI). */
+  readonly commit?: string;
+  /** Set when the preview ran without cloud credentials: why, and what it compared with instead. */
+  readonly offline?: { readonly reason: string; readonly base: string };
+}
+
+/** Synth diff of `env` against the commit `base`: the offline stand-in for a cloud preview. */
+export type SynthDiffSource = (env: Environment, base: string) => Promise<SynthDiff>;
+
+export function defaultSynthDiff(rootDir: string): SynthDiffSource {
+  return async (env, base) => {
+    const before = synthesizeAtRef(rootDir, base, env, LAYERS);
+    const after = await synthesize({ env, layers: LAYERS, rootDir });
+    return diffSynth(before, after, base);
+  };
+}
+
+export async function previewEnvironment(env: Environment, context: DriverContext): Promise<EnvironmentPreview> {
+  const stacks: StackPreview[] = [];
+  for (const layer of LAYERS) {
+    const target = stackIdentity(layer, env);
+    context.log(`preview: ${target.name}`);
+    try {
+      const { changes } = await runStackOperation(target, "preview", context);
+      stacks.push({ stack: target.name, changes });
+    } catch (err) {
+      // One failed stack (often a downstream one whose upstream is not deployed yet) must not hide the others.
+      if (!(err instanceof StackOperationError)) throw err;
+      context.log(`preview: ${err.message}`);
+      stacks.push({ stack: target.name, error: err.reason });
+    }
+  }
+  return { env, stacks, manifests: await previewManifests(env, context) };
+}
+
+export async function offlinePreviewEnvironment(
+  env: Environment,
+  base: string,
+  synthDiff: SynthDiffSource,
+  context: DriverContext,
+): Promise<EnvironmentPreview> {
+  context.log(`preview: ${env} offline: synth diff against ${base}`);
+  return { env, stacks: [], synthDiff: await synthDiff(env, base), manifests: await previewManifests(env, context) };
+}
+
+async function previewManifests(env: Environment, context: DriverContext): Promise<ManifestPreview> {
+  try {
+    return { changes: await context.gitops.manifestDiff(env) };
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+export function previewHasChanges(report: PreviewReport): boolean {
+  return report.environments.some(
+    (e) =>
+      e.stacks.some((s) => s.changes && hasChanges(s.changes)) ||
+      (e.synthDiff?.hasChanges ?? false) ||
+      ("changes" in e.manifests && e.manifests.changes.length > 0),
+  );
+}
+
+export function previewFailed(report: PreviewReport): boolean {
+  return report.environments.some((e) => e.stacks.some((s) => s.error !== undefined) || "error" in e.manifests);
+}

@@ -1,0 +1,113 @@
+import { ConcurrentUpdateError, type Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
+import { StackIdentity } from "../../stack";
+import { EngineEventCollector, StackChanges } from "./engine-events";
+import { GitopsSteps } from "./gitops-steps";
+import { commandMessage, isExpectedNoChangesFailure, retryConcurrentUpdates, RetryPolicy, Sleep } from "./operations";
+import { configFilePath, OpenMode } from "./workspace";
+
+/** What the orchestrations (up, destroy, preview, drift) run on. Tests give it a fake CLI. */
+export interface DriverContext {
+  readonly rootDir: string;
+  /** Opens the stack on the repo root's local program: created when missing, unless mode is "select". */
+  readonly openStack: (target: StackIdentity, mode?: OpenMode) => Promise<Stack>;
+  readonly gitops: GitopsSteps;
+  readonly retry: RetryPolicy;
+  readonly sleep: Sleep;
+  /** Progress, to stderr. */
+  readonly log: (message: string) => void;
+}
+
+export type StackOperation = "up" | "preview" | "destroy" | "drift";
+
+/** One stack operation failed: the stack, the operation and the reason the engine or CLI gave. */
+export class StackOperationError extends Error {
+  override readonly name = "StackOperationError";
+  constructor(
+    readonly stack: string,
+    readonly operation: StackOperation,
+    readonly reason: string,
+  ) {
+    super(`${operation} of ${stack} failed: ${reason}`);
+  }
+}
+
+export interface StackOperationResult {
+  readonly changes: StackChanges;
+  /** `drift` only: the refresh found the cloud differs from the state. */
+  readonly drifted: boolean;
+  /** `destroy` and `drift` only: the stack does not exist (never deployed, or removed), so nothing ran. */
+  readonly missing?: boolean;
+}
+
+/**
+ * Runs one operation on one stack with `--config-file Pulumi.<env>.yaml`, collecting its engine
+ * events, retrying while another update holds the stack, and streaming the CLI's output to the log.
+ * `drift` is a refresh preview with expect-no-changes: it changes neither state nor cloud.
+ */
+export async function runStackOperation(
+  target: StackIdentity,
+  operation: StackOperation,
+  context: DriverContext,
+): Promise<StackOperationResult> {
+  // Destroying or checking a stack must not create it: a missing stack is reported as such.
+  const selectOnly = operation === "destroy" || operation === "drift";
+  let stack: Stack;
+  try {
+    stack = await context.openStack(target, selectOnly ? "select" : "create-or-select");
+  } catch (err) {
+    if (!(selectOnly && err instanceof StackNotFoundError)) throw err;
+    return { changes: new EngineEventCollector(target.name).result(), drifted: false, missing: true };
+  }
+  const configFile = configFilePath(context.rootDir, target.env);
+  return retryConcurrentUpdates(
+    target.name,
+    async () => {
+      const collector = new EngineEventCollector(target.name);
+      const output = lineLogger(target.name, context.log);
+      const common = { configFile, onEvent: collector.onEvent, onOutput: output.write };
+      try {
+        if (operation === "up") await stack.up(common);
+        else if (operation === "preview") await stack.preview(common);
+        else if (operation === "destroy") await stack.destroy(common);
+        else await stack.previewRefresh({ ...common, expectNoChanges: true });
+        output.flush();
+        return { changes: collector.result(), drifted: false };
+      } catch (err) {
+        output.flush();
+        if (operation === "drift" && isExpectedNoChangesFailure(err))
+          return { changes: collector.result(), drifted: true };
+        const errors = collector.result().errors;
+        // A concurrent update is retried as is; everything else is reported with the engine's own words.
+        if (errors.length === 0 && err instanceof ConcurrentUpdateError) throw err;
+        throw new StackOperationError(
+          target.name,
+          operation,
+          errors.length > 0 ? errors.join("; ") : commandMessage(err),
+        );
+      }
+    },
+    { policy: context.retry, sleep: context.sleep, log: context.log },
+  );
+}
+
+/** Streams the CLI's output to the log line by line, each prefixed with the stack. */
+function lineLogger(
+  stack: string,
+  log: (message: string) => void,
+): { write: (chunk: string) => void; flush: () => void } {
+  let pending = "";
+  const emit = (line: string) => {
+    if (line.trim()) log(`  ${stack} | ${line.trimEnd()}`);
+  };
+  return {
+    write(chunk) {
+      const lines = (pending + chunk).split("\n");
+      pending = lines.pop() ?? "";
+      lines.forEach(emit);
+    },
+    flush() {
+      emit(pending);
+      pending = "";
+    },
+  };
+}

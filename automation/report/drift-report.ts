@@ -1,0 +1,53 @@
+import { DriftReport } from "../driver/drift";
+import { fenced, plural, resourceLines, tableCell } from "./markdown";
+
+/** The Markdown report of `drift`: what drifted where, with the differing properties. */
+export function renderDriftReport(reports: readonly DriftReport[]): string {
+  const lines: string[] = [];
+  for (const report of reports) {
+    lines.push(`## Drift: ${report.env}`, "", "| Stack | Status | Resources |", "| :-- | :-- | --: |");
+    for (const s of report.stacks) {
+      const status =
+        s.error !== undefined
+          ? ":x: check failed"
+          : s.missing
+            ? "not deployed"
+            : s.drifted
+              ? ":warning: drifted"
+              : "in sync";
+      lines.push(`| \`${s.stack}\` | ${status} | ${s.changes && s.drifted ? s.changes.resources.length : ""} |`);
+    }
+    lines.push("");
+    for (const s of report.stacks) {
+      if (s.error !== undefined) lines.push(`:x: \`${s.stack}\`: ${tableCell(s.error, 1_000)}`, "");
+      if (s.drifted && s.changes) {
+        lines.push(
+          `### \`${s.stack}\`: the cloud differs from the state`,
+          "",
+          "Values read as `state => cloud`. `pulumi refresh` adopts the cloud's values; `up` puts the declared ones back.",
+          "",
+          fenced(
+            s.changes.resources.map(resourceLines).join("\n") || "(the CLI reported changes without resource events)",
+            "diff",
+          ),
+          "",
+        );
+      }
+    }
+    if ("error" in report.manifests) {
+      lines.push(`:x: The manifest comparison failed: ${tableCell(report.manifests.error, 1_000)}`, "");
+    } else if (report.manifests.changes.length > 0) {
+      const files = report.manifests.changes;
+      lines.push(
+        `### Manifests: the state repo differs from the catalog (${plural(files.length, "file")})`,
+        "",
+        "Hydrating the catalog would change these files; `up` (or `hydrate`) writes them.",
+        "",
+      );
+      for (const f of files) lines.push(`\`${f.path}\` (${f.app}, ${f.status})`, "", fenced(f.diff, "diff"), "");
+    } else {
+      lines.push("Manifests: the state repo matches the catalog.", "");
+    }
+  }
+  return `${lines.join("\n").trimEnd()}\n`;
+}

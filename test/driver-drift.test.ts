@@ -1,0 +1,93 @@
+import * as assert from "node:assert/strict";
+import { CommandDeps } from "../automation/commands/deps";
+import { runDriftCommand } from "../automation/commands/drift";
+import { ManifestChange } from "../automation/driver/gitops-steps";
+import { ExitCode } from "../automation/exit-codes";
+import { FakeProject, FakeWorld } from "./support/fake-pulumi";
+
+const AWS = { AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "example" };
+
+describe("drift (against the fake pulumi CLI)", () => {
+  let project: FakeProject | undefined;
+  afterEach(() => project?.remove());
+
+  async function drift(world: FakeWorld, manifests: readonly ManifestChange[] = [], deployed = true) {
+    project = await FakeProject.create(world);
+    if (deployed) project.seed("infra-staging", { resources: ["aws:eks/cluster:Cluster::main"] });
+    const out: string[] = [];
+    const deps: CommandDeps = {
+      context: project.context({ manifests }),
+      env: AWS,
+      write: (text) => out.push(text),
+      synthDiff: () => Promise.reject(new Error("not used")),
+    };
+    const code = await runDriftCommand(["staging"], { layer: "infra" }, deps);
+    const refresh = project.journal().find((e) => e.argv?.[0] === "refresh")?.argv ?? [];
+    const cliExit = project.journal().find((e) => e.of === "refresh")?.exit;
+    return { code, report: out.join(""), refresh, cliExit };
+  }
+
+  const drifted = { "infra-staging": { drift: "json-text-change.json" } };
+
+  it("reports drift and exits 3 when an old CLI exits 255 for expect-no-changes", async () => {
+    const { code, report, refresh, cliExit } = await drift({ version: "3.205.0", stacks: drifted });
+    assert.equal(cliExit, 255);
+    assert.equal(code, ExitCode.Changes, project?.log.join("\n"));
+    assert.deepEqual(refresh.slice(0, 3), ["refresh", "--preview-only", "--expect-no-changes"]);
+    assert.equal(refresh[refresh.indexOf("--config-file") + 1], `${project?.dir}/Pulumi.staging.yaml`);
+    assert.match(report, /^\| `infra-staging` \| :warning: drifted \| 1 \|$/m);
+    assert.match(report, /^~ {5}vehicles\.taxi: "\{\\"color\\":\\"yellow\\"\}" => /m);
+  });
+
+  it("reports drift and exits 3 when a new CLI exits 7, with the events streamed over gRPC", async () => {
+    const { code, report, refresh, cliExit } = await drift({ version: "3.230.0", stacks: drifted });
+    assert.equal(cliExit, 7);
+    assert.equal(code, ExitCode.Changes, project?.log.join("\n"));
+    assert.match(refresh[refresh.indexOf("--event-log") + 1], /^tcp:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(report, /^~ {5}vehicles\.taxi: /m);
+  });
+
+  it("exits 0 when the cloud matches the state and the state repo matches the catalog", async () => {
+    const { code, report, cliExit } = await drift({ version: "3.205.0", stacks: {} });
+    assert.equal(cliExit, 0);
+    assert.equal(code, ExitCode.Ok);
+    assert.match(report, /^\| `infra-staging` \| in sync \| {2}\|$/m);
+    assert.match(report, /^Manifests: the state repo matches the catalog\.$/m);
+  });
+
+  it("reports a stack that was never deployed as such, without creating it", async () => {
+    const { code, report } = await drift({ stacks: {} }, [], false);
+    assert.equal(code, ExitCode.Ok);
+    assert.match(report, /^\| `infra-staging` \| not deployed \| {2}\|$/m);
+    assert.deepEqual(
+      project?.journal().flatMap((e) => (e.argv ? [e.argv.slice(0, 2).join(" ")] : [])),
+      ["stack select"],
+    );
+  });
+
+  it("counts a state repo that differs from the hydrated catalog as drift", async () => {
+    const manifest: ManifestChange = {
+      app: "demo",
+      path: "apps/demo/deployment.yaml",
+      status: "modified",
+      diff: "--- a/apps/demo/deployment.yaml\n+++ b/apps/demo/deployment.yaml\n@@ -1 +1 @@\n-replicas: 5\n+replicas: 2\n",
+    };
+    const { code, report } = await drift({ version: "3.205.0", stacks: {} }, [manifest]);
+    assert.equal(code, ExitCode.Changes);
+    assert.match(report, /^### Manifests: the state repo differs from the catalog \(1 file\)$/m);
+    assert.match(report, /^-replicas: 5$/m);
+  });
+
+  it("exits 1 when a check fails for another reason than changes, on either CLI", async () => {
+    for (const version of ["3.205.0", "3.230.0"]) {
+      const failing = {
+        "infra-staging": { failure: { operation: "refresh", message: "AccessDenied: eks:DescribeCluster" } },
+      };
+      const { code, report, cliExit } = await drift({ version, stacks: failing });
+      assert.equal(cliExit, version === "3.205.0" ? 255 : 4);
+      assert.equal(code, ExitCode.Failure);
+      assert.match(report, /^:x: `infra-staging`: AccessDenied: eks:DescribeCluster$/m);
+      project?.remove();
+    }
+  });
+});

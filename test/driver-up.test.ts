@@ -1,0 +1,150 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import { runUpCommand } from "../automation/commands/up";
+import { ExitCode } from "../automation/exit-codes";
+import { CommandDeps } from "../automation/commands/deps";
+import { DriverContext } from "../automation/driver/stack-operation";
+import { FakeProject } from "./support/fake-pulumi";
+
+const AWS = { AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "example" };
+
+function deps(context: DriverContext, out: string[]): CommandDeps {
+  return {
+    context,
+    env: AWS,
+    write: (text) => out.push(text),
+    synthDiff: () => Promise.reject(new Error("not used")),
+  };
+}
+
+describe("up (against the fake pulumi CLI)", () => {
+  let project: FakeProject | undefined;
+  afterEach(() => project?.remove());
+
+  it("deploys infra, then platform, then hydrates and pushes, then gitops, each with the env's config file", async () => {
+    project = await FakeProject.create({
+      stacks: {
+        "infra-staging": { program: "up.json" },
+        "platform-staging": { program: "webserver-userdata.json" },
+        "gitops-staging": { program: "json-text-change.json" },
+      },
+    });
+    const out: string[] = [];
+    const hydrate = {
+      changed: true,
+      commit: "0123456789abcdef0123",
+      added: ["apps/demo/deployment.yaml"],
+      modified: [],
+      deleted: [],
+    };
+    const code = await runUpCommand({ env: "staging" }, deps(project.context({ hydrate }), out));
+
+    assert.equal(code, ExitCode.Ok, project.log.join("\n"));
+    assert.deepEqual(project.operations(), [
+      "up infra-staging",
+      "up platform-staging",
+      "hydrate staging",
+      "up gitops-staging",
+    ]);
+    const ups = project.journal().filter((e) => e.argv?.[0] === "up");
+    for (const up of ups) {
+      const argv = up.argv ?? [];
+      assert.equal(argv[argv.indexOf("--config-file") + 1], `${project.dir}/Pulumi.staging.yaml`);
+      assert.ok(argv.includes("--event-log"), "the driver reads engine events");
+    }
+    const inits = project.journal().filter((e) => e.argv?.[0] === "stack" && e.argv[1] === "init");
+    assert.deepEqual(
+      inits.map((e) => [e.argv?.[2], e.argv?.[e.argv.indexOf("--secrets-provider") + 1]]),
+      [
+        ["infra-staging", "passphrase"],
+        ["platform-staging", "passphrase"],
+        ["gitops-staging", "passphrase"],
+      ],
+    );
+    assert.equal(
+      out.join(""),
+      [
+        "up staging:",
+        "  infra-staging          1 created (5 unchanged)",
+        "  platform-staging       1 replaced (2 unchanged)",
+        "  gitops-staging         1 updated",
+        "  hydrate                1 added, 0 modified, 0 deleted; pushed 0123456789ab",
+        "",
+      ].join("\n"),
+    );
+    assert.ok(project.log.includes("up: [3/3] hydrate staging into its state repo"), project.log.join("\n"));
+    assert.ok(
+      project.log.some((l) => l.startsWith("  infra-staging | Updating (infra-staging):")),
+      "CLI output streams to stderr",
+    );
+  });
+
+  it("stops at the first failing stack, names it, and prints the command that resumes", async () => {
+    project = await FakeProject.create({
+      stacks: {
+        "infra-staging": { program: "up.json" },
+        "platform-staging": {
+          program: "webserver-userdata.json",
+          failure: { operation: "up", message: "creating EC2 Instance: InsufficientInstanceCapacity" },
+        },
+        "gitops-staging": { program: "json-text-change.json" },
+      },
+    });
+    project.seed("infra-staging", { resources: [] });
+    project.seed("platform-staging", { resources: [] });
+    const out: string[] = [];
+    const code = await runUpCommand({ env: "staging" }, deps(project.context(), out));
+
+    assert.equal(code, ExitCode.Failure);
+    assert.deepEqual(project.operations(), ["up infra-staging", "up platform-staging"]);
+    const message = project.log.find((l) => l.startsWith("up: platform-staging failed"));
+    assert.equal(
+      message,
+      [
+        "up: platform-staging failed: web-server-www: creating EC2 Instance: InsufficientInstanceCapacity",
+        "Done: infra-staging. Not run: gitops-staging.",
+        "Fix the cause, then resume with: gitops-platform up --env staging --from platform",
+      ].join("\n"),
+    );
+    assert.equal(out.join(""), "up staging:\n  infra-staging          1 created (5 unchanged)\n");
+  });
+
+  it("retries a stack locked by another update with backoff, and goes on once the lock is released", async () => {
+    project = await FakeProject.create({ stacks: { "infra-staging": { program: "up.json" } } });
+    project.seed("infra-staging", { resources: [] });
+    const lock = project.lock("infra-staging");
+    // The other update finishes while the driver waits for the second time.
+    project.onSleep = (index) => index === 2 && fs.rmSync(lock);
+    const out: string[] = [];
+    const code = await runUpCommand({ env: "staging", layer: "infra" }, deps(project.context(), out));
+
+    assert.equal(code, ExitCode.Ok, project.log.join("\n"));
+    assert.deepEqual(project.sleeps, [1_000, 2_000]);
+    assert.deepEqual(project.operations(), ["up infra-staging", "up infra-staging", "up infra-staging"]);
+    assert.deepEqual(
+      project.log.filter((l) => l.includes("locked")),
+      [
+        "infra-staging: locked by another update; retrying in 1 s (attempt 2 of 3)",
+        "infra-staging: locked by another update; retrying in 2 s (attempt 3 of 3)",
+      ],
+    );
+  });
+
+  it("fails clearly when the lock outlasts every attempt", async () => {
+    project = await FakeProject.create({ stacks: { "infra-staging": { program: "up.json" } } });
+    project.seed("infra-staging", { resources: [] });
+    project.lock("infra-staging");
+    const out: string[] = [];
+    const code = await runUpCommand({ env: "staging", layer: "infra" }, deps(project.context(), out));
+
+    assert.equal(code, ExitCode.Failure);
+    assert.deepEqual(project.sleeps, [1_000, 2_000]);
+    const message = project.log.find((l) => l.startsWith("up: infra-staging failed")) ?? "";
+    assert.match(
+      message,
+      /^up: infra-staging failed: infra-staging is locked by another update, and still was after 3 attempts\./,
+    );
+    assert.match(message, /The CLI said: the stack is currently locked by 1 lock\(s\)\./);
+    assert.match(message, /Fix the cause, then resume with: gitops-platform up --env staging --layer infra$/);
+  });
+});

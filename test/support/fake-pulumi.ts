@@ -1,0 +1,178 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { HydrateResult, ManifestChange } from "../../automation/driver/gitops-steps";
+import { DriverContext } from "../../automation/driver/stack-operation";
+import { backendSettings, openStack } from "../../automation/driver/workspace";
+import { REPO_ROOT } from "../../automation/synth/synth";
+import { Environment } from "../../stack";
+
+/** Where the fake CLI lives: PulumiCommand.get({ root }) runs `<root>/bin/pulumi`. */
+export const FAKE_PULUMI_ROOT = path.join(REPO_ROOT, "test", "fake-pulumi");
+
+/** One PulumiCommand per CLI version the fake plays: asking the version costs a process. */
+const commands: Record<string, Promise<PulumiCommand>> = {};
+
+async function fakeCommand(worldFile: string): Promise<PulumiCommand> {
+  // PulumiCommand.get asks the CLI its version with the process environment, so the world goes there briefly.
+  const saved = process.env.PULUMI_FAKE_WORLD;
+  process.env.PULUMI_FAKE_WORLD = worldFile;
+  try {
+    return await PulumiCommand.get({ root: FAKE_PULUMI_ROOT });
+  } finally {
+    if (saved === undefined) delete process.env.PULUMI_FAKE_WORLD;
+    else process.env.PULUMI_FAKE_WORLD = saved;
+  }
+}
+
+/** The state of the world the fake CLI plays (see test/fake-pulumi/fake-pulumi.js). */
+export interface FakeWorld {
+  readonly version?: string;
+  readonly stacks: Readonly<
+    Record<
+      string,
+      {
+        readonly program?: string;
+        readonly drift?: string;
+        readonly destroy?: string;
+        readonly outputs?: Record<string, unknown>;
+        readonly failure?: { readonly operation: string; readonly message: string; readonly resource?: string };
+      }
+    >
+  >;
+}
+
+export interface JournalEntry {
+  readonly argv?: readonly string[];
+  /** The fake's exit code, after the run of `of` (the command). */
+  readonly exit?: number;
+  readonly of?: string;
+  readonly hydrate?: Environment;
+  /** A step of a test double (the cluster teardown), in the same order as the CLI's runs. */
+  readonly step?: string;
+}
+
+/**
+ * A throwaway project for the driver: Pulumi.yaml and the shipped config files (the fake runs no
+ * program), a file backend in `.pulumi/`, the world file and the journal of what ran.
+ */
+export class FakeProject {
+  readonly log: string[] = [];
+  readonly sleeps: number[] = [];
+  /** Called on each sleep of the driver, with its index: how a test lets time pass in the world. */
+  onSleep: (index: number) => void = () => undefined;
+
+  private constructor(
+    readonly dir: string,
+    private readonly command: PulumiCommand,
+  ) {}
+
+  static async create(world: FakeWorld): Promise<FakeProject> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-platform-driver-"));
+    for (const file of ["Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml"]) {
+      fs.copyFileSync(path.join(REPO_ROOT, file), path.join(dir, file));
+    }
+    fs.writeFileSync(path.join(dir, "world.json"), JSON.stringify(world));
+    const version = world.version ?? "3.205.0";
+    commands[version] ??= fakeCommand(path.join(dir, "world.json"));
+    return new FakeProject(dir, await commands[version]);
+  }
+
+  get journalFile(): string {
+    return path.join(this.dir, "journal.jsonl");
+  }
+
+  journal(): JournalEntry[] {
+    if (!fs.existsSync(this.journalFile)) return [];
+    return fs
+      .readFileSync(this.journalFile, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as JournalEntry);
+  }
+
+  /** The operations that ran, as `<command> <stack>`, in order (stack selection and reads left out). */
+  operations(): string[] {
+    return this.journal().flatMap((entry) => {
+      if (entry.hydrate) return [`hydrate ${entry.hydrate}`];
+      if (entry.step) return [entry.step];
+      const argv = entry.argv ?? [];
+      const command = argv[0];
+      if (!["up", "preview", "refresh", "destroy"].includes(command)) return [];
+      return [`${command} ${argv[argv.indexOf("--stack") + 1]}`];
+    });
+  }
+
+  /** Records a test double's step in the journal, between the CLI's runs. */
+  note(step: string): void {
+    fs.appendFileSync(this.journalFile, `${JSON.stringify({ step })}\n`);
+  }
+
+  /**
+   * A stack that was deployed earlier: its state in the backend, as the fake keeps it (resources by
+   * URN and type, outputs with secrets as `{ secret: value }`).
+   */
+  seed(stack: string, state: { resources: readonly string[]; outputs?: Record<string, unknown> }): void {
+    const file = path.join(this.dir, ".pulumi", ".pulumi", "stacks", "gitops-platform", `${stack}.json`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const resources = state.resources.map((typeAndName) => {
+      const [type, name] = typeAndName.split("::");
+      return { type, urn: `urn:pulumi:${stack}::gitops-platform::${type}::${name}`, inputs: {}, outputs: {} };
+    });
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ stack, secretsProvider: "passphrase", resources, outputs: state.outputs ?? {} }),
+    );
+  }
+
+  /** A lock left in the backend by another update of `stack`, as the real DIY backend writes it. */
+  lock(stack: string): string {
+    const dir = path.join(this.dir, ".pulumi", ".pulumi", "locks", "organization", "gitops-platform", stack);
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, "3f2a9c1e-other-update.json");
+    const info = { pid: 4242, username: "ci", hostname: "runner-2", timestamp: "2026-11-24T03:00:00Z" };
+    fs.writeFileSync(file, JSON.stringify(info));
+    return file;
+  }
+
+  context(steps: { hydrate?: HydrateResult; manifests?: readonly ManifestChange[] } = {}): DriverContext {
+    const envVars = {
+      PULUMI_FAKE_WORLD: path.join(this.dir, "world.json"),
+      PULUMI_FAKE_JOURNAL: this.journalFile,
+      PULUMI_CONFIG_PASSPHRASE: "correct horse battery staple",
+    };
+    return {
+      rootDir: this.dir,
+      openStack: (target, mode) =>
+        openStack(
+          target,
+          {
+            rootDir: this.dir,
+            pulumiCommand: this.command,
+            backend: backendSettings(this.dir, target.env, {}),
+            envVars,
+          },
+          mode,
+        ),
+      gitops: {
+        hydrate: (env) => {
+          fs.appendFileSync(this.journalFile, `${JSON.stringify({ hydrate: env })}\n`);
+          return Promise.resolve(steps.hydrate ?? { changed: false, added: [], modified: [], deleted: [] });
+        },
+        manifestDiff: () => Promise.resolve(steps.manifests ?? []),
+      },
+      retry: { attempts: 3, baseDelayMs: 1_000, maxDelayMs: 4_000 },
+      sleep: (ms) => {
+        this.sleeps.push(ms);
+        this.onSleep(this.sleeps.length);
+        return Promise.resolve();
+      },
+      log: (message) => this.log.push(message),
+    };
+  }
+
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
