@@ -7,7 +7,7 @@ import { runCli, spawnCli } from "./support/cli";
 import { projectCopy } from "./support/project-copy";
 
 describe("synth --policy", () => {
-  it("judges the shipped production config: every rule evaluated, no mandatory violation, exit 0", async () => {
+  it("judges the shipped production config and its catalog: every rule evaluated, no mandatory violation, exit 0", async () => {
     const { code, stdout, stderr } = await runCli(["synth", "--env", "production", "--policy", "--json"]);
     assert.equal(code, 0, stderr);
     const report = JSON.parse(stdout) as PolicyReport;
@@ -18,6 +18,7 @@ describe("synth --policy", () => {
       [],
     );
     assert.ok(report.subjects.resources > 0, "synth declared nothing to judge");
+    assert.ok(report.subjects.manifests > 0, "the hydrated catalog (the demo app) was not judged");
   });
 
   it("prints a readable verdict without --json", async () => {
