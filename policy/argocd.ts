@@ -52,8 +52,8 @@ const CHILD_SPEC_FIELDS = [
 /**
  * Every Application the object stands for: itself (or an ApplicationSet's template) and, for an
  * app-of-apps root installing the argocd-apps chart, each child its values render. The children
- * exist only in the cluster, so judging them here is the only place a rule ever sees them. Returns
- * the opaque value instead when the root's values cannot be read (the children are unknown).
+ * exist only in the cluster, so judging them here is the only place a rule ever sees them. When the
+ * root's values cannot be read, returns why instead (`hidden`): its children are unknown.
  */
 export function appViewsOf(object: KubeObject): AppView[] | { readonly hidden: string } {
   const own = appViewOf(object);

@@ -41,22 +41,26 @@ describe("synth --policy", () => {
 
   it("exits 1 on a mandatory violation", () => {
     const dir = projectCopy();
-    const program = path.join(dir, "infra", "index.ts");
-    fs.writeFileSync(
-      program,
-      fs
-        .readFileSync(program, "utf8")
-        .replace(/^(\s*)new aws\.Provider\(/m, "$1const provider = new aws.Provider(")
-        .replace(
-          /^(\s*)return exportOutputs/m,
-          '$1new aws.kms.Key("unrotated", {}, { provider });\n$1return exportOutputs',
-        ),
-    );
-    const failed = spawnCli(["synth", "--env", "staging", "--layer", "infra", "--policy", "--json"], { cwd: dir });
-    assert.equal(failed.code, 1, failed.stderr);
-    assert.deepEqual(
-      (JSON.parse(failed.stdout) as PolicyReport).violations.map((v) => [v.rule, "resource" in v && v.resource]),
-      [["kms-key-rotation", "aws:kms/key:Key::unrotated"]],
-    );
+    try {
+      const program = path.join(dir, "infra", "index.ts");
+      fs.writeFileSync(
+        program,
+        fs
+          .readFileSync(program, "utf8")
+          .replace(/^(\s*)new aws\.Provider\(/m, "$1const provider = new aws.Provider(")
+          .replace(
+            /^(\s*)return exportOutputs/m,
+            '$1new aws.kms.Key("unrotated", {}, { provider });\n$1return exportOutputs',
+          ),
+      );
+      const failed = spawnCli(["synth", "--env", "staging", "--layer", "infra", "--policy", "--json"], { cwd: dir });
+      assert.equal(failed.code, 1, failed.stderr);
+      assert.deepEqual(
+        (JSON.parse(failed.stdout) as PolicyReport).violations.map((v) => [v.rule, "resource" in v && v.resource]),
+        [["kms-key-rotation", "aws:kms/key:Key::unrotated"]],
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,7 @@ import { SynthResult } from "../automation/synth/synth";
 import { GuardrailsConfig } from "../policy/config";
 import { blocksChange, evaluatePolicy, PolicyReport } from "../policy/engine";
 import { DeclaredStack, Subject, UNKNOWN } from "../policy/model";
-import { renderPolicyReport } from "../policy/report";
+import { policyNotes, renderPolicyReport } from "../policy/report";
 import { ruleById } from "../policy/rules";
 import { declared, declaredObject, deployment, eksCluster, manifest, patch, pdb } from "./support/policy";
 
@@ -220,5 +220,30 @@ describe("guardrails engine", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("notes what a passing run should still say on stderr: advisory findings, suppressions, stale ones, undetermined", () => {
+    const guardrails: GuardrailsConfig = {
+      severity: {},
+      suppressions: [
+        { rule: "k8s-image-pinned", file: "apps/demo/deployment-demo.yaml", reason: "demo only" },
+        { rule: "k8s-image-pinned", file: "apps/gone/deployment-gone.yaml", reason: "removed app" },
+      ],
+    };
+    const cluster = declared("eks:index:Cluster", "cluster", patch(eksCluster, "authenticationMode", UNKNOWN), {
+      protect: true,
+    });
+    const report = evaluatePolicy({
+      env: "staging",
+      stacks: [stack(cluster)],
+      manifests: [manifest(patch(latest, "spec.template.spec.containers.0.securityContext.capabilities", {}))],
+      guardrails,
+    });
+    assert.deepEqual(policyNotes(report), [
+      'policy: advisory k8s-drop-all-capabilities apps/demo/deployment-demo.yaml: container "web" does not drop ALL. Fix: Set securityContext.capabilities.drop: ["ALL"] and add back only what is needed.',
+      'policy: suppressed k8s-image-pinned apps/demo/deployment-demo.yaml: container "web" image "nginx:latest" has the latest tag (reason: demo only)',
+      "policy: suppression matched nothing: k8s-image-pinned apps/gone/deployment-gone.yaml",
+      "policy: 1 finding(s) undetermined offline",
+    ]);
   });
 });

@@ -186,8 +186,8 @@ const sourceReposRestricted = defineRule({
  * declared by Pulumi (never come from the state repo) and share no source repository with an app
  * project, so app content can never deploy with the platform project's cluster-wide rights.
  */
-export const PROJECT_ROLE_LABEL = "gitops-platform/project-role";
-export const PLATFORM_PROJECT_ROLE = "platform";
+const PROJECT_ROLE_LABEL = "gitops-platform/project-role";
+const PLATFORM_PROJECT_ROLE = "platform";
 
 function projectRoleOf(o: KubeObject): unknown {
   return valueAt(o.body, "metadata", "labels", PROJECT_ROLE_LABEL);
