@@ -1,7 +1,7 @@
 import { Environment } from "../stack";
 import { GuardrailsConfig, NO_GUARDRAILS, severityIn, Suppression } from "./config";
 import { DeclaredStack, HydratedManifest, Outcome, resourceRef, Rule, RuleContext, Severity, Subject } from "./model";
-import { RULES } from "./rules";
+import { RULES, ruleById } from "./rules";
 
 /**
  * The one rule engine: `synth --policy`, hydrate, the preview comment and the Pulumi policy pack
@@ -140,7 +140,9 @@ export class PolicyViolationError extends Error {
     const blocking = mandatoryViolations(report);
     super(
       `policy (${report.env}): ${blocking.length} mandatory violation${blocking.length === 1 ? "" : "s"}:\n` +
-        blocking.map((f) => `  - ${f.rule} ${targetText(f)}: ${f.message}`).join("\n"),
+        blocking
+          .map((f) => `  - ${f.rule} ${targetText(f)}: ${f.message}. Fix: ${ruleById(f.rule)?.fix ?? ""}`)
+          .join("\n"),
     );
   }
 }

@@ -131,7 +131,8 @@ describe("gitops hydration into a state repo (real git)", () => {
     assert.equal(
       error.message,
       "policy (staging): 1 mandatory violation:\n" +
-        '  - k8s-image-pinned apps/web/deployment-web.yaml: container "web" image "ghcr.io/example/web:latest" has the latest tag',
+        '  - k8s-image-pinned apps/web/deployment-web.yaml: container "web" image "ghcr.io/example/web:latest" has the latest tag. ' +
+        "Fix: Pin the image to a release tag or a sha256 digest; bump it with the bump-image command.",
     );
     assert.deepEqual(snapshotTree(repo), before);
 
