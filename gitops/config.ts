@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { loadConfigSection, parseConfig } from "../config";
 import { StackIdentity } from "../stack";
-import { RULE_IDS } from "./lint/lint";
 import { matching } from "./schema";
 
 /** Argo CD durations (`5s`, `3m`, `1h`): parsed by Go's time.ParseDuration. */
@@ -69,11 +68,6 @@ export const gitopsConfigSchema = z.strictObject({
     }),
   }),
   notifications: z.array(subscriptionSchema),
-  /**
-   * Severity of each manifest lint rule in this environment, overriding the rule's own:
-   * `error` fails hydration, `warning` is reported, `off` skips the rule.
-   */
-  lint: z.partialRecord(z.enum(RULE_IDS), z.enum(["error", "warning", "off"])).default({}),
 });
 
 export type GitopsConfig = z.output<typeof gitopsConfigSchema>;

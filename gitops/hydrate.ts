@@ -1,7 +1,8 @@
+import { readGuardrailsConfig } from "../policy/config";
+import { blocksChange, PolicyReport, PolicyViolationError } from "../policy/engine";
 import { Environment } from "../stack";
 import { PROJECT_ROOT } from "./catalog/catalog";
 import { readHydrationConfig } from "./environment-config";
-import { Finding } from "./lint/lint";
 import { renderEnvironment, renderEnvironmentReport, RenderOptions } from "./render/environment";
 import { assertHasOrigin, commitApps, hasHead, SOURCE_COMMIT_TRAILER, sourceCommitOf } from "./state-repo/commit";
 import { AppChanges, describeChanges } from "./state-repo/diff";
@@ -33,11 +34,11 @@ export interface StateRepoDiff extends FileChanges {
 
 /**
  * What hydrating `env` would change in the working copy at `workingCopyDir` (its files on disk, not
- * its git history). Renders with the environment's lint policy, exactly as hydrate does.
+ * its git history), rendered exactly as hydrate renders. It does not judge the guardrails: hydrate
+ * refuses on them, and preview lists them beside this diff.
  */
 export function diffStateRepo(env: Environment, workingCopyDir: string, options: SourceOptions = {}): StateRepoDiff {
-  const config = readHydrationConfig(env, options.rootDir ?? PROJECT_ROOT);
-  const rendered = renderEnvironment(env, { catalogDir: options.catalogDir, lint: config.gitops.lint });
+  const rendered = renderEnvironment(env, { catalogDir: options.catalogDir });
   const current = readAppsTree(workingCopyDir);
   const changes = planChanges(current, rendered);
   return { env, ...changes, hasChanges: hasChanges(changes), apps: describeChanges(current, rendered, changes) };
@@ -70,20 +71,27 @@ export interface HydrateResult extends FileChanges {
   /** Times a rejected push was rebased onto someone else's commits. */
   readonly rebases: number;
   readonly sourceCommit: string;
-  /** Lint findings of severity warning; errors fail the hydration before anything is written. */
-  readonly warnings: readonly Finding[];
+  /**
+   * The guardrails' verdict on the rendered manifests, with the environment's severities and file
+   * suppressions: advisory findings and suppressions to report. A mandatory violation never gets
+   * here: hydrate throws PolicyViolationError before writing anything.
+   */
+  readonly policy: PolicyReport;
 }
 
 /**
- * Hydrates one environment: renders and validates every app first (any failure throws and leaves the
- * state repo untouched), then brings `apps/` of the working copy to exactly the render, commits
- * with a trailer naming the source commit (no commit when nothing changed) and pushes when asked.
+ * Hydrates one environment: renders, validates and judges every app with the guardrails first (any
+ * failure, or an unsuppressed mandatory violation, throws and leaves the state repo untouched), then
+ * brings `apps/` of the working copy to exactly the render, commits with a trailer naming the source
+ * commit (no commit when nothing changed) and pushes when asked.
  */
 export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
   const { env, push } = options;
   const rootDir = options.rootDir ?? PROJECT_ROOT;
   const config = readHydrationConfig(env, rootDir);
-  const render = renderEnvironmentReport(env, { catalogDir: options.catalogDir, lint: config.gitops.lint });
+  const guardrails = readGuardrailsConfig(rootDir, env);
+  const render = renderEnvironmentReport(env, { catalogDir: options.catalogDir, guardrails });
+  if (blocksChange(render.policy)) throw new PolicyViolationError(render.policy);
   const sourceCommit = options.sourceCommit ?? (await sourceCommitOf(rootDir, config.file));
   const stateRepo = options.stateRepo ?? (push ? config.platform.stateRepo.url : undefined);
   const copy = await openWorkingCopy(stateRepo, { rootDir, env, branch: config.platform.stateRepo.targetRevision });
@@ -97,7 +105,7 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
       stateRepo: copy.stateRepo,
       branch: copy.branch,
       sourceCommit,
-      warnings: render.warnings,
+      policy: render.policy,
     };
     if (copy.kind === "remote" && !push) return { ...outcome, pushed: false, rebases: 0 };
 

@@ -33,6 +33,8 @@ export function planAddons(addons: InfraConfig["addons"]): AddonPlan[] {
 
 export interface EksAddonsArgs {
   readonly clusterName: string;
+  /** The cluster the addons are deleted with: DeleteCluster removes them, so a destroy skips them. */
+  readonly cluster: pulumi.Resource;
   readonly addons: readonly AddonPlan[];
   /** IRSA only: the role an addon's service account assumes (with Pod Identity, an association binds it). */
   readonly serviceAccountRoleArns?: Partial<Record<AddonName, pulumi.Input<string>>>;
@@ -54,7 +56,7 @@ export class EksAddons extends pulumi.ComponentResource {
           resolveConflictsOnCreate: "OVERWRITE",
           resolveConflictsOnUpdate: "OVERWRITE",
         },
-        { parent: this },
+        { parent: this, deletedWith: args.cluster },
       );
     }
     this.registerOutputs({});

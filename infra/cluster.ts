@@ -23,18 +23,18 @@ export function endpointAccess(publicEndpoint: InfraConfig["publicEndpoint"]): E
   };
 }
 
-/** One access entry per admin role, keyed by role name, with the cluster-wide admin access policy. */
-export function adminAccessEntries(
-  adminRoleArns: readonly string[],
-  region: string,
-): Record<string, eks.types.input.AccessEntryArgs> {
+/** Cluster-admin access for one admin role: an access entry and its access policy association. */
+export interface AdminAccess {
+  /** Stable resource-name key: `admin-<role name>`. */
+  readonly key: string;
+  readonly principalArn: string;
+  readonly policyArn: string;
+}
+
+/** One cluster-wide AmazonEKSClusterAdminPolicy grant per admin role, keyed by role name. */
+export function planAdminAccess(adminRoleArns: readonly string[], region: string): AdminAccess[] {
   const policyArn = `arn:${partitionOf(region)}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`;
-  return Object.fromEntries(
-    adminRoleArns.map((principalArn) => [
-      `admin-${roleNameOf(principalArn)}`,
-      { principalArn, accessPolicies: { admin: { policyArn, accessScope: { type: "cluster" } } } },
-    ]),
-  );
+  return adminRoleArns.map((principalArn) => ({ key: `admin-${roleNameOf(principalArn)}`, principalArn, policyArn }));
 }
 
 export interface ClusterArgs {
@@ -65,10 +65,11 @@ export class Cluster extends pulumi.ComponentResource {
     super("gitops-platform:infra:Cluster", name, {}, opts);
     const { config } = args;
     // EKS creates this group on first log with no expiry; creating it first sets the retention.
+    // Protected with the cluster: it holds the audit log, the record of who did what to the cluster.
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-control-plane-logs`,
       { name: `/aws/eks/${config.clusterName}/cluster`, retentionInDays: config.controlPlaneLogs.retentionInDays },
-      { parent: this },
+      { parent: this, protect: config.protect },
     );
     this.eksCluster = new eks.Cluster(
       `${name}-eks`,
@@ -81,7 +82,6 @@ export class Cluster extends pulumi.ComponentResource {
         ...endpointAccess(config.publicEndpoint),
         // @pulumi/eks v4 still defaults to CONFIG_MAP (the aws-auth ConfigMap): access entries only.
         authenticationMode: eks.AuthenticationMode.Api,
-        accessEntries: adminAccessEntries(config.adminRoleArns, config.region),
         encryptionConfigKeyArn: args.encryptionKeyArn,
         enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
         createOidcProvider: true,
@@ -95,6 +95,27 @@ export class Cluster extends pulumi.ComponentResource {
       },
       { parent: this, protect: config.protect, dependsOn: [logGroup] },
     );
+    // Access entries are declared here rather than as eks.Cluster's `accessEntries`, whose children
+    // of a remote component take no resource options from this program (and synth cannot see them).
+    // DeleteCluster removes them, so a destroy must not delete them one by one: deletedWith.
+    const withCluster = { parent: this, deletedWith: this.eksCluster };
+    for (const access of planAdminAccess(config.adminRoleArns, config.region)) {
+      const entry = new aws.eks.AccessEntry(
+        `${name}-${access.key}`,
+        { clusterName: config.clusterName, principalArn: access.principalArn, type: "STANDARD" },
+        { ...withCluster, dependsOn: [this.eksCluster] },
+      );
+      new aws.eks.AccessPolicyAssociation(
+        `${name}-${access.key}`,
+        {
+          clusterName: config.clusterName,
+          principalArn: access.principalArn,
+          policyArn: access.policyArn,
+          accessScope: { type: "cluster" },
+        },
+        { ...withCluster, dependsOn: [entry] },
+      );
+    }
     this.endpoint = this.eksCluster.core.endpoint;
     this.kubeconfigJson = this.eksCluster.kubeconfigJson;
     this.oidcProviderArn = this.eksCluster.oidcProviderArn;

@@ -24,7 +24,7 @@ const RESOURCE_KEYS: Readonly<Record<IdentityKey, string>> = {
 
 export interface WorkloadIdentitiesArgs {
   readonly config: InfraConfig;
-  /** The cluster must exist before a Pod Identity association can name it. */
+  /** The cluster must exist before a Pod Identity association can name it, which goes with it. */
   readonly cluster: pulumi.Resource;
   readonly oidcProviderArn: pulumi.Input<string>;
   readonly oidcIssuer: pulumi.Input<string>;
@@ -71,7 +71,7 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
       const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-${RESOURCE_KEYS.logging}`,
         { name: config.cloudWatchLogs.logGroupName, retentionInDays: config.cloudWatchLogs.retentionInDays },
-        { parent: this },
+        { parent: this, protect: config.protect },
       );
       logging = this.role(name, "logging");
       this.inlinePolicy(
@@ -100,7 +100,8 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
         description: `${key} add-on: ${binding.namespace}/${binding.serviceAccount} in ${this.args.config.clusterName}`,
         assumeRolePolicy: this.trustPolicy(binding),
       },
-      { parent: this },
+      // An identity: replaced, it gets a new ID that every trust and grant naming the old one lacks.
+      { parent: this, protect: this.args.config.protect },
     );
     if (this.args.config.workloadIdentity === "podIdentity") {
       this.associations[key] = new aws.eks.PodIdentityAssociation(
@@ -111,7 +112,8 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
           serviceAccount: binding.serviceAccount,
           roleArn: role.arn,
         },
-        { parent: this, dependsOn: [this.args.cluster] },
+        // DeleteCluster removes the cluster's associations: a destroy skips deleting them one by one.
+        { parent: this, dependsOn: [this.args.cluster], deletedWith: this.args.cluster },
       );
     }
     return role;

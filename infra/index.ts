@@ -56,7 +56,11 @@ export function infraProgram(stack: StackIdentity): StackOutputs<typeof infraOut
   const addons = planAddons(config.addons);
   const bootstrapAddons = new EksAddons(
     "bootstrap-addons",
-    { clusterName: config.clusterName, addons: addons.filter((a) => a.phase === "beforeNodes") },
+    {
+      clusterName: config.clusterName,
+      cluster: cluster.eksCluster,
+      addons: addons.filter((a) => a.phase === "beforeNodes"),
+    },
     { ...opts, dependsOn: [cluster.eksCluster] },
   );
   const nodeGroups = new NodeGroups(
@@ -67,6 +71,7 @@ export function infraProgram(stack: StackIdentity): StackOutputs<typeof infraOut
       region: config.region,
       pools: planNodePools(config),
       privateSubnetIds: network.privateSubnetIds,
+      protect: config.protect,
     },
     { ...opts, dependsOn: [bootstrapAddons] },
   );
@@ -74,6 +79,7 @@ export function infraProgram(stack: StackIdentity): StackOutputs<typeof infraOut
     "addons",
     {
       clusterName: config.clusterName,
+      cluster: cluster.eksCluster,
       addons: addons.filter((a) => a.phase === "afterNodes"),
       serviceAccountRoleArns:
         config.workloadIdentity === "irsa" ? { "aws-ebs-csi-driver": identities.roleArns.ebsCsiDriver } : {},

@@ -22,6 +22,8 @@ export interface NodeGroupsArgs {
   readonly pools: readonly NodePoolPlan[];
   /** Nodes run only in private subnets: they get no public IP. */
   readonly privateSubnetIds: pulumi.Input<string[]>;
+  /** Pulumi `protect` on the node role (infra's `protect`): an identity the cluster's access entries name. */
+  readonly protect: boolean;
 }
 
 /** One EKS managed node group per pool, each with its own launch template, sharing one node role. */
@@ -37,7 +39,7 @@ export class NodeGroups extends pulumi.ComponentResource {
           Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
         }),
       },
-      { parent: this },
+      { parent: this, protect: args.protect },
     );
     const attachments = Object.entries(NODE_POLICIES).map(
       ([key, policy]) =>

@@ -18,8 +18,17 @@ export const APPS_PROJECT = "apps";
 export const ROOT_APPLICATION = "platform";
 export const ARGOCD_APPS_CHART = { chart: "argocd-apps", repo: "https://argoproj.github.io/argo-helm" } as const;
 export const PLATFORM_LABELS = { "app.kubernetes.io/part-of": "gitops-platform", "gitops-platform/layer": "platform" };
-/** The root Application's name and labels; its namespace is Argo CD's. */
-export const ROOT_METADATA = { name: ROOT_APPLICATION, labels: PLATFORM_LABELS };
+/**
+ * The root Application's name, labels and finalizer; its namespace is Argo CD's. The resources
+ * finalizer makes deleting the root delete what it deployed: the child Applications, and only them
+ * (they carry none, so their workloads stay). Without it, the children would outlive the root,
+ * parentless, still syncing values nothing can change any more.
+ */
+export const ROOT_METADATA = {
+  name: ROOT_APPLICATION,
+  labels: PLATFORM_LABELS,
+  finalizers: ["resources-finalizer.argocd.argoproj.io"],
+};
 
 /** Throws with the object's name if it does not match the Application CRD schema. */
 export function validated(app: IApplication): IApplication {

@@ -19,8 +19,19 @@ function validated(project: IAppProject): IAppProject {
   return project;
 }
 
-function metadata(name: string): IAppProject["metadata"] {
-  return { name, namespace: ARGOCD_NAMESPACE, labels: { "app.kubernetes.io/part-of": "gitops-platform" } };
+/**
+ * What the guardrails read to tell the platform's own project from app projects
+ * (policy/rules/argocd.ts, `argocd-project-no-cluster-resources`): only `platform` may create
+ * cluster-scoped resources, and it may share no source repository with an app project.
+ */
+const PROJECT_ROLE_LABEL = "gitops-platform/project-role";
+
+function metadata(name: string, role: "platform" | "apps"): IAppProject["metadata"] {
+  return {
+    name,
+    namespace: ARGOCD_NAMESPACE,
+    labels: { "app.kubernetes.io/part-of": "gitops-platform", [PROJECT_ROLE_LABEL]: role },
+  };
 }
 
 export function opsProject(plans: readonly ReleasePlan[]): IAppProject {
@@ -29,7 +40,7 @@ export function opsProject(plans: readonly ReleasePlan[]): IAppProject {
   return validated({
     apiVersion: "argoproj.io/v1alpha1",
     kind: "AppProject",
-    metadata: metadata(OPS_PROJECT),
+    metadata: metadata(OPS_PROJECT, "platform"),
     spec: {
       description: "The platform's ops releases and Argo CD itself",
       sourceRepos: repos,
@@ -48,7 +59,7 @@ export function appsProject(config: PlatformConfig): IAppProject {
   return validated({
     apiVersion: "argoproj.io/v1alpha1",
     kind: "AppProject",
-    metadata: metadata(APPS_PROJECT),
+    metadata: metadata(APPS_PROJECT, "apps"),
     spec: {
       description: "Applications hydrated into the state repo",
       sourceRepos: [config.stateRepo.url],

@@ -1,6 +1,7 @@
 import { parse } from "yaml";
 import { KubeObject } from "./kube";
-import { isOpaque, isRecord, listAt, Opaque, valueAt } from "./values";
+import { Outcome, undetermined } from "./model";
+import { describeOpaque, isOpaque, isRecord, listAt, Opaque, valueAt } from "./values";
 
 /**
  * Reading Argo CD objects (argoproj.io/v1alpha1, field names from the CRDs as typed by
@@ -11,10 +12,15 @@ export const APPLICATION_KINDS = ["Application", "ApplicationSet"];
 
 /** An Application's metadata and spec, or an ApplicationSet's template of them. */
 export interface AppView {
-  /** Prefix of paths in messages: "" for an Application, "spec.template." for an ApplicationSet. */
+  /**
+   * Prefix of paths in messages: "" for an Application, "spec.template." for an ApplicationSet,
+   * `child Application "x": ` for one an app-of-apps renders from its chart values.
+   */
   readonly at: string;
   readonly metadata: unknown;
   readonly spec: unknown;
+  /** Set for an Application that an app-of-apps root renders: the root's name. */
+  readonly renderedBy?: string;
 }
 
 export function appViewOf(object: KubeObject): AppView {
@@ -23,6 +29,81 @@ export function appViewOf(object: KubeObject): AppView {
     return { at: "spec.template.", metadata: valueAt(template, "metadata"), spec: valueAt(template, "spec") };
   }
   return { at: "", metadata: object.body.metadata, spec: object.body.spec };
+}
+
+/** The chart that renders Applications from its values: the app-of-apps root (argoproj/argo-helm). */
+export const ARGOCD_APPS_CHART = "argocd-apps";
+
+/**
+ * Fields of one `applications` entry of the argocd-apps chart, as its template
+ * (charts/argocd-apps/templates/applications.yaml) copies them into the child Application.
+ */
+const CHILD_SPEC_FIELDS = [
+  "project",
+  "source",
+  "sources",
+  "destination",
+  "syncPolicy",
+  "revisionHistoryLimit",
+  "ignoreDifferences",
+  "info",
+];
+
+/**
+ * Every Application the object stands for: itself (or an ApplicationSet's template) and, for an
+ * app-of-apps root installing the argocd-apps chart, each child its values render. The children
+ * exist only in the cluster, so judging them here is the only place a rule ever sees them. When the
+ * root's values cannot be read, returns why instead (`hidden`): its children are unknown.
+ */
+export function appViewsOf(object: KubeObject): AppView[] | { readonly hidden: string } {
+  const own = appViewOf(object);
+  if (object.kind !== "Application") return [own];
+  const sources = chartSourcesOf(own);
+  if (isOpaque(sources)) return [own];
+  const views: AppView[] = [own];
+  const root = valueAt(own.metadata, "name");
+  for (const { path, source } of sources.filter((s) => s.source.chart === ARGOCD_APPS_CHART)) {
+    const values = helmValuesOf(source);
+    if (values instanceof Error) return { hidden: `${path}.${values.message}` };
+    if (isOpaque(values)) return { hidden: describeOpaque(`${path}.helm values`, values) };
+    const entries = valueAt(values, "applications");
+    if (isOpaque(entries)) return { hidden: describeOpaque(`${path}.helm values applications`, entries) };
+    views.push(...childViews(entries, typeof root === "string" ? root : "?"));
+  }
+  return views;
+}
+
+/**
+ * Runs `judge` over every Application `object` stands for (appViewsOf). When an app-of-apps root's
+ * values are unknown, its children are reported as undetermined rather than passed.
+ */
+export function overApplications(object: KubeObject, judge: (app: AppView) => Outcome[]): Outcome[] {
+  const views = appViewsOf(object);
+  if (Array.isArray(views)) return views.flatMap(judge);
+  return [...judge(appViewOf(object)), undetermined(views.hidden)];
+}
+
+/** argocd-apps 2.x keys `applications` by name; 1.x listed entries with a `name` field. Both render alike. */
+function childViews(entries: unknown, root: string): AppView[] {
+  const named: [string, Record<string, unknown>][] = Array.isArray(entries)
+    ? entries.filter(isRecord).map((e) => [String(e.name), e])
+    : isRecord(entries)
+      ? Object.entries(entries).flatMap(([name, e]): [string, Record<string, unknown>][] =>
+          isRecord(e) ? [[name, e]] : [],
+        )
+      : [];
+  return named.map(([name, entry]) => ({
+    at: `child Application ${JSON.stringify(name)}: `,
+    renderedBy: root,
+    metadata: {
+      name,
+      namespace: entry.namespace,
+      labels: entry.additionalLabels,
+      annotations: entry.additionalAnnotations,
+      finalizers: entry.finalizers,
+    },
+    spec: Object.fromEntries(CHILD_SPEC_FIELDS.filter((f) => entry[f] !== undefined).map((f) => [f, entry[f]])),
+  }));
 }
 
 export interface SourceView {

@@ -4,12 +4,13 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { CONFIG_NAMESPACE, InputError, parseConfig } from "../config";
 import { configFileOf, Environment } from "../stack";
-import { RULE_IDS } from "./rules";
+import { Severity } from "./model";
+import { RULE_IDS, ruleById } from "./rules";
 
 /**
- * The `gitops-platform:guardrails` section of Pulumi.<env>.yaml: which rules are suppressed for
- * which resource or manifest, and why. A suppression without a written reason is an error, and
- * every suppression that applies is reported, never silent.
+ * The `gitops-platform:guardrails` section of Pulumi.<env>.yaml: the environment's severity per
+ * rule, and which rules are suppressed for which resource or manifest, and why. A suppression
+ * without a written reason is an error, and every suppression that applies is reported, never silent.
  */
 
 export const GUARDRAILS_KEY = `${CONFIG_NAMESPACE}:guardrails`;
@@ -43,14 +44,41 @@ const suppressionSchema = z
     }
   });
 
+/**
+ * Per-environment severity: an advisory rule may be raised to mandatory. A mandatory rule cannot be
+ * lowered, because that would switch it off for every resource of the environment at once; the way
+ * out for one resource or file is a suppression with its reason.
+ */
+const severitySchema = z.record(z.string(), z.enum(["mandatory", "advisory"])).superRefine((severities, ctx) => {
+  for (const [id, severity] of Object.entries(severities)) {
+    const rule = ruleById(id);
+    if (!rule) {
+      ctx.addIssue({ code: "custom", path: [id], message: "a key that is a rule ID from the guardrails table" });
+    } else if (rule.severity === "mandatory" && severity !== "mandatory") {
+      ctx.addIssue({
+        code: "custom",
+        path: [id],
+        message: `"mandatory": ${id} is mandatory in every environment (suppress it for one resource or file, with a reason)`,
+      });
+    }
+  }
+});
+
 export const guardrailsConfigSchema = z.strictObject({
+  /** Advisory rules this environment enforces as mandatory, e.g. `k8s-drop-all-capabilities: mandatory`. */
+  severity: severitySchema.default({}),
   suppressions: z.array(suppressionSchema),
 });
 
 export type GuardrailsConfig = z.output<typeof guardrailsConfigSchema>;
 export type Suppression = GuardrailsConfig["suppressions"][number];
 
-export const NO_GUARDRAILS: GuardrailsConfig = { suppressions: [] };
+export const NO_GUARDRAILS: GuardrailsConfig = { severity: {}, suppressions: [] };
+
+/** A rule's severity in an environment: the table's, unless the guardrails section raises it. */
+export function severityIn(guardrails: GuardrailsConfig, rule: { id: string; severity: Severity }): Severity {
+  return guardrails.severity[rule.id] ?? rule.severity;
+}
 
 export function parseGuardrailsConfig(raw: unknown, file: string): GuardrailsConfig {
   return parseConfig(guardrailsConfigSchema, raw, { file, key: GUARDRAILS_KEY });

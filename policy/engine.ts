@@ -1,7 +1,7 @@
 import { Environment } from "../stack";
-import { GuardrailsConfig, NO_GUARDRAILS, Suppression } from "./config";
+import { GuardrailsConfig, NO_GUARDRAILS, severityIn, Suppression } from "./config";
 import { DeclaredStack, HydratedManifest, Outcome, resourceRef, Rule, RuleContext, Severity, Subject } from "./model";
-import { RULES } from "./rules";
+import { RULES, ruleById } from "./rules";
 
 /**
  * The one rule engine: `synth --policy`, hydrate, the preview comment and the Pulumi policy pack
@@ -12,7 +12,11 @@ export interface PolicyInput {
   readonly env: Environment;
   /** Declared resources, stack by stack (synth's `stacks` fit). */
   readonly stacks?: readonly DeclaredStack[];
-  /** Hydrated manifests of the environment's state repo, judged as one group. */
+  /**
+   * Hydrated manifests of the environment's state repo, judged one directory (one app) at a time:
+   * an app's objects refer only to each other, in the app's own namespace, and small groups keep
+   * the rules that look across objects (a PDB for a Deployment) linear in the catalog's size.
+   */
   readonly manifests?: readonly HydratedManifest[];
   readonly guardrails?: GuardrailsConfig;
   readonly rules?: readonly Rule[];
@@ -41,7 +45,10 @@ export interface PolicyReport {
   /** Findings a rule could not judge: a value unknown until deployed, secret, or another stack's (README, "Guardrails"). */
   readonly undetermined: readonly Finding[];
   readonly suppressed: readonly SuppressedFinding[];
-  /** Suppressions that matched nothing in this evaluation: stale, or for a layer not evaluated. */
+  /**
+   * Suppressions of what was evaluated (resources when stacks were given, files when manifests were)
+   * that matched nothing: stale, or for a layer not evaluated.
+   */
   readonly unusedSuppressions: readonly Suppression[];
 }
 
@@ -62,9 +69,14 @@ function groupsOf(input: PolicyInput): Subject[][] {
   const groups: Subject[][] = (input.stacks ?? []).map((s) =>
     s.resources.map((resource): Subject => ({ source: "resource", stack: s.stack, resource })),
   );
-  const manifests = input.manifests ?? [];
-  if (manifests.length) groups.push(manifests.map((manifest): Subject => ({ source: "manifest", manifest })));
-  return groups;
+  const byDirectory = new Map<string, Subject[]>();
+  for (const manifest of input.manifests ?? []) {
+    const directory = manifest.path.slice(0, manifest.path.lastIndexOf("/") + 1);
+    const group = byDirectory.get(directory) ?? [];
+    if (group.length === 0) byDirectory.set(directory, group);
+    group.push({ source: "manifest", manifest });
+  }
+  return [...groups, ...byDirectory.values()];
 }
 
 export function evaluatePolicy(input: PolicyInput): PolicyReport {
@@ -76,13 +88,14 @@ export function evaluatePolicy(input: PolicyInput): PolicyReport {
   const used = new Set<Suppression>();
   const groups = groupsOf(input);
   for (const rule of rules) {
+    const severity = severityIn(guardrails, rule);
     for (const subjects of groups) {
       const ctx: RuleContext = { env: input.env, subjects };
       for (const subject of subjects) {
         if (!rule.appliesTo(subject)) continue;
         const target = targetOf(subject);
         for (const outcome of rule.check(subject, ctx)) {
-          const finding: Finding = { rule: rule.id, severity: rule.severity, ...target, message: outcome.message };
+          const finding: Finding = { rule: rule.id, severity, ...target, message: outcome.message };
           const suppression = suppressionFor(guardrails, rule.id, target);
           if (suppression) {
             used.add(suppression);
@@ -100,7 +113,9 @@ export function evaluatePolicy(input: PolicyInput): PolicyReport {
     violations,
     undetermined,
     suppressed,
-    unusedSuppressions: guardrails.suppressions.filter((s) => !used.has(s)),
+    unusedSuppressions: guardrails.suppressions.filter(
+      (s) => !used.has(s) && (s.resource === undefined ? input.manifests !== undefined : input.stacks !== undefined),
+    ),
   };
 }
 
@@ -108,7 +123,26 @@ export function mandatoryViolations(report: PolicyReport): readonly Finding[] {
   return report.violations.filter((v) => v.severity === "mandatory");
 }
 
-/** A mandatory violation blocks: synth --policy exits 1, hydrate writes nothing. */
+/** A mandatory violation blocks: synth --policy exits 1, hydrate writes nothing, preview fails. */
 export function blocksChange(report: PolicyReport): boolean {
   return mandatoryViolations(report).length > 0;
+}
+
+/** How one-line texts (errors, warnings, the PR comment) name what a finding is about. */
+export function targetText(finding: Finding): string {
+  return "resource" in finding ? `${finding.stack} ${finding.resource}` : finding.file;
+}
+
+/** Unsuppressed mandatory violations: the CLI exits 1 (a failure, not bad input), and nothing is written. */
+export class PolicyViolationError extends Error {
+  override readonly name = "PolicyViolationError";
+  constructor(readonly report: PolicyReport) {
+    const blocking = mandatoryViolations(report);
+    super(
+      `policy (${report.env}): ${blocking.length} mandatory violation${blocking.length === 1 ? "" : "s"}:\n` +
+        blocking
+          .map((f) => `  - ${f.rule} ${targetText(f)}: ${f.message}. Fix: ${ruleById(f.rule)?.fix ?? ""}`)
+          .join("\n"),
+    );
+  }
 }

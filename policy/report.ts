@@ -1,4 +1,4 @@
-import { Finding, mandatoryViolations, PolicyReport } from "./engine";
+import { Finding, mandatoryViolations, PolicyReport, targetText } from "./engine";
 import { ruleById } from "./rules";
 
 /** The styles the report uses; automation/output.ts's painter fits this shape. */
@@ -45,6 +45,20 @@ export function renderPolicyReport(report: PolicyReport, paint: ReportPaint): st
   return `${lines.join("\n")}\n`;
 }
 
-function targetText(f: Finding): string {
-  return "resource" in f ? `${f.stack} ${f.resource}` : f.file;
+/**
+ * One line per thing a run that passed should still say, for stderr: advisory violations (with their
+ * fix), suppressions applied (with their reason), suppressions that matched nothing, and how many
+ * findings could not be judged.
+ */
+export function policyNotes(report: PolicyReport): string[] {
+  return [
+    ...report.violations.map(
+      (f) => `policy: ${f.severity} ${f.rule} ${targetText(f)}: ${f.message}. Fix: ${ruleById(f.rule)?.fix ?? ""}`,
+    ),
+    ...report.suppressed.map(
+      (f) => `policy: suppressed ${f.rule} ${targetText(f)}: ${f.message} (reason: ${f.reason})`,
+    ),
+    ...report.unusedSuppressions.map((s) => `policy: suppression matched nothing: ${s.rule} ${s.resource ?? s.file}`),
+    ...(report.undetermined.length ? [`policy: ${report.undetermined.length} finding(s) undetermined offline`] : []),
+  ];
 }

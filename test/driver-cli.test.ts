@@ -8,6 +8,7 @@ import { runPreviewCommand } from "../automation/commands/preview";
 import { cloudCredentialSource } from "../automation/driver/credentials";
 import { backendSettings, PINNED_CLI_VERSION, resolvePulumiCommand } from "../automation/driver/workspace";
 import { ExitCode } from "../automation/exit-codes";
+import { evaluatePolicy } from "../policy/engine";
 import { runCli } from "./support/cli";
 import { FakeProject } from "./support/fake-pulumi";
 
@@ -187,6 +188,8 @@ describe("driver commands: help, bad input and the environment", () => {
             stacks: [{ stack: "infra-staging", added: [], removed: [], changed }],
           });
         },
+        // The guardrails run offline too: a fork's pull request still gets them.
+        policy: (env) => Promise.resolve(evaluatePolicy({ env, stacks: [], manifests: [] })),
       };
       const code = await runPreviewCommand(["staging"], { output: out }, deps, { exitOnChanges: true });
 
@@ -201,6 +204,7 @@ describe("driver commands: help, bad input and the environment", () => {
       assert.match(comment, /compares the offline synth of this commit with `origin\/main` \(`synth --diff`\)/);
       assert.match(comment, /^\| `infra-staging` \| 0 \| 1 \| 0 \|$/m);
       assert.match(comment, /^~ {5}inputs\.region: "eu-west-1" => "eu-west-2"$/m);
+      assert.match(comment, /^- \*\*staging\*\*: declared resources change \(offline synth\); .*; guardrails pass$/m);
     } finally {
       project.remove();
     }

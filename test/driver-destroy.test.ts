@@ -29,6 +29,7 @@ describe("destroy (against the fake pulumi CLI)", () => {
       env: AWS,
       write: (t) => out.push(t),
       synthDiff: () => Promise.reject(new Error("unused")),
+      policy: () => Promise.reject(new Error("unused")),
     };
   }
 

@@ -20,6 +20,7 @@ describe("drift (against the fake pulumi CLI)", () => {
       env: AWS,
       write: (text) => out.push(text),
       synthDiff: () => Promise.reject(new Error("not used")),
+      policy: () => Promise.reject(new Error("not used")),
     };
     const code = await runDriftCommand(["staging"], { layer: "infra" }, deps);
     const refresh = project.journal().find((e) => e.argv?.[0] === "refresh")?.argv ?? [];

@@ -1,9 +1,12 @@
 import * as assert from "node:assert/strict";
 import { ManifestChange } from "../automation/driver/gitops-steps";
-import { previewEnvironment, PreviewReport } from "../automation/driver/preview";
+import { previewEnvironment, previewFailed, PreviewReport } from "../automation/driver/preview";
 import { GITHUB_COMMENT_LIMIT, renderPreviewComment } from "../automation/report/preview-comment";
+import { evaluatePolicy, PolicyReport } from "../policy/engine";
+import { UNKNOWN } from "../policy/model";
 import { FakeProject } from "./support/fake-pulumi";
 import { assertGolden } from "./support/golden";
+import { declared, deployment, eksCluster, manifest, patch } from "./support/policy";
 
 /** What the gitops engineer's manifest diff returns, for two apps of the catalog. */
 const manifests: ManifestChange[] = [
@@ -52,6 +55,42 @@ const manifests: ManifestChange[] = [
   },
 ];
 
+/**
+ * The guardrails' verdict the comment lists, from the real engine: a key without rotation
+ * (mandatory), a value unknown offline, a container keeping its capabilities (advisory), a
+ * suppression with its reason, and one that matched nothing.
+ */
+function stagingPolicy(): PolicyReport {
+  const CONTAINER = "spec.template.spec.containers.0";
+  return evaluatePolicy({
+    env: "staging",
+    stacks: [
+      {
+        stack: "infra-staging",
+        resources: [
+          declared("aws:kms/key:Key", "secrets-encryption-key", {}),
+          declared("eks:index:Cluster", "cluster-eks", patch(eksCluster, "authenticationMode", UNKNOWN)),
+        ],
+      },
+    ],
+    manifests: [
+      manifest(patch(deployment, `${CONTAINER}.securityContext.capabilities`, {})),
+      manifest(patch(deployment, `${CONTAINER}.image`, "vendor/legacy:latest"), "apps/legacy/deployment-legacy.yaml"),
+    ],
+    guardrails: {
+      severity: {},
+      suppressions: [
+        {
+          rule: "k8s-image-pinned",
+          file: "apps/legacy/deployment-legacy.yaml",
+          reason: "the vendor publishes only latest; tracked in #123",
+        },
+        { rule: "k8s-read-only-root-fs", file: "apps/gone/deployment-gone.yaml", reason: "removed app" },
+      ],
+    },
+  });
+}
+
 describe("preview comment (against the fake pulumi CLI)", () => {
   let report: PreviewReport;
 
@@ -67,7 +106,10 @@ describe("preview comment (against the fake pulumi CLI)", () => {
       for (const stack of ["infra-staging", "platform-staging", "gitops-staging"])
         project.seed(stack, { resources: [] });
       const staging = await previewEnvironment("staging", project.context({ manifests }));
-      report = { environments: [staging], commit: "9fceb02d0ae598e95dc970b74767f19372d61af8" };
+      report = {
+        environments: [{ ...staging, policy: { report: stagingPolicy() } }],
+        commit: "9fceb02d0ae598e95dc970b74767f19372d61af8",
+      };
     } finally {
       project.remove();
     }
@@ -79,11 +121,60 @@ describe("preview comment (against the fake pulumi CLI)", () => {
     assertGolden("preview-comment.md", body);
   });
 
+  it("lists the guardrails' violations, suppressions with their reasons, and the undetermined count", () => {
+    const body = renderPreviewComment(report, { marker: "m" });
+    assert.match(body, /^- \*\*staging\*\*: .*; :x: 1 mandatory guardrail violation$/m);
+    assert.match(body, /: :x: 1 mandatory violation, 1 advisory finding, 1 suppressed, 1 undetermined /);
+    assert.match(
+      body,
+      /^\| :x: mandatory \| `kms-key-rotation` \| `infra-staging` `aws:kms\/key:Key::secrets-encryption-key` \| enableKeyRotation is unset \|$/m,
+    );
+    assert.match(body, /\| the vendor publishes only latest; tracked in #123 \|$/m);
+    assert.match(
+      body,
+      /^Suppressions that matched nothing \(stale\?\): `k8s-read-only-root-fs` `apps\/gone\/deployment-gone.yaml`\.$/m,
+    );
+  });
+
+  it("never shows a secret the guardrails saw, and fails on a mandatory violation", () => {
+    const secret = "ghp_NeverInTheComment42";
+    const withSecret: PreviewReport = {
+      environments: [
+        {
+          ...report.environments[0],
+          policy: {
+            report: evaluatePolicy({
+              env: "staging",
+              stacks: [
+                {
+                  stack: "platform-staging",
+                  resources: [
+                    declared("kubernetes:core/v1:Secret", "argocd-state-repo", {
+                      metadata: { name: "state-repo", namespace: "default" },
+                      stringData: { password: secret },
+                    }),
+                  ],
+                },
+              ],
+            }),
+          },
+        },
+      ],
+    };
+    const body = renderPreviewComment(withSecret, { marker: "m" });
+    assert.match(
+      body,
+      /`k8s-no-default-namespace` \| `platform-staging` `kubernetes:core\/v1:Secret::argocd-state-repo`/,
+    );
+    assert.ok(!body.includes(secret), "a secret value reached the comment");
+    assert.equal(previewFailed(withSecret), true);
+  });
+
   it("trims to the limit, cutting whole resources and files, and says what it cut", () => {
-    const limit = 2_000;
+    const limit = 3_000;
     const body = renderPreviewComment(report, { marker: "gitops-platform:preview:staging", limit });
     assert.ok(body.length <= limit, `${body.length} characters`);
-    assert.match(body, /Trimmed to fit GitHub's comment limit \(2,000 characters\): cut/);
+    assert.match(body, /Trimmed to fit GitHub's comment limit \(3,000 characters\): cut/);
     assertGolden("preview-comment-trimmed.md", body);
   });
 

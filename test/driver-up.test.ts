@@ -14,6 +14,7 @@ function deps(context: DriverContext, out: string[]): CommandDeps {
     env: AWS,
     write: (text) => out.push(text),
     synthDiff: () => Promise.reject(new Error("not used")),
+    policy: () => Promise.reject(new Error("not used")),
   };
 }
 

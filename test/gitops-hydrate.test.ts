@@ -1,7 +1,10 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parseDocument } from "yaml";
+import { InputError } from "../config";
 import { diffStateRepo, hydrate, HydrateOptions } from "../gitops/hydrate";
+import { PolicyViolationError } from "../policy/engine";
 import { runCli } from "./support/cli";
 import {
   bareRemote,
@@ -113,6 +116,40 @@ describe("gitops hydration into a state repo (real git)", () => {
     assert.match(message, /^app zzz: Secret\/db: received kind Secret; expected a SealedSecret/);
     assert.deepEqual(snapshotTree(repo), before);
     assert.equal(git(repo, "rev-parse", "HEAD"), head);
+  });
+
+  it("refuses an unsuppressed mandatory guardrail violation before writing anything", async () => {
+    await hydrate(options({ web: { "app.yaml": withTag("1.0.0") } }));
+    const repo = path.join(rootDir, ".state", "staging");
+    const before = snapshotTree(repo);
+    const latest = options({ web: { "app.yaml": withTag("latest") } });
+    const error = await hydrate(latest).then(
+      () => assert.fail("expected hydrate to refuse"),
+      (err: unknown) => err,
+    );
+    assert.ok(error instanceof PolicyViolationError && !(error instanceof InputError), "a failure: exit 1, not 2");
+    assert.equal(
+      error.message,
+      "policy (staging): 1 mandatory violation:\n" +
+        '  - k8s-image-pinned apps/web/deployment-web.yaml: container "web" image "ghcr.io/example/web:latest" has the latest tag. ' +
+        "Fix: Pin the image to a release tag or a sha256 digest; bump it with the bump-image command.",
+    );
+    assert.deepEqual(snapshotTree(repo), before);
+
+    const file = path.join(rootDir, "Pulumi.staging.yaml");
+    const config = parseDocument(fs.readFileSync(file, "utf8"));
+    const reason = "the vendor publishes only latest; pinned by digest in #42";
+    config.setIn(
+      ["config", "gitops-platform:guardrails", "suppressions"],
+      [{ rule: "k8s-image-pinned", file: "apps/web/deployment-web.yaml", reason }],
+    );
+    fs.writeFileSync(file, config.toString());
+    const result = await hydrate(latest);
+    assert.deepEqual(result.modified, ["apps/web/deployment-web.yaml"]);
+    assert.deepEqual(
+      result.policy.suppressed.map((f) => [f.rule, "file" in f && f.file, f.reason]),
+      [["k8s-image-pinned", "apps/web/deployment-web.yaml", reason]],
+    );
   });
 
   it("refuses a working copy with uncommitted changes under apps/", async () => {

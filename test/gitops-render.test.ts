@@ -225,27 +225,49 @@ describe("gitops rendering", () => {
     );
   });
 
-  it("fails on lint errors with the rule, file and fix, and reports warnings", () => {
+  it("judges the rendered manifests with the guardrails, app by app, with the environment's severities and suppressions", () => {
     const catalogDir = writeCatalog({
       web: { "app.yaml": { ...validBase(), replicas: 3, image: { repository: "ghcr.io/example/web" } } },
+      ok: { "app.yaml": validBase() },
     });
-    assert.equal(
-      inputErrorOf(() => renderEnvironment("staging", { catalogDir })),
-      "manifest lint: 1 error(s):\n" +
-        '  - error [image-tag-pinned] apps/web/deployment-web.yaml: container "web" of Deployment/web: image ' +
-        '"ghcr.io/example/web" has no tag (spec.template.spec.containers[0].image). Fix: Set image.tag (in app.yaml or ' +
-        "<env>.yaml) to an immutable version, e.g. with `bump-image`.",
-    );
-    const report = renderEnvironmentReport("staging", { catalogDir, lint: { "image-tag-pinned": "off" } });
+    const plain = renderEnvironmentReport("staging", { catalogDir });
     assert.deepEqual(
-      report.warnings.map((f) => [f.rule, f.file, f.message]),
+      plain.policy.violations.map((f) => [f.rule, f.severity, "file" in f && f.file, f.message]),
       [
         [
-          "pdb-when-replicated",
+          "k8s-image-pinned",
+          "mandatory",
           "apps/web/deployment-web.yaml",
-          "Deployment/web runs 3 replicas and no PodDisruptionBudget selects its pods",
+          'container "web" image "ghcr.io/example/web" has no tag',
+        ],
+        [
+          "k8s-pdb-for-replicas",
+          "mandatory",
+          "apps/web/deployment-web.yaml",
+          "3 replicas and no PodDisruptionBudget selects its pods",
         ],
       ],
     );
+    assert.equal(plain.policy.subjects.manifests, plain.files.size);
+
+    const suppressed = renderEnvironmentReport("staging", {
+      catalogDir,
+      guardrails: {
+        severity: {},
+        suppressions: [
+          { rule: "k8s-image-pinned", file: "apps/web/deployment-web.yaml", reason: "mirrors an upstream tag" },
+          { rule: "k8s-pdb-for-replicas", file: "apps/web/deployment-web.yaml", reason: "a batch worker" },
+        ],
+      },
+    });
+    assert.deepEqual(suppressed.policy.violations, []);
+    assert.deepEqual(
+      suppressed.policy.suppressed.map((f) => [f.rule, f.reason]),
+      [
+        ["k8s-image-pinned", "mirrors an upstream tag"],
+        ["k8s-pdb-for-replicas", "a batch worker"],
+      ],
+    );
+    assert.deepEqual(suppressed.files, plain.files, "the guardrails never change what is rendered");
   });
 });

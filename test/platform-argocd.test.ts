@@ -83,7 +83,7 @@ describe("platform Argo CD configuration", () => {
     });
   }
 
-  it("roots the ops releases in a Pulumi-owned Application rendered by the pinned argocd-apps chart", async () => {
+  it("roots the ops releases in a Pulumi-owned Application rendered by the pinned argocd-apps chart, deleted with its children", async () => {
     const root = object(
       find(await synthPlatform("staging", platformConfig("staging")), APPLICATION_TYPE, "argocd-root"),
     );
@@ -91,6 +91,7 @@ describe("platform Argo CD configuration", () => {
       name: "platform",
       namespace: "argocd",
       labels: { "app.kubernetes.io/part-of": "gitops-platform", "gitops-platform/layer": "platform" },
+      finalizers: ["resources-finalizer.argocd.argoproj.io"],
     });
     assert.equal(dig(root, "spec", "project"), "ops");
     assert.deepEqual(
@@ -146,6 +147,13 @@ describe("platform Argo CD configuration", () => {
       ["argocd", "external-dns", "logging", "monitoring", "sealed-secrets"],
     );
     assert.deepEqual(dig(ops, "spec", "clusterResourceWhitelist"), [{ group: "*", kind: "*" }]);
+    assert.deepEqual(
+      [ops, object(find(resources, APP_PROJECT_TYPE, "argocd-project-apps"))].map((p) =>
+        dig(p, "metadata", "labels", "gitops-platform/project-role"),
+      ),
+      ["platform", "apps"],
+      "the guardrails tell the platform's project from app projects by this label",
+    );
   });
 
   it("labels and annotates the in-cluster secret as the GitOps Bridge contract says", async () => {

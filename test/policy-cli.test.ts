@@ -7,7 +7,7 @@ import { runCli, spawnCli } from "./support/cli";
 import { projectCopy } from "./support/project-copy";
 
 describe("synth --policy", () => {
-  it("judges the shipped production config: every rule evaluated, no mandatory violation, exit 0", async () => {
+  it("judges the shipped production config and its catalog: every rule evaluated, no mandatory violation, exit 0", async () => {
     const { code, stdout, stderr } = await runCli(["synth", "--env", "production", "--policy", "--json"]);
     assert.equal(code, 0, stderr);
     const report = JSON.parse(stdout) as PolicyReport;
@@ -18,6 +18,7 @@ describe("synth --policy", () => {
       [],
     );
     assert.ok(report.subjects.resources > 0, "synth declared nothing to judge");
+    assert.ok(report.subjects.manifests > 0, "the hydrated catalog (the demo app) was not judged");
   });
 
   it("prints a readable verdict without --json", async () => {
@@ -40,22 +41,26 @@ describe("synth --policy", () => {
 
   it("exits 1 on a mandatory violation", () => {
     const dir = projectCopy();
-    const program = path.join(dir, "infra", "index.ts");
-    fs.writeFileSync(
-      program,
-      fs
-        .readFileSync(program, "utf8")
-        .replace(/^(\s*)new aws\.Provider\(/m, "$1const provider = new aws.Provider(")
-        .replace(
-          /^(\s*)return exportOutputs/m,
-          '$1new aws.kms.Key("unrotated", {}, { provider });\n$1return exportOutputs',
-        ),
-    );
-    const failed = spawnCli(["synth", "--env", "staging", "--layer", "infra", "--policy", "--json"], { cwd: dir });
-    assert.equal(failed.code, 1, failed.stderr);
-    assert.deepEqual(
-      (JSON.parse(failed.stdout) as PolicyReport).violations.map((v) => [v.rule, "resource" in v && v.resource]),
-      [["kms-key-rotation", "aws:kms/key:Key::unrotated"]],
-    );
+    try {
+      const program = path.join(dir, "infra", "index.ts");
+      fs.writeFileSync(
+        program,
+        fs
+          .readFileSync(program, "utf8")
+          .replace(/^(\s*)new aws\.Provider\(/m, "$1const provider = new aws.Provider(")
+          .replace(
+            /^(\s*)return exportOutputs/m,
+            '$1new aws.kms.Key("unrotated", {}, { provider });\n$1return exportOutputs',
+          ),
+      );
+      const failed = spawnCli(["synth", "--env", "staging", "--layer", "infra", "--policy", "--json"], { cwd: dir });
+      assert.equal(failed.code, 1, failed.stderr);
+      assert.deepEqual(
+        (JSON.parse(failed.stdout) as PolicyReport).violations.map((v) => [v.rule, "resource" in v && v.resource]),
+        [["kms-key-rotation", "aws:kms/key:Key::unrotated"]],
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -29,6 +29,7 @@ describe("guardrails config", () => {
       reason: "vendor ships latest",
     };
     assert.deepEqual(parseGuardrailsConfig({ suppressions: [suppression, file] }, FILE), {
+      severity: {},
       suppressions: [suppression, file],
     });
   });
@@ -75,6 +76,21 @@ describe("guardrails config", () => {
       "Pulumi.production.yaml: gitops-platform:guardrails.suppressions[0].until: unknown key; expected one of the known keys: file, reason, resource, rule",
     ],
     [
+      "a mandatory rule lowered for the environment",
+      { severity: { "k8s-read-only-root-fs": "advisory" }, suppressions: [] },
+      'Pulumi.production.yaml: gitops-platform:guardrails.severity.k8s-read-only-root-fs: received "advisory"; expected "mandatory": k8s-read-only-root-fs is mandatory in every environment (suppress it for one resource or file, with a reason)',
+    ],
+    [
+      "a severity for an unknown rule",
+      { severity: { "read-only-root-filesystem": "mandatory" }, suppressions: [] },
+      'Pulumi.production.yaml: gitops-platform:guardrails.severity.read-only-root-filesystem: received "mandatory"; expected a key that is a rule ID from the guardrails table',
+    ],
+    [
+      "a severity that is neither mandatory nor advisory",
+      { severity: { "k8s-drop-all-capabilities": "error" }, suppressions: [] },
+      'Pulumi.production.yaml: gitops-platform:guardrails.severity.k8s-drop-all-capabilities: received "error"; expected one of "mandatory", "advisory"',
+    ],
+    [
       "a missing section",
       undefined,
       "Pulumi.production.yaml: gitops-platform:guardrails: received nothing (the key is missing); expected a map of keys",
@@ -83,6 +99,14 @@ describe("guardrails config", () => {
   for (const [what, raw, message] of cases) {
     it(`fails with one clear error for ${what}`, () => assert.equal(errorOf(raw), message));
   }
+
+  it("raises an advisory rule to mandatory for one environment", () => {
+    const raised = parseGuardrailsConfig(
+      { severity: { "k8s-drop-all-capabilities": "mandatory" }, suppressions: [] },
+      FILE,
+    );
+    assert.deepEqual(raised.severity, { "k8s-drop-all-capabilities": "mandatory" });
+  });
 
   it("reads the section from an environment's config file, as the policy pack does", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "guardrails-"));
@@ -99,7 +123,7 @@ describe("guardrails config", () => {
         "",
       ].join("\n"),
     );
-    assert.deepEqual(readGuardrailsConfig(dir, "production"), { suppressions: [suppression] });
+    assert.deepEqual(readGuardrailsConfig(dir, "production"), { severity: {}, suppressions: [suppression] });
     assert.throws(() => readGuardrailsConfig(dir, "staging"), {
       name: "InputError",
       message: /^Pulumi\.staging\.yaml: cannot be read \(ENOENT/,

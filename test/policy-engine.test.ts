@@ -3,9 +3,9 @@ import { SynthResult } from "../automation/synth/synth";
 import { GuardrailsConfig } from "../policy/config";
 import { blocksChange, evaluatePolicy, PolicyReport } from "../policy/engine";
 import { DeclaredStack, Subject, UNKNOWN } from "../policy/model";
-import { renderPolicyReport } from "../policy/report";
+import { policyNotes, renderPolicyReport } from "../policy/report";
 import { ruleById } from "../policy/rules";
-import { declared, declaredObject, deployment, eksCluster, manifest, patch } from "./support/policy";
+import { declared, declaredObject, deployment, eksCluster, manifest, patch, pdb } from "./support/policy";
 
 const plain = (_style: string, text: string): string => text;
 const latest = patch(deployment, "spec.template.spec.containers.0.image", "nginx:latest");
@@ -33,17 +33,56 @@ describe("guardrails engine", () => {
   it("does not block on advisory violations", () => {
     const report = evaluatePolicy({
       env: "staging",
-      manifests: [manifest(patch(deployment, "spec.template.spec.containers.0.readinessProbe", undefined))],
+      manifests: [manifest(patch(deployment, "spec.template.spec.containers.0.securityContext.capabilities", {}))],
     });
     assert.deepEqual(
       report.violations.map((v) => [v.rule, v.severity, "file" in v && v.file]),
-      [["k8s-readiness-probe", "advisory", "apps/demo/deployment-demo.yaml"]],
+      [["k8s-drop-all-capabilities", "advisory", "apps/demo/deployment-demo.yaml"]],
     );
     assert.equal(blocksChange(report), false);
   });
 
+  it("blocks on an advisory rule the environment raises to mandatory", () => {
+    const report = evaluatePolicy({
+      env: "production",
+      manifests: [manifest(patch(deployment, "spec.template.spec.containers.0.securityContext.capabilities", {}))],
+      guardrails: { severity: { "k8s-drop-all-capabilities": "mandatory" }, suppressions: [] },
+    });
+    assert.deepEqual(
+      report.violations.map((v) => [v.rule, v.severity]),
+      [["k8s-drop-all-capabilities", "mandatory"]],
+    );
+    assert.equal(blocksChange(report), true);
+  });
+
+  it("judges each app's manifests apart, and lists only stale suppressions of what it judged", () => {
+    const replicated = patch(deployment, "spec.replicas", 3);
+    const guardrails: GuardrailsConfig = {
+      severity: {},
+      suppressions: [
+        { rule: "kms-key-rotation", resource: "aws:kms/key:Key::secrets", reason: "not judged here: no stacks" },
+        { rule: "k8s-image-pinned", file: "apps/gone/deployment-gone.yaml", reason: "removed app" },
+      ],
+    };
+    const report = evaluatePolicy({
+      env: "staging",
+      // The other app's PDB selects the same labels, in the same namespace, but lives in another app's directory.
+      manifests: [
+        manifest(replicated, "apps/web/deployment-web.yaml"),
+        manifest(pdb, "apps/api/poddisruptionbudget-api.yaml"),
+      ],
+      guardrails,
+    });
+    assert.deepEqual(
+      report.violations.map((v) => [v.rule, "file" in v && v.file]),
+      [["k8s-pdb-for-replicas", "apps/web/deployment-web.yaml"]],
+    );
+    assert.deepEqual(report.unusedSuppressions, [guardrails.suppressions[1]]);
+  });
+
   it("reports a suppressed violation with its reason instead of failing", () => {
     const guardrails: GuardrailsConfig = {
+      severity: {},
       suppressions: [
         {
           rule: "kms-key-rotation",
@@ -70,6 +109,7 @@ describe("guardrails engine", () => {
 
   it("suppresses one rule for one manifest file only, and lists suppressions that matched nothing", () => {
     const guardrails: GuardrailsConfig = {
+      severity: {},
       suppressions: [
         { rule: "k8s-image-pinned", file: "apps/legacy/deployment-legacy.yaml", reason: "vendor ships only latest" },
         { rule: "k8s-image-pinned", file: "apps/gone/deployment-gone.yaml", reason: "removed app" },
@@ -152,6 +192,7 @@ describe("guardrails engine", () => {
 
   it("renders findings with their fix and reason, and the verdict last", () => {
     const guardrails: GuardrailsConfig = {
+      severity: {},
       suppressions: [{ rule: "k8s-image-pinned", file: "apps/demo/deployment-demo.yaml", reason: "demo only" }],
     };
     const report = evaluatePolicy({
@@ -179,5 +220,30 @@ describe("guardrails engine", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("notes what a passing run should still say on stderr: advisory findings, suppressions, stale ones, undetermined", () => {
+    const guardrails: GuardrailsConfig = {
+      severity: {},
+      suppressions: [
+        { rule: "k8s-image-pinned", file: "apps/demo/deployment-demo.yaml", reason: "demo only" },
+        { rule: "k8s-image-pinned", file: "apps/gone/deployment-gone.yaml", reason: "removed app" },
+      ],
+    };
+    const cluster = declared("eks:index:Cluster", "cluster", patch(eksCluster, "authenticationMode", UNKNOWN), {
+      protect: true,
+    });
+    const report = evaluatePolicy({
+      env: "staging",
+      stacks: [stack(cluster)],
+      manifests: [manifest(patch(latest, "spec.template.spec.containers.0.securityContext.capabilities", {}))],
+      guardrails,
+    });
+    assert.deepEqual(policyNotes(report), [
+      'policy: advisory k8s-drop-all-capabilities apps/demo/deployment-demo.yaml: container "web" does not drop ALL. Fix: Set securityContext.capabilities.drop: ["ALL"] and add back only what is needed.',
+      'policy: suppressed k8s-image-pinned apps/demo/deployment-demo.yaml: container "web" image "nginx:latest" has the latest tag (reason: demo only)',
+      "policy: suppression matched nothing: k8s-image-pinned apps/gone/deployment-gone.yaml",
+      "policy: 1 finding(s) undetermined offline",
+    ]);
   });
 });

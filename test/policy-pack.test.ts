@@ -138,6 +138,7 @@ describe("policy pack adapter", () => {
 
   it("notes a suppression as not applicable, with the reason from the config file", () => {
     const guardrails: GuardrailsConfig = {
+      severity: {},
       suppressions: [{ rule: "kms-key-rotation", resource: "aws:kms/key:Key::secrets", reason: "imported key" }],
     };
     assert.equal(
@@ -193,7 +194,7 @@ describe("policy pack adapter", () => {
   it("notes an option the analyzer does not send (retainOnDelete) as not applicable for the stack", () => {
     assert.equal(
       validateStack("argocd-handoff-release-retained", argoCdRelease),
-      "not applicable: kubernetes:helm.sh/v3:Release::argocd: retainOnDelete is not visible here, so this cannot be judged (taken over by argocd)",
+      "not applicable: kubernetes:helm.sh/v3:Release::argocd: retainOnDelete is not visible here, so this cannot be judged",
     );
   });
 });

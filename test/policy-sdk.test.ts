@@ -9,7 +9,6 @@ import { testEngine } from "./support/engine";
 import {
   appProject,
   application,
-  argoCdApplication,
   argoCdRelease,
   deployment,
   eksCluster,
@@ -17,7 +16,10 @@ import {
   iamPolicy,
   launchTemplate,
   patch,
+  rootApplication,
 } from "./support/policy";
+
+const ARGO_CD_CHILD = "spec.source.helm.valuesObject.applications.argo-cd";
 
 /**
  * The rules judge what the real SDKs declare: the same classes the layers use, run under the mock
@@ -98,7 +100,8 @@ function program(made: ReadonlySet<Mistake>): void {
     ...inCluster,
     retainOnDelete: !made.has("release not retained"),
   });
-  new k8s.apiextensions.CustomResource("argocd", argoCdApplication, inCluster);
+  // Before the hand-off: the root renders no child for Argo CD yet, so the bootstrap release is its one owner.
+  new k8s.apiextensions.CustomResource("platform", patch(rootApplication, ARGO_CD_CHILD, undefined), inCluster);
   new k8s.apiextensions.CustomResource(
     "demo",
     made.has("Application in the default project") ? patch(application, "spec.project", "default") : application,

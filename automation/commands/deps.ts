@@ -1,5 +1,5 @@
 import { cliDriverContext } from "../driver/cli-context";
-import { defaultSynthDiff, SynthDiffSource } from "../driver/preview";
+import { defaultPolicySource, defaultSynthDiff, PolicySource, SynthDiffSource } from "../driver/preview";
 import { DriverContext } from "../driver/stack-operation";
 import { writeData } from "../output";
 
@@ -11,11 +11,19 @@ export interface CommandDeps {
   readonly write: (text: string) => void;
   /** The offline stand-in for a cloud preview. */
   readonly synthDiff: SynthDiffSource;
+  /** The guardrails' verdict per environment, listed by preview. */
+  readonly policy: PolicySource;
   /** Replaces the network for GitHub's API (tests). */
   readonly fetch?: typeof fetch;
 }
 
 export function cliDeps(): CommandDeps {
   const context = cliDriverContext();
-  return { context, env: process.env, write: writeData, synthDiff: defaultSynthDiff(context.rootDir) };
+  return {
+    context,
+    env: process.env,
+    write: writeData,
+    synthDiff: defaultSynthDiff(context.rootDir),
+    policy: defaultPolicySource(context.rootDir),
+  };
 }

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { hydrate, HydrateResult } from "../../gitops/hydrate";
-import { formatFinding } from "../../gitops/lint/lint";
+import { policyNotes } from "../../policy/report";
 import { Environment } from "../../stack";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption } from "../options";
@@ -18,7 +18,7 @@ interface HydrateCommandOptions {
 export function hydrateCommand(): Command {
   return new Command("hydrate")
     .description(
-      "Render every app of the catalog for an environment into its state repo (apps/<app>/), validated, linted and committed",
+      "Render every app of the catalog for an environment into its state repo (apps/<app>/), validated, judged by the guardrails and committed",
     )
     .addOption(envOption())
     .addOption(
@@ -43,7 +43,7 @@ async function runHydrate(options: HydrateCommandOptions): Promise<ExitCode> {
     push: options.push === true,
     sourceCommit: options.sourceCommit,
   });
-  for (const finding of result.warnings) logProgress(formatFinding(finding));
+  for (const note of policyNotes(result.policy)) logProgress(note);
   if (options.json) writeJson(result);
   else writeData(renderHydrateResult(result, painter(colorEnabled())));
   return ExitCode.Ok;

@@ -9,6 +9,7 @@ import {
   previewEnvironment,
   previewFailed,
   previewHasChanges,
+  previewPolicy,
   PreviewReport,
 } from "../driver/preview";
 import { ExitCode } from "../exit-codes";
@@ -38,8 +39,9 @@ export function previewCommand(): Command {
       "after",
       "\nThe comment is edited in place on the pull request when GITHUB_TOKEN and a pull-request event exist;\n" +
         "otherwise it goes to --output or stdout. Without AWS credentials (a fork's pull request) the preview\n" +
-        "falls back to the offline synth diff and says so in the comment.\n" +
-        "Exit codes: 0 no changes, 3 changes, 1 a stack failed to preview, 2 bad input.",
+        "falls back to the offline synth diff and says so in the comment. The guardrails' findings of each\n" +
+        "environment (synth --policy over every layer and the hydrated catalog) are listed in the comment.\n" +
+        "Exit codes: 0 no changes, 3 changes, 1 a stack failed to preview or a mandatory guardrail is violated, 2 bad input.",
     )
     .action(async (options: PreviewOptions) => {
       process.exitCode = await runPreviewCommand([options.env], options, cliDeps(), { exitOnChanges: true });
@@ -65,11 +67,10 @@ export async function runPreviewCommand(
   const base = options.base ?? `origin/${deps.env.GITHUB_BASE_REF || MAIN_BRANCH}`;
   const environments: EnvironmentPreview[] = [];
   for (const env of envs) {
-    environments.push(
-      offline
-        ? await offlinePreviewEnvironment(env, base, deps.synthDiff, deps.context)
-        : await previewEnvironment(env, deps.context),
-    );
+    const preview = offline
+      ? await offlinePreviewEnvironment(env, base, deps.synthDiff, deps.context)
+      : await previewEnvironment(env, deps.context);
+    environments.push({ ...preview, policy: await previewPolicy(env, deps.policy, deps.context) });
   }
   const report: PreviewReport = {
     environments,

@@ -1,14 +1,13 @@
 import { Command, Option } from "commander";
-import { GUARDRAILS_KEY, parseGuardrailsConfig } from "../../policy/config";
-import { blocksChange, evaluatePolicy } from "../../policy/engine";
+import { blocksChange } from "../../policy/engine";
 import { renderPolicyReport } from "../../policy/report";
 import { Environment, Layer } from "../../stack";
-import { readStackConfigFile, StackConfigFile } from "../config-file";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption, layerOption, layersOf } from "../options";
 import { colorEnabled, logProgress, painter, writeData, writeJson } from "../output";
 import { synthesizeAtRef } from "../synth/at-ref";
 import { diffSynth, renderSynthDiff } from "../synth/diff";
+import { evaluateEnvironment } from "../synth/policy";
 import { renderSynthTree } from "../synth/render-tree";
 import { REPO_ROOT, synthesize, SynthResult } from "../synth/synth";
 
@@ -32,7 +31,10 @@ export function synthCommand(): Command {
       new Option("--diff <git-ref>", "compare with the synth of another commit; exits 3 when anything changed"),
     )
     .addOption(
-      new Option("--policy", "judge the synth with the guardrails; exits 1 on a mandatory violation").conflicts("diff"),
+      new Option(
+        "--policy",
+        "judge the synth (and, with the gitops layer, the hydrated catalog) with the guardrails; exits 1 on a mandatory violation",
+      ).conflicts("diff"),
     )
     .action(async (options: SynthOptions) => {
       process.exitCode = await runSynth(options);
@@ -57,16 +59,18 @@ async function runSynth(options: SynthOptions): Promise<ExitCode> {
   return ExitCode.Ok;
 }
 
-function synthesizeHere(env: Environment, layers: readonly Layer[], config?: StackConfigFile): Promise<SynthResult> {
+function synthesizeHere(env: Environment, layers: readonly Layer[]): Promise<SynthResult> {
   logProgress(`synth: ${layers.join(", ")} for ${env} under the mock engine`);
-  return synthesize({ env, layers, config });
+  return synthesize({ env, layers });
 }
 
-/** Judges every declared resource with every rule; suppressions come from the same config file. */
+/**
+ * Judges every declared resource, and with the gitops layer the hydrated catalog, with every rule;
+ * severities and suppressions come from the same config file.
+ */
 async function runPolicy(env: Environment, layers: readonly Layer[], json: boolean): Promise<ExitCode> {
-  const config = readStackConfigFile(REPO_ROOT, env);
-  const guardrails = parseGuardrailsConfig(config.values[GUARDRAILS_KEY], config.file);
-  const report = evaluatePolicy({ env, stacks: (await synthesizeHere(env, layers, config)).stacks, guardrails });
+  logProgress(`synth: ${layers.join(", ")} for ${env} under the mock engine, judged by the guardrails`);
+  const report = await evaluateEnvironment({ env, layers });
   if (json) writeJson(report);
   else writeData(renderPolicyReport(report, painter(colorEnabled())));
   return blocksChange(report) ? ExitCode.Failure : ExitCode.Ok;

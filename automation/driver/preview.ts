@@ -1,6 +1,8 @@
+import { blocksChange, PolicyReport } from "../../policy/engine";
 import { Environment, LAYERS, stackIdentity } from "../../stack";
 import { synthesizeAtRef } from "../synth/at-ref";
 import { diffSynth, SynthDiff } from "../synth/diff";
+import { evaluateEnvironment } from "../synth/policy";
 import { synthesize } from "../synth/synth";
 import { hasChanges, StackChanges } from "./engine-events";
 import { ManifestChange } from "./gitops-steps";
@@ -21,6 +23,9 @@ export interface StackPreview {
 
 export type ManifestPreview = { readonly changes: readonly ManifestChange[] } | { readonly error: string };
 
+/** The guardrails' verdict on the environment, or why it could not be reached. */
+export type PolicyPreview = { readonly report: PolicyReport } | { readonly error: string };
+
 export interface EnvironmentPreview {
   readonly env: Environment;
   /** Engine previews, one per layer; empty when the preview ran offline. */
@@ -28,6 +33,8 @@ export interface EnvironmentPreview {
   /** The offline stand-in for `stacks`. */
   readonly synthDiff?: SynthDiff;
   readonly manifests: ManifestPreview;
+  /** Listed in the comment; a mandatory violation fails the preview. */
+  readonly policy?: PolicyPreview;
 }
 
 export interface PreviewReport {
@@ -47,6 +54,26 @@ export function defaultSynthDiff(rootDir: string): SynthDiffSource {
     const after = await synthesize({ env, layers: LAYERS, rootDir });
     return diffSynth(before, after, base);
   };
+}
+
+/** The guardrails' verdict on an environment (synth --policy's, over every layer and the catalog). */
+export type PolicySource = (env: Environment) => Promise<PolicyReport>;
+
+export function defaultPolicySource(rootDir: string): PolicySource {
+  return (env) => evaluateEnvironment({ env, rootDir });
+}
+
+export async function previewPolicy(
+  env: Environment,
+  policy: PolicySource,
+  context: DriverContext,
+): Promise<PolicyPreview> {
+  context.log(`preview: ${env} guardrails (offline synth and hydrated catalog)`);
+  try {
+    return { report: await policy(env) };
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 export async function previewEnvironment(env: Environment, context: DriverContext): Promise<EnvironmentPreview> {
@@ -95,5 +122,10 @@ export function previewHasChanges(report: PreviewReport): boolean {
 }
 
 export function previewFailed(report: PreviewReport): boolean {
-  return report.environments.some((e) => e.stacks.some((s) => s.error !== undefined) || "error" in e.manifests);
+  return report.environments.some(
+    (e) =>
+      e.stacks.some((s) => s.error !== undefined) ||
+      "error" in e.manifests ||
+      (e.policy !== undefined && ("error" in e.policy || blocksChange(e.policy.report))),
+  );
 }

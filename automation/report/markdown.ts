@@ -18,8 +18,8 @@ export function htmlCode(text: string): string {
   return `<code>${escapeHtml(text)}</code>`;
 }
 
-export function collapsible(summary: string, body: string): string {
-  return `<details>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
+export function collapsible(summary: string, body: string, open = false): string {
+  return `<details${open ? " open" : ""}>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
 }
 
 /** One line of a table cell: no pipes or newlines, bounded length. */

@@ -3,6 +3,7 @@ import { ManifestChange } from "../driver/gitops-steps";
 import { EnvironmentPreview, PreviewReport, StackPreview } from "../driver/preview";
 import { StackDiff } from "../synth/diff";
 import { clip, collapsible, fenced, htmlCode, plural, resourceLines, showValue, tableCell } from "./markdown";
+import { policyHeadline, policyLines } from "./policy-comment";
 
 /**
  * The pull-request comment: ONE Markdown comment for every environment previewed. A summary table
@@ -22,19 +23,22 @@ export interface CommentOptions {
   readonly limit?: number;
 }
 
-/** An item of a collapsible section: one resource or one file diff. */
-interface Item {
+/** An item of a collapsible section: one resource, one file diff or one guardrail finding. */
+export interface Item {
   readonly text: string;
 }
 
-interface Section {
-  /** Where, for the note: `platform-staging`, `staging/demo`. */
+export interface Section {
+  /** Where, for the note: `platform-staging`, `staging/demo`, `staging/guardrails`. */
   readonly where: string;
   readonly summary: string;
-  readonly kind: "resource" | "file";
+  /** `finding`: a row of a guardrails table (automation/report/policy-comment.ts). */
+  readonly kind: "resource" | "file" | "finding";
   readonly items: readonly Item[];
-  /** Items wrapped in one ```diff block (resources) or each fenced on its own (files). */
+  /** Items wrapped in one ```diff block (resources), each fenced on its own (files), or table rows (findings). */
   readonly render: (items: readonly Item[]) => string;
+  /** Shown unfolded: mandatory violations are why a preview fails. */
+  readonly open?: boolean;
 }
 
 /** Placeholder in the frame where a section's rendered text goes. */
@@ -79,7 +83,7 @@ function chooseItems(frame: string, sections: readonly Section[], limit: number)
   const cutLength = (s: Section) => renderSection(s, []).length;
   let budget = limit - frameLength - noteLength - sections.reduce((n, s) => n + cutLength(s), 0);
   return sections.map((section) => {
-    const separator = section.kind === "resource" ? 1 : 2;
+    const separator = section.kind === "file" ? 2 : 1;
     const open = renderSection(section, [EMPTY]).length - cutLength(section);
     const picked: Item[] = [];
     for (const item of section.items) {
@@ -108,12 +112,12 @@ function assemble(
 
 function renderSection(section: Section, items: readonly Item[]): string {
   const left = section.items.length - items.length;
-  const what = section.kind === "resource" ? "resource" : "file";
+  const what = section.kind;
   if (items.length === 0 && left > 0) {
     return `${section.summary}: details cut to fit the comment (${plural(left, what)}).`;
   }
   const cut = left > 0 ? `\n\n_${plural(left, what)} not shown: cut to fit the comment._` : "";
-  return collapsible(section.summary, `${section.render(items)}${cut}`);
+  return collapsible(section.summary, `${section.render(items)}${cut}`, section.open);
 }
 
 function renderNote(sections: readonly Section[], chosen: readonly (readonly Item[])[], limit: number): string {
@@ -127,9 +131,11 @@ function renderNote(sections: readonly Section[], chosen: readonly (readonly Ite
   const parts = [
     total("resource") > 0 && `the details of ${plural(total("resource"), "resource")}`,
     total("file") > 0 && `the diffs of ${plural(total("file"), "manifest file")}`,
+    total("finding") > 0 && `the rows of ${plural(total("finding"), "guardrail finding")}`,
   ].filter(Boolean);
+  const what = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts[0];
   return (
-    `> [!WARNING]\n> Trimmed to fit GitHub's comment limit (${limit.toLocaleString("en-US")} characters): cut ${parts.join(" and ")} ` +
+    `> [!WARNING]\n> Trimmed to fit GitHub's comment limit (${limit.toLocaleString("en-US")} characters): cut ${what} ` +
     `(${listed.join(", ")}). The job log has the full preview.`
   );
 }
@@ -150,6 +156,8 @@ function renderFrame(report: PreviewReport, marker: string, sections: Section[])
   lines.push(NOTE_SLOT);
   for (const env of report.environments) {
     lines.push(`### ${env.env}`, "");
+    // The guardrails first: a mandatory violation is why a preview fails.
+    lines.push(...policyLines(env.env, env.policy, (section) => addSection(sections, section)));
     if (env.synthDiff) lines.push(...synthLines(env.synthDiff.stacks, env.env, sections));
     else lines.push(...stackLines(env.stacks, sections));
     lines.push(...manifestLines(env, sections));
@@ -170,7 +178,8 @@ function environmentHeadline(env: EnvironmentPreview): string {
       : env.manifests.changes.length > 0
         ? `${plural(env.manifests.changes.length, "manifest file")} change`
         : "no manifest changes";
-  return `${stackText}; ${manifests}${failed > 0 ? `; :x: ${plural(failed, "stack")} failed to preview` : ""}`;
+  const policy = policyHeadline(env.policy);
+  return `${stackText}; ${manifests}${policy ? `; ${policy}` : ""}${failed > 0 ? `; :x: ${plural(failed, "stack")} failed to preview` : ""}`;
 }
 
 function sumCounts(all: readonly ChangeCounts[]): ChangeCounts {

@@ -1,20 +1,22 @@
 import { InputError } from "../../config";
+import { GuardrailsConfig } from "../../policy/config";
+import { evaluatePolicy, PolicyReport } from "../../policy/engine";
+import { HydratedManifest } from "../../policy/model";
 import { Environment } from "../../stack";
 import { CatalogOptions, loadCatalog } from "../catalog/catalog";
 import { CatalogApp } from "../catalog/spec";
-import { Finding, lintApp, LintError, LintPolicy } from "../lint/lint";
 import { renderApp } from "./app";
 import { assertInsideApps, fileNameOf } from "./file-names";
-import { Manifest, refOfManifest } from "./manifest";
+import { refOfManifest } from "./manifest";
 import { validateManifests } from "./validate";
 import { toYaml } from "./yaml";
 
 export interface RenderOptions extends CatalogOptions {
   /**
-   * Severity overrides per lint rule: the environment's `gitops-platform:gitops.lint`. Without it
-   * each rule has its own default severity.
+   * The environment's `gitops-platform:guardrails` section: severities raised for this environment
+   * and suppressions by manifest file. Without it, every rule at its table severity, none suppressed.
    */
-  readonly lint?: LintPolicy;
+  readonly guardrails?: GuardrailsConfig;
 }
 
 export interface RenderedEnvironment {
@@ -23,53 +25,53 @@ export interface RenderedEnvironment {
   readonly apps: readonly string[];
   /** Repo-relative path (`apps/<app>/<kind>-<name>.yaml`) to YAML text, sorted by path. */
   readonly files: ReadonlyMap<string, string>;
-  /** Lint findings of severity warning (errors fail the render). */
-  readonly warnings: readonly Finding[];
+  /** The same objects before serialization, each with its path: what the guardrails judge. */
+  readonly manifests: readonly HydratedManifest[];
+  /**
+   * The guardrails' verdict on the rendered manifests (policy/engine.ts). Rendering never refuses
+   * on it: `hydrate` does, before writing anything, and `preview` lists it.
+   */
+  readonly policy: PolicyReport;
 }
 
 /**
- * The catalog of `env` as state-repo files: every app rendered, validated against its schemas,
- * linted and serialized. Pure apart from reading the catalog: same catalog, same bytes. Throws an
- * InputError listing every failing app; nothing partial is ever returned.
+ * The catalog of `env` as state-repo files: every app rendered, validated against its schemas and
+ * serialized. Pure apart from reading the catalog: same catalog, same bytes. Throws an InputError
+ * listing every failing app; nothing partial is ever returned.
  */
 export function renderEnvironment(env: Environment, options: RenderOptions = {}): ReadonlyMap<string, string> {
   return renderEnvironmentReport(env, options).files;
 }
 
-/** renderEnvironment with the apps rendered and the lint warnings, as `hydrate` reports them. */
+/** renderEnvironment with the apps rendered and the guardrails' verdict on their manifests. */
 export function renderEnvironmentReport(env: Environment, options: RenderOptions = {}): RenderedEnvironment {
   const apps = loadCatalog(env, options);
   const errors: string[] = [];
-  const lintErrors: Finding[] = [];
-  const warnings: Finding[] = [];
+  const manifests: HydratedManifest[] = [];
   const entries: [string, string][] = [];
   for (const app of apps) {
     try {
-      const { files, findings } = renderAppFiles(app, options.lint);
-      lintErrors.push(...findings.filter((f) => f.severity === "error"));
-      warnings.push(...findings.filter((f) => f.severity === "warning"));
-      entries.push(...files);
+      const rendered = renderAppFiles(app);
+      manifests.push(...rendered.manifests);
+      entries.push(...rendered.files);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       errors.push(err.message);
     }
   }
   if (errors.length) throw new InputError(errors.join("\n"));
-  if (lintErrors.length) throw new LintError(lintErrors);
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { env, apps: apps.map((a) => a.name), files: new Map(entries), warnings };
+  const policy = evaluatePolicy({ env, manifests, guardrails: options.guardrails });
+  return { env, apps: apps.map((a) => a.name), files: new Map(entries), manifests, policy };
 }
 
-function renderAppFiles(
-  app: CatalogApp,
-  policy: LintPolicy | undefined,
-): { files: [string, string][]; findings: Finding[] } {
+function renderAppFiles(app: CatalogApp): { files: [string, string][]; manifests: HydratedManifest[] } {
   const manifests = renderApp(app);
   validateManifests(app.name, manifests);
-  const fileOf = (m: Manifest): string => fileNameOf(app.name, m);
   const files = new Map<string, string>();
+  const hydrated: HydratedManifest[] = [];
   for (const manifest of manifests) {
-    const file = fileOf(manifest);
+    const file = fileNameOf(app.name, manifest);
     assertInsideApps(file);
     if (files.has(file)) {
       throw new InputError(
@@ -77,6 +79,7 @@ function renderAppFiles(
       );
     }
     files.set(file, toYaml(manifest));
+    hydrated.push({ path: file, object: manifest });
   }
-  return { files: [...files], findings: lintApp(app.name, manifests, fileOf, policy) };
+  return { files: [...files], manifests: hydrated };
 }

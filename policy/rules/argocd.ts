@@ -1,15 +1,17 @@
 import {
   APPLICATION_KINDS,
+  AppView,
   appViewOf,
   CASCADE_FINALIZERS,
   helmValuesOf,
   isSelfManagedArgoCd,
+  overApplications,
   sourcesOf,
   usesChart,
 } from "../argocd";
-import { defineRule } from "../define";
-import { KubeObject } from "../kube";
-import { Outcome, Rule, undetermined, violation } from "../model";
+import { defineRule, objectsOfKind } from "../define";
+import { KubeObject, nameOf } from "../kube";
+import { Outcome, Rule, RuleContext, Subject, undetermined, violation } from "../model";
 import { describeOpaque, isOpaque, isRecord, listAt, show, valueAt } from "../values";
 
 /**
@@ -26,19 +28,26 @@ const appProjectNotDefault = defineRule({
   fix: "Set spec.project to the platform's apps project (platform output appsProject).",
   objects: {
     kinds: APPLICATION_KINDS,
-    check: (o) => {
-      const app = appViewOf(o);
-      const project = valueAt(app.spec, "project");
-      const path = `${app.at}spec.project`;
-      if (isOpaque(project)) return [undetermined(describeOpaque(path, project))];
-      if (project === undefined || project === "" || project === "default") {
-        return [violation(`${path} is ${show(project)}`)];
-      }
-      return [];
-    },
+    check: (o) =>
+      overApplications(o, (app) => {
+        const project = valueAt(app.spec, "project");
+        const path = `${app.at}spec.project`;
+        if (isOpaque(project)) return [undetermined(describeOpaque(path, project))];
+        if (project === undefined || project === "" || project === "default") {
+          return [violation(`${path} is ${show(project)}`)];
+        }
+        return [];
+      }),
   },
 });
 
+/**
+ * Judges the Applications that are objects: declared by Pulumi, hydrated, or an ApplicationSet's
+ * template. Not the children an app-of-apps root renders from its values: in this platform each is
+ * the Argo CD side of a release hand-off, and removing one (handing the release back to Pulumi) must
+ * keep the workloads, so they carry no finalizer. The root does carry it: deleting the root deletes
+ * its children, and only them (README, "The platform layer").
+ */
 const cascadeFinalizer = defineRule({
   id: "argocd-app-cascade-finalizer",
   severity: "mandatory",
@@ -72,14 +81,14 @@ const prometheusServerSideApply = defineRule({
   fix: "Add ServerSideApply=true to spec.syncPolicy.syncOptions of the kube-prometheus-stack Application.",
   objects: {
     kinds: APPLICATION_KINDS,
-    check: (o) => {
-      const app = appViewOf(o);
-      if (!usesChart(app, "kube-prometheus-stack")) return [];
-      const options = listAt(app.spec, "syncPolicy", "syncOptions");
-      const path = `${app.at}spec.syncPolicy.syncOptions`;
-      if (isOpaque(options)) return [undetermined(describeOpaque(path, options))];
-      return options.includes("ServerSideApply=true") ? [] : [violation(`${path} lacks ServerSideApply=true`)];
-    },
+    check: (o) =>
+      overApplications(o, (app) => {
+        if (!usesChart(app, "kube-prometheus-stack")) return [];
+        const options = listAt(app.spec, "syncPolicy", "syncOptions");
+        const path = `${app.at}spec.syncPolicy.syncOptions`;
+        if (isOpaque(options)) return [undetermined(describeOpaque(path, options))];
+        return options.includes("ServerSideApply=true") ? [] : [violation(`${path} lacks ServerSideApply=true`)];
+      }),
   },
 });
 
@@ -104,15 +113,16 @@ const selfNoPruneConfig = defineRule({
   fix: `Set configs.cm.annotations and configs.secret.annotations {"${SYNC_OPTIONS_ANNOTATION}": "${NO_PRUNE}"} in its values.`,
   objects: {
     kinds: APPLICATION_KINDS,
-    check: (o) => {
-      const app = appViewOf(o);
-      if (!isSelfManagedArgoCd(app)) return [];
-      const sources = sourcesOf(app);
-      if (isOpaque(sources)) return [undetermined(describeOpaque(`${app.at}spec.source`, sources))];
-      return sources.filter((s) => s.source.chart === "argo-cd").flatMap((s) => configProtected(s.path, s.source));
-    },
+    check: (o) => overApplications(o, selfManagedConfigProtected),
   },
 });
+
+function selfManagedConfigProtected(app: AppView): Outcome[] {
+  if (!isSelfManagedArgoCd(app)) return [];
+  const sources = sourcesOf(app);
+  if (isOpaque(sources)) return [undetermined(describeOpaque(`${app.at}spec.source`, sources))];
+  return sources.filter((s) => s.source.chart === "argo-cd").flatMap((s) => configProtected(s.path, s.source));
+}
 
 function configProtected(path: string, source: Readonly<Record<string, unknown>>): Outcome[] {
   const values = helmValuesOf(source);
@@ -136,13 +146,13 @@ const selfHeal = defineRule({
   fix: "Set spec.syncPolicy.automated.selfHeal: true.",
   objects: {
     kinds: APPLICATION_KINDS,
-    check: (o) => {
-      const app = appViewOf(o);
-      const path = `${app.at}spec.syncPolicy.automated.selfHeal`;
-      const value = valueAt(app.spec, "syncPolicy", "automated", "selfHeal");
-      if (isOpaque(value)) return [undetermined(describeOpaque(path, value))];
-      return value === true ? [] : [violation(`${path} is ${show(value)}`)];
-    },
+    check: (o) =>
+      overApplications(o, (app) => {
+        const path = `${app.at}spec.syncPolicy.automated.selfHeal`;
+        const value = valueAt(app.spec, "syncPolicy", "automated", "selfHeal");
+        if (isOpaque(value)) return [undetermined(describeOpaque(path, value))];
+        return value === true ? [] : [violation(`${path} is ${show(value)}`)];
+      }),
   },
 });
 
@@ -170,19 +180,55 @@ const sourceReposRestricted = defineRule({
   },
 });
 
+/**
+ * The label that marks the platform's own AppProject (platform/projects.ts sets it on `ops`). Every
+ * other AppProject is an app project. The label cannot be borrowed: a platform project must be
+ * declared by Pulumi (never come from the state repo) and share no source repository with an app
+ * project, so app content can never deploy with the platform project's cluster-wide rights.
+ */
+const PROJECT_ROLE_LABEL = "gitops-platform/project-role";
+const PLATFORM_PROJECT_ROLE = "platform";
+
+function projectRoleOf(o: KubeObject): unknown {
+  return valueAt(o.body, "metadata", "labels", PROJECT_ROLE_LABEL);
+}
+
+function platformProjectIsolated(o: KubeObject, ctx: RuleContext, subject: Subject): Outcome[] {
+  if (subject.source === "manifest") {
+    return [violation(`metadata.labels["${PROJECT_ROLE_LABEL}"] is "${PLATFORM_PROJECT_ROLE}" in the state repo`)];
+  }
+  const appProjects = objectsOfKind(ctx, ["AppProject"]).filter((p) => projectRoleOf(p) !== PLATFORM_PROJECT_ROLE);
+  return overProjectList(o, "sourceRepos", (repo, path): Outcome[] => {
+    if (isOpaque(repo)) return [undetermined(describeOpaque(path, repo))];
+    return appProjects.flatMap((p): Outcome[] => {
+      const theirs = listAt(p.body, "spec", "sourceRepos");
+      if (isOpaque(theirs)) return [undetermined(describeOpaque(`spec.sourceRepos of ${show(nameOf(p))}`, theirs))];
+      return theirs.includes(repo)
+        ? [violation(`${path} ${show(repo)} is also a source of app project ${show(nameOf(p))}`)]
+        : [];
+    });
+  });
+}
+
 const noClusterResources = defineRule({
   id: "argocd-project-no-cluster-resources",
   severity: "mandatory",
   area: "argocd",
   title: "App projects may not create cluster-scoped resources",
   rationale: "An app that can create ClusterRoles, CRDs or webhooks can escalate to cluster-admin.",
-  fix: "Empty spec.clusterResourceWhitelist; suppress with a reason only for the platform's own project.",
+  fix: `Empty spec.clusterResourceWhitelist; only the platform's own project (label ${PROJECT_ROLE_LABEL}: ${PLATFORM_PROJECT_ROLE}) may have one.`,
+  crossSubject: true,
   objects: {
     kinds: ["AppProject"],
-    check: (o) =>
-      overProjectList(o, "clusterResourceWhitelist", (entry, path) => [
-        violation(`${path} allows ${isRecord(entry) ? `${show(entry.group)}/${show(entry.kind)}` : show(entry)}`),
-      ]),
+    check: (o, ctx, subject) => {
+      const role = projectRoleOf(o);
+      const path = `metadata.labels["${PROJECT_ROLE_LABEL}"]`;
+      if (isOpaque(role)) return [undetermined(describeOpaque(path, role))];
+      if (role === PLATFORM_PROJECT_ROLE) return platformProjectIsolated(o, ctx, subject);
+      return overProjectList(o, "clusterResourceWhitelist", (entry, at) => [
+        violation(`${at} allows ${isRecord(entry) ? `${show(entry.group)}/${show(entry.kind)}` : show(entry)}`),
+      ]);
+    },
   },
 });
 

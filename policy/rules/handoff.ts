@@ -1,13 +1,16 @@
-import { appViewOf, chartSourcesOf, helmValuesOf, SourceView } from "../argocd";
+import { AppView, appViewsOf, chartSourcesOf, helmValuesOf, SourceView } from "../argocd";
 import { defineRule, objectsOfKind } from "../define";
 import { DeclaredResource, Outcome, Rule, RuleContext, undetermined, UNKNOWN, violation } from "../model";
 import { describeOpaque, isOpaque, isRecord, show, valueAt } from "../values";
 import { HELM_RELEASE } from "./helm";
 
 /**
- * The hand-off (DESIGN.md, "Ownership"): Pulumi installs each ops release once as a
- * `helm.v3.Release`, then an Argo CD Application declared in the same stack takes it over. The two
- * must describe the same release, and Pulumi must let go without deleting it.
+ * The hand-off (DESIGN.md, "Ownership"; README, "The first run, the hand-off, and afterwards").
+ * Pulumi installs each ops release once as a `helm.v3.Release`; setting its owner to `argocd`
+ * replaces that Release with a child Application of the platform's root, which adopts the running
+ * release. Steady state is what one `up` of a config converges to: every release has exactly one
+ * owner. The Release leaves Pulumi's state in the same `up` that adds the child, so it must have
+ * been retained on delete from its first `up`, and the two must describe the same release.
  */
 
 /** `argo-cd` from `argo-cd`, `argo/argo-cd` or `oci://ghcr.io/argoproj/argo-helm/argo-cd`. */
@@ -16,24 +19,37 @@ function chartName(chart: string): string {
 }
 
 interface Takeover {
+  /** How messages name the Application: `Application argocd`, or a child with its root. */
   readonly app: string;
   readonly source: SourceView;
 }
 
-/** The Applications of the stack that install the release's chart into the release's namespace. */
+function describeApp(view: AppView): string {
+  const name = valueAt(view.metadata, "name");
+  const shown = typeof name === "string" ? name : "?";
+  return view.renderedBy ? `Application ${shown} (rendered by ${view.renderedBy})` : `Application ${shown}`;
+}
+
+/**
+ * The Applications of the stack (children an app-of-apps renders included) that install the
+ * release's chart, under the release's name when it has one, into the release's namespace.
+ */
 function takeoversOf(release: DeclaredResource, ctx: RuleContext): Takeover[] | Outcome {
-  const { chart, namespace } = release.inputs;
+  const { chart, namespace, name } = release.inputs;
   if (isOpaque(chart)) return undetermined(describeOpaque("chart", chart));
   if (isOpaque(namespace)) return undetermined(describeOpaque("namespace", namespace));
   const takeovers: Takeover[] = [];
-  for (const app of objectsOfKind(ctx, ["Application"])) {
-    const view = appViewOf(app);
-    const sources = chartSourcesOf(view);
-    if (isOpaque(sources) || valueAt(view.spec, "destination", "namespace") !== namespace) continue;
-    for (const source of sources) {
-      if (source.source.chart === chartName(String(chart))) {
-        const name = valueAt(app.body, "metadata", "name");
-        takeovers.push({ app: typeof name === "string" ? name : "?", source });
+  for (const object of objectsOfKind(ctx, ["Application"])) {
+    const views = appViewsOf(object);
+    if (!Array.isArray(views)) return undetermined(views.hidden);
+    for (const view of views) {
+      const sources = chartSourcesOf(view);
+      if (isOpaque(sources) || valueAt(view.spec, "destination", "namespace") !== namespace) continue;
+      for (const source of sources) {
+        if (source.source.chart !== chartName(String(chart))) continue;
+        const releaseName = valueAt(source.source, "helm", "releaseName") ?? valueAt(view.metadata, "name");
+        if (typeof name === "string" && releaseName !== name) continue;
+        takeovers.push({ app: describeApp(view), source });
       }
     }
   }
@@ -45,28 +61,54 @@ function overTakeovers(release: DeclaredResource, ctx: RuleContext, judge: (t: T
   return Array.isArray(takeovers) ? takeovers.flatMap(judge) : [takeovers];
 }
 
+const singleOwner = defineRule({
+  id: "argocd-handoff-single-owner",
+  severity: "mandatory",
+  area: "argocd",
+  title: "Each Helm release has one owner: a Pulumi Release or an Argo CD Application, never both",
+  rationale:
+    "Two owners fight: Helm upgrades and Argo CD's self-heal revert each other, and either one's delete removes the other's release.",
+  fix: "Set the release's owner in Pulumi.<env>.yaml (pulumi or argocd): the platform then declares only that one.",
+  crossSubject: true,
+  resources: {
+    types: [HELM_RELEASE],
+    check: (r, ctx) => overTakeovers(r, ctx, (t) => [violation(`is also installed by ${t.app}`)]),
+  },
+});
+
+/** Argo CD takes releases over from a stack that declares Applications (the platform's root among them). */
+function argoCdTakesOver(ctx: RuleContext): boolean {
+  return objectsOfKind(ctx, ["Application", "ApplicationSet"]).length > 0;
+}
+
 const releaseRetained = defineRule({
   id: "argocd-handoff-release-retained",
   severity: "mandatory",
   area: "argocd",
-  title: "A bootstrap Helm release that Argo CD takes over is retained on delete",
-  rationale: "When Pulumi lets go of a handed-over release it must not uninstall it from under Argo CD.",
-  fix: "Declare the bootstrap helm.v3.Release with retainOnDelete: true.",
+  title: "Bootstrap Helm releases are retained on delete where Argo CD can take them over",
+  rationale:
+    "Pulumi reads retainOnDelete from its state (pulumi/pulumi#13428): set only at the hand-off, it comes too late and the release is uninstalled.",
+  fix: "Declare the bootstrap helm.v3.Release with retainOnDelete: true from its first up.",
   crossSubject: true,
   resources: {
     types: [HELM_RELEASE],
-    check: (r, ctx) =>
-      overTakeovers(r, ctx, (t) => {
-        if (r.options.retainOnDelete === UNKNOWN) {
-          return [
-            undetermined(`retainOnDelete is not visible here, so this cannot be judged (taken over by ${t.app})`),
-          ];
-        }
-        return r.options.retainOnDelete ? [] : [violation(`taken over by Application ${t.app} but not retainOnDelete`)];
-      }),
+    check: (r, ctx) => {
+      if (!argoCdTakesOver(ctx)) return [];
+      if (r.options.retainOnDelete === UNKNOWN) {
+        return [undetermined("retainOnDelete is not visible here, so this cannot be judged")];
+      }
+      return r.options.retainOnDelete
+        ? []
+        : [violation("is not retainOnDelete, in a stack whose Applications can take it over")];
+    },
   },
 });
 
+/**
+ * Judged where a Release and an Application installing the same release are declared at once. This
+ * platform never declares both (single-owner); it derives them from one table, and its tests prove
+ * that table's two renderings agree.
+ */
 const definitionsAgree = defineRule({
   id: "argocd-handoff-definitions-agree",
   severity: "mandatory",
@@ -88,9 +130,7 @@ const definitionsAgree = defineRule({
         ];
         if (values instanceof Error) return [undetermined(`${path}.${values.message}`)];
         pairs.push(["values", r.inputs.values ?? {}, values]);
-        return pairs.flatMap(([what, ours, theirs]) =>
-          agreement(`${what} of Application ${app} (${path})`, ours, theirs),
-        );
+        return pairs.flatMap(([what, ours, theirs]) => agreement(`${what} of ${app} (${path})`, ours, theirs));
       }),
   },
 });
@@ -127,4 +167,4 @@ function firstDifference(a: unknown, b: unknown, path: string): [string, unknown
   return a === b ? undefined : [path, a, b];
 }
 
-export const handoffRules: readonly Rule[] = [releaseRetained, definitionsAgree];
+export const handoffRules: readonly Rule[] = [singleOwner, releaseRetained, definitionsAgree];

@@ -1,4 +1,4 @@
-import { APPLICATION_KINDS, appViewOf, chartSourcesOf } from "../argocd";
+import { APPLICATION_KINDS, chartSourcesOf, overApplications } from "../argocd";
 import { defineRule } from "../define";
 import { KubeObject } from "../kube";
 import { DeclaredResource, Outcome, Rule, undetermined, violation } from "../model";
@@ -23,11 +23,13 @@ function versionOutcome(path: string, value: unknown): Outcome[] {
   return [violation(`${path} is ${value === undefined ? "unset: the newest chart is installed" : show(value)}`)];
 }
 
-/** Runs `judge` over every chart source of an Application or ApplicationSet. */
+/** Runs `judge` over every chart source of an Application, ApplicationSet or app-of-apps child. */
 function overChartSources(object: KubeObject, judge: (path: string, source: Record<string, unknown>) => Outcome[]) {
-  const sources = chartSourcesOf(appViewOf(object));
-  if (isOpaque(sources)) return [undetermined(describeOpaque("spec.source", sources))];
-  return sources.flatMap((s) => judge(s.path, s.source));
+  return overApplications(object, (app) => {
+    const sources = chartSourcesOf(app);
+    if (isOpaque(sources)) return [undetermined(describeOpaque(`${app.at}spec.source`, sources))];
+    return sources.flatMap((s) => judge(s.path, s.source));
+  });
 }
 
 const chartVersionPinned = defineRule({

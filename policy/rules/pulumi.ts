@@ -91,6 +91,13 @@ function livesInCluster(r: DeclaredResource): boolean {
   ].includes(r.type);
 }
 
+/**
+ * Scope: the stack that declares the cluster. `deletedWith` names a resource of the same stack, so
+ * the platform and gitops stacks' Kubernetes objects cannot name the cluster, which is infra's. They
+ * are torn down while the cluster still runs instead: the CLI's `destroy` goes gitops, then the
+ * leftover Applications and load balancers, then platform, and infra last. Their teardown is that
+ * order, not this rule, and the rule says nothing about them.
+ */
 const deletedWithCluster = defineRule({
   id: "pulumi-deleted-with-cluster",
   severity: "mandatory",
@@ -102,7 +109,6 @@ const deletedWithCluster = defineRule({
   resources: {
     types: livesInCluster,
     check: (r, ctx) => {
-      // deletedWith can only name a resource of the same stack: other stacks' objects have no cluster here.
       const clusters = resourcesOfType(ctx, [EKS_COMPONENT, AWS_EKS_CLUSTER]).map(resourceRef);
       if (clusters.length === 0) return [];
       const target = r.options.deletedWith;

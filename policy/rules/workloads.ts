@@ -168,24 +168,41 @@ const dropAllCapabilities = defineRule({
   },
 });
 
-const readinessProbe = defineRule({
-  id: "k8s-readiness-probe",
-  severity: "advisory",
-  area: "workload",
-  title: "Long-running containers declare a readiness probe",
-  rationale: "Without one, traffic reaches pods before they can serve and rollouts cannot tell a broken release.",
-  fix: "Add readinessProbe to each container of Deployments, StatefulSets and DaemonSets.",
-  objects: {
-    kinds: LONG_RUNNING_KINDS,
-    check: (o) =>
-      overContainers(o, (c) => {
-        if (c.init) return [];
-        const probe = setting(c, "readinessProbe");
-        if ("outcome" in probe) return [probe.outcome];
-        return probe.value === undefined ? [violation(`${c.label} has no readinessProbe`)] : [];
-      }),
-  },
-});
+/** A probe every long-running container declares; init containers run to completion and have none. */
+function probeRule(id: string, field: string, title: string, rationale: string) {
+  return defineRule({
+    id,
+    severity: "mandatory",
+    area: "workload",
+    title,
+    rationale,
+    fix: `Add ${field} to each container of Deployments, StatefulSets and DaemonSets (probes in the app spec).`,
+    objects: {
+      kinds: LONG_RUNNING_KINDS,
+      check: (o) =>
+        overContainers(o, (c) => {
+          if (c.init) return [];
+          const probe = setting(c, field);
+          if ("outcome" in probe) return [probe.outcome];
+          return probe.value === undefined ? [violation(`${c.label} has no ${field}`)] : [];
+        }),
+    },
+  });
+}
+
+const readinessProbe = probeRule(
+  "k8s-readiness-probe",
+  "readinessProbe",
+  "Long-running containers declare a readiness probe",
+  "Without one, traffic reaches pods before they can serve and rollouts cannot tell a broken release.",
+);
+
+const livenessProbe = probeRule(
+  "k8s-liveness-probe",
+  "livenessProbe",
+  "Long-running containers declare a liveness probe",
+  "Without one, a hung process keeps its pod Running and Ready-looking forever; nothing restarts it.",
+);
 
 const HOST_NAMESPACES = ["hostNetwork", "hostPID", "hostIPC"];
 
@@ -217,5 +234,6 @@ export const workloadRules: readonly Rule[] = [
   readOnlyRootFs,
   dropAllCapabilities,
   readinessProbe,
+  livenessProbe,
   noHostNamespaces,
 ];

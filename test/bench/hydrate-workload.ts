@@ -1,15 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readHydrationConfig } from "../../gitops/environment-config";
 import { commitMessage } from "../../gitops/hydrate";
 import { renderEnvironmentReport } from "../../gitops/render/environment";
+import { readGuardrailsConfig } from "../../policy/config";
 import { commitApps } from "../../gitops/state-repo/commit";
 import { git } from "../../gitops/state-repo/git";
 import { applyChanges, planChanges, readAppsTree } from "../../gitops/state-repo/working-copy";
 import { ENVIRONMENTS } from "../../stack";
 
 export interface HydrateTimings {
-  /** Render, validate, lint and write every app of both environments. */
+  /** Render, validate, judge with the guardrails and write every app of both environments. */
   readonly renderWriteMs: number;
   /** Of which writing the files. */
   readonly writeMs: number;
@@ -30,8 +30,7 @@ export default async function hydrateWorkload([catalogDir, rootDir, outDir, resu
   let writeMs = 0;
   const dirs: string[] = [];
   for (const env of ENVIRONMENTS) {
-    const config = readHydrationConfig(env, rootDir);
-    const report = renderEnvironmentReport(env, { catalogDir, lint: config.gitops.lint });
+    const report = renderEnvironmentReport(env, { catalogDir, guardrails: readGuardrailsConfig(rootDir, env) });
     const dir = path.join(outDir, env);
     fs.mkdirSync(dir, { recursive: true });
     const writing = performance.now();

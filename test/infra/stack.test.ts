@@ -16,6 +16,7 @@ const ZONE = (tier: "public" | "private", az: string) =>
         `aws:ec2/routeTableAssociation:RouteTableAssociation::network-private-${az}`,
       ];
 const AZS = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
+const CLUSTER = "eks:index:Cluster::cluster-eks";
 
 function expectedResources(env: "staging" | "production"): string[] {
   const natAzs = env === "production" ? AZS : ["eu-west-1a"];
@@ -34,6 +35,8 @@ function expectedResources(env: "staging" | "production"): string[] {
     "gitops-platform:infra:Cluster::cluster",
     "aws:cloudwatch/logGroup:LogGroup::cluster-control-plane-logs",
     "eks:index:Cluster::cluster-eks",
+    "aws:eks/accessEntry:AccessEntry::cluster-admin-platform-admin",
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::cluster-admin-platform-admin",
     "gitops-platform:infra:WorkloadIdentities::identities",
     "aws:iam/role:Role::identities-external-dns",
     "aws:eks/podIdentityAssociation:PodIdentityAssociation::identities-external-dns",
@@ -135,17 +138,6 @@ describe("infra stack", () => {
           publicSubnetIds: "[unknown]",
           ...endpoint,
           authenticationMode: "API",
-          accessEntries: {
-            "admin-platform-admin": {
-              principalArn: `arn:aws:iam::${account}:role/platform-admin`,
-              accessPolicies: {
-                admin: {
-                  policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
-                  accessScope: { type: "cluster" },
-                },
-              },
-            },
-          },
           encryptionConfigKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/secrets-encryption-key",
           enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
           createOidcProvider: true,
@@ -158,6 +150,55 @@ describe("infra stack", () => {
         });
         assert.equal(cluster.options.protect, protect);
         assert.deepEqual(cluster.options.dependsOn, ["aws:cloudwatch/logGroup:LogGroup::cluster-control-plane-logs"]);
+      });
+
+      it("grants each admin role cluster admin through an access entry deleted with the cluster", () => {
+        const stack = synthOf(env);
+        const principalArn = `arn:aws:iam::${account}:role/platform-admin`;
+        const entry = resource(stack, "aws:eks/accessEntry:AccessEntry", "cluster-admin-platform-admin");
+        const policy = resource(
+          stack,
+          "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+          "cluster-admin-platform-admin",
+        );
+        assert.deepEqual(entry.inputs, { clusterName: `gitops-${env}`, principalArn, type: "STANDARD" });
+        assert.deepEqual(policy.inputs, {
+          clusterName: `gitops-${env}`,
+          principalArn,
+          policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+          accessScope: { type: "cluster" },
+        });
+        assert.deepEqual(
+          [entry, policy].map((r) => [r.options.deletedWith, r.options.dependsOn]),
+          [
+            [CLUSTER, [CLUSTER]],
+            [CLUSTER, ["aws:eks/accessEntry:AccessEntry::cluster-admin-platform-admin"]],
+          ],
+        );
+      });
+
+      it("deletes every addon and Pod Identity association with the cluster, and protects identities and logs as config says", () => {
+        const stack = synthOf(env);
+        const inCluster = [
+          ...ofType(stack, "aws:eks/addon:Addon"),
+          ...ofType(stack, "aws:eks/podIdentityAssociation:PodIdentityAssociation"),
+        ];
+        assert.equal(inCluster.length, 8);
+        assert.deepEqual(new Set(inCluster.map((r) => r.options.deletedWith)), new Set([CLUSTER]));
+        const kept = [...ofType(stack, "aws:iam/role:Role"), ...ofType(stack, "aws:cloudwatch/logGroup:LogGroup")];
+        assert.deepEqual(
+          kept.map((r) => [r.name, r.options.protect]).sort(),
+          [
+            "cluster-control-plane-logs",
+            "identities-external-dns",
+            "identities-ebs-csi-driver",
+            "identities-logging",
+            "identities-logging",
+            "node-groups-node",
+          ]
+            .sort()
+            .map((name) => [name, protect]),
+        );
       });
 
       it("encrypts with a customer-managed KMS key that rotates", () => {

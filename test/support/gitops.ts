@@ -33,7 +33,7 @@ export function writeCatalog(apps: Record<string, AppFiles>, dir: string = tempD
   return dir;
 }
 
-/** A small valid base spec that passes every lint rule. */
+/** A small valid base spec that passes every guardrail. */
 export function validBase(): Record<string, unknown> {
   return {
     image: { repository: "ghcr.io/example/web", tag: "1.0.0" },

@@ -1,5 +1,6 @@
 import { SECRET, STACK_REF_PREFIX, UNKNOWN } from "../../policy/model";
 import {
+  ARGO_HELM,
   application,
   appProject,
   argoCdApplication,
@@ -10,7 +11,10 @@ import {
   manifest,
   patch,
   pdb,
+  platformProject,
   prometheusApplication,
+  rootApplication,
+  STATE_REPO,
 } from "./policy";
 import { cannotJudge, fails, one, passes, RuleCase } from "./policy-cases";
 
@@ -22,7 +26,7 @@ function deploymentWith(path: string, value: unknown) {
   return { manifests: [manifest(patch(deployment, path, value))] };
 }
 
-/** The platform stack after the hand-off: the bootstrap release and the Application taking it over. */
+/** A platform stack declaring a bootstrap release and an Application beside it. */
 function handoff(
   release: Record<string, unknown>,
   app: Record<string, unknown>,
@@ -31,6 +35,11 @@ function handoff(
   return {
     resources: [declared(RELEASE, "argocd", release, { retainOnDelete }), declaredObject(app)],
   };
+}
+
+/** The root's child named `child`, with one thing changed. */
+function rootWithChild(child: string, path: string, value: unknown) {
+  return patch(rootApplication, `spec.source.helm.valuesObject.applications.${child}.${path}`, value);
 }
 
 /** Helm, Argo CD, the hand-off, workloads and namespaced objects. */
@@ -103,10 +112,28 @@ export const kubeCases: RuleCase[] = [
     { manifests: [manifest(patch(application, "metadata.finalizers", undefined))] },
     "metadata.finalizers lacks resources-finalizer.argocd.argoproj.io",
   ),
+  passes("argocd-app-cascade-finalizer", "passes a root whose children (release hand-offs) carry none", {
+    resources: [declaredObject(rootApplication)],
+  }),
+  fails(
+    "argocd-app-cascade-finalizer",
+    "fails an app-of-apps root without it: its children would outlive it",
+    { resources: [declaredObject(patch(rootApplication, "metadata.finalizers", undefined))] },
+    "metadata.finalizers lacks resources-finalizer.argocd.argoproj.io",
+  ),
 
   passes("argocd-prometheus-server-side-apply", "passes with ServerSideApply", {
     manifests: [manifest(prometheusApplication)],
   }),
+  passes("argocd-prometheus-server-side-apply", "passes a child of the root with ServerSideApply", {
+    resources: [declaredObject(rootApplication)],
+  }),
+  fails(
+    "argocd-prometheus-server-side-apply",
+    "fails a child of the root without ServerSideApply",
+    { resources: [declaredObject(rootWithChild("kube-prometheus-stack", "syncPolicy.syncOptions", []))] },
+    'child Application "kube-prometheus-stack": spec.syncPolicy.syncOptions lacks ServerSideApply=true',
+  ),
   fails(
     "argocd-prometheus-server-side-apply",
     "fails without ServerSideApply",
@@ -139,6 +166,20 @@ export const kubeCases: RuleCase[] = [
     { manifests: [manifest(patch(argoCdApplication, "spec.source.helm.valuesObject.configs.secret", {}))] },
     'argocd-secret can be pruned: configs.secret.annotations["argocd.argoproj.io/sync-options"] lacks Prune=false',
   ),
+  fails(
+    "argocd-self-no-prune-config",
+    "fails Argo CD's own child Application of the root when argocd-cm can be pruned",
+    {
+      resources: [declaredObject(rootWithChild("argo-cd", "source.helm.valuesObject.configs.cm.annotations", {}))],
+    },
+    `argocd-cm can be pruned: configs.cm.annotations["argocd.argoproj.io/sync-options"] lacks Prune=false`,
+  ),
+  cannotJudge(
+    "argocd-self-no-prune-config",
+    "cannot judge the children of a root whose values are unknown",
+    { resources: [declaredObject(patch(rootApplication, "spec.source.helm.valuesObject", UNKNOWN))] },
+    "spec.source.helm values is unknown until deployed, so this cannot be judged",
+  ),
   cannotJudge(
     "argocd-self-no-prune-config",
     "cannot judge secret values",
@@ -165,11 +206,31 @@ export const kubeCases: RuleCase[] = [
   passes("argocd-project-no-cluster-resources", "passes a project without cluster resources", {
     manifests: [manifest(appProject)],
   }),
+  passes("argocd-project-no-cluster-resources", "passes the platform's own project, marked by its role label", {
+    resources: [declaredObject(platformProject), declaredObject(appProject)],
+  }),
   fails(
     "argocd-project-no-cluster-resources",
-    "fails a project allowing cluster resources",
+    "fails an app project (no platform role) allowing cluster resources",
     { resources: [declaredObject(patch(appProject, "spec.clusterResourceWhitelist", [{ group: "*", kind: "*" }]))] },
     'spec.clusterResourceWhitelist[0] allows "*"/"*"',
+  ),
+  fails(
+    "argocd-project-no-cluster-resources",
+    "fails a platform project that can deploy from an app project's repository",
+    {
+      resources: [
+        declaredObject(patch(platformProject, "spec.sourceRepos", [ARGO_HELM, STATE_REPO])),
+        declaredObject(appProject),
+      ],
+    },
+    `spec.sourceRepos[1] "${STATE_REPO}" is also a source of app project "apps"`,
+  ),
+  fails(
+    "argocd-project-no-cluster-resources",
+    "fails a project that marks itself platform from the state repo",
+    { manifests: [manifest(platformProject)] },
+    'metadata.labels["gitops-platform/project-role"] is "platform" in the state repo',
   ),
 
   passes("argocd-project-destinations-scoped", "passes named destinations", { manifests: [manifest(appProject)] }),
@@ -180,27 +241,47 @@ export const kubeCases: RuleCase[] = [
     'spec.destinations[0].namespace is "*"',
   ),
 
-  passes(
-    "argocd-handoff-release-retained",
-    "passes a retained release",
-    handoff(argoCdRelease, argoCdApplication, true),
-  ),
-  passes(
-    "argocd-handoff-release-retained",
-    "passes a release no Application takes over",
-    handoff(argoCdRelease, patch(argoCdApplication, "spec.destination.namespace", "elsewhere"), false),
+  passes("argocd-handoff-single-owner", "passes a bootstrap release beside a root that does not take it over", {
+    resources: [
+      declared(RELEASE, "argocd", argoCdRelease, { retainOnDelete: true }),
+      declaredObject(patch(rootApplication, "spec.source.helm.valuesObject.applications.argo-cd", undefined)),
+    ],
+  }),
+  fails(
+    "argocd-handoff-single-owner",
+    "fails a release that a child of the root installs too",
+    {
+      resources: [
+        declared(RELEASE, "argocd", argoCdRelease, { retainOnDelete: true }),
+        declaredObject(rootApplication),
+      ],
+    },
+    "is also installed by Application argo-cd (rendered by platform)",
   ),
   fails(
+    "argocd-handoff-single-owner",
+    "fails a release that an Application beside it installs too",
+    handoff(argoCdRelease, argoCdApplication, true),
+    "is also installed by Application argocd",
+  ),
+
+  passes("argocd-handoff-release-retained", "passes a retained release beside the root", {
+    resources: [declared(RELEASE, "argocd", argoCdRelease, { retainOnDelete: true }), declaredObject(application)],
+  }),
+  passes("argocd-handoff-release-retained", "passes a release in a stack without Argo CD Applications", {
+    resources: [declared(RELEASE, "argocd", argoCdRelease, { retainOnDelete: false })],
+  }),
+  fails(
     "argocd-handoff-release-retained",
-    "fails a taken-over release Pulumi would uninstall",
-    handoff(argoCdRelease, argoCdApplication, false),
-    "taken over by Application argocd but not retainOnDelete",
+    "fails a release Pulumi would uninstall at its hand-off",
+    { resources: [declared(RELEASE, "argocd", argoCdRelease, { retainOnDelete: false }), declaredObject(application)] },
+    "is not retainOnDelete, in a stack whose Applications can take it over",
   ),
   cannotJudge(
     "argocd-handoff-release-retained",
     "cannot judge where retainOnDelete is not visible (the policy pack)",
     handoff(argoCdRelease, argoCdApplication, UNKNOWN),
-    "retainOnDelete is not visible here, so this cannot be judged (taken over by argocd)",
+    "retainOnDelete is not visible here, so this cannot be judged",
   ),
 
   passes(
@@ -295,6 +376,14 @@ export const kubeCases: RuleCase[] = [
     "fails a container without a probe",
     deploymentWith(`${CONTAINER}.readinessProbe`, undefined),
     'container "web" has no readinessProbe',
+  ),
+
+  passes("k8s-liveness-probe", "passes a probed container", { manifests: [manifest(deployment)] }),
+  fails(
+    "k8s-liveness-probe",
+    "fails a container nothing restarts when it hangs",
+    deploymentWith(`${CONTAINER}.livenessProbe`, undefined),
+    'container "web" has no livenessProbe',
   ),
 
   passes("k8s-no-host-namespaces", "passes a pod in its own namespaces", { manifests: [manifest(deployment)] }),

@@ -218,7 +218,8 @@ export const deployment = {
               readOnlyRootFilesystem: true,
               capabilities: { drop: ["ALL"] },
             },
-            readinessProbe: { httpGet: { path: "/healthz", port: 8080 } },
+            readinessProbe: { httpGet: { path: "/readyz", port: 8080 } },
+            livenessProbe: { httpGet: { path: "/healthz", port: 8080 } },
           },
         ],
       },
@@ -231,4 +232,54 @@ export const pdb = {
   kind: "PodDisruptionBudget",
   metadata: { name: "demo", namespace: "demo" },
   spec: { maxUnavailable: 1, selector: { matchLabels: { app: "demo" } } },
+};
+
+/** The platform's app-of-apps root: the argocd-apps chart rendering one child per handed-over release. */
+export const rootApplication = {
+  apiVersion: "argoproj.io/v1alpha1",
+  kind: "Application",
+  metadata: { name: "platform", namespace: "argocd", finalizers: ["resources-finalizer.argocd.argoproj.io"] },
+  spec: {
+    project: "ops",
+    source: {
+      repoURL: ARGO_HELM,
+      chart: "argocd-apps",
+      targetRevision: "2.0.5",
+      helm: {
+        releaseName: "platform",
+        valuesObject: {
+          applications: {
+            "argo-cd": {
+              namespace: "argocd",
+              project: "ops",
+              source: argoCdApplication.spec.source,
+              destination: argoCdApplication.spec.destination,
+              syncPolicy: argoCdApplication.spec.syncPolicy,
+            },
+            "kube-prometheus-stack": {
+              namespace: "argocd",
+              project: "ops",
+              source: prometheusApplication.spec.source,
+              destination: prometheusApplication.spec.destination,
+              syncPolicy: prometheusApplication.spec.syncPolicy,
+            },
+          },
+        },
+      },
+    },
+    destination: { server: "https://kubernetes.default.svc", namespace: "argocd" },
+    syncPolicy: { automated: { prune: true, selfHeal: true } },
+  },
+};
+
+/** The platform's own project: chart repos, cluster-scoped resources allowed, marked by its role label. */
+export const platformProject = {
+  apiVersion: "argoproj.io/v1alpha1",
+  kind: "AppProject",
+  metadata: { name: "ops", namespace: "argocd", labels: { "gitops-platform/project-role": "platform" } },
+  spec: {
+    sourceRepos: [ARGO_HELM, "https://prometheus-community.github.io/helm-charts"],
+    destinations: [{ server: "https://kubernetes.default.svc", namespace: "argocd" }],
+    clusterResourceWhitelist: [{ group: "*", kind: "*" }],
+  },
 };

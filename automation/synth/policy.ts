@@ -1,0 +1,36 @@
+import * as path from "node:path";
+import { renderEnvironmentReport } from "../../gitops/render/environment";
+import { GUARDRAILS_KEY, parseGuardrailsConfig } from "../../policy/config";
+import { evaluatePolicy, PolicyReport } from "../../policy/engine";
+import { Environment, Layer, LAYERS } from "../../stack";
+import { readStackConfigFile, StackConfigFile } from "../config-file";
+import { MockEngine } from "./mock-engine";
+import { REPO_ROOT, synthesize } from "./synth";
+
+export interface EnvironmentPolicyArgs {
+  readonly env: Environment;
+  /** The layers to synthesize; all three by default. */
+  readonly layers?: readonly Layer[];
+  readonly rootDir?: string;
+  /** The config to run with; by default the environment's config file. */
+  readonly config?: StackConfigFile;
+  readonly engine?: MockEngine;
+}
+
+/**
+ * The guardrails' verdict on one environment, offline, with its `gitops-platform:guardrails`
+ * section: every resource the synthesized layers declare and, when the gitops layer is among them,
+ * the app catalog as hydrate renders it. What `synth --policy` prints and `preview` lists.
+ */
+export async function evaluateEnvironment(args: EnvironmentPolicyArgs): Promise<PolicyReport> {
+  const { env } = args;
+  const layers = args.layers ?? LAYERS;
+  const rootDir = args.rootDir ?? REPO_ROOT;
+  const config = args.config ?? readStackConfigFile(rootDir, env);
+  const guardrails = parseGuardrailsConfig(config.values[GUARDRAILS_KEY], config.file);
+  const synth = await synthesize({ env, layers, rootDir, config, engine: args.engine });
+  const manifests = layers.includes("gitops")
+    ? renderEnvironmentReport(env, { catalogDir: path.join(rootDir, "gitops", "apps") }).manifests
+    : undefined;
+  return evaluatePolicy({ env, stacks: synth.stacks, manifests, guardrails });
+}
