@@ -5,9 +5,12 @@ import { Finding } from "./lint/lint";
 import { renderEnvironment, renderEnvironmentReport, RenderOptions } from "./render/environment";
 import { assertHasOrigin, commitApps, hasHead, SOURCE_COMMIT_TRAILER, sourceCommitOf } from "./state-repo/commit";
 import { AppChanges, describeChanges } from "./state-repo/diff";
-import { pushWithRetry } from "./state-repo/push";
+import { pushWithRebase } from "./state-repo/push";
 import { openWorkingCopy, TargetKind } from "./state-repo/target";
 import { applyChanges, appsOf, FileChanges, hasChanges, planChanges, readAppsTree } from "./state-repo/working-copy";
+
+/** How many times a hydration tries to push before giving up, when other pushes keep winning the race. */
+export const PUSH_ATTEMPTS = 5;
 
 /**
  * The gitops layer's programmatic API, for the CLI's `hydrate` and for `up`, `preview` and `drift`:
@@ -112,10 +115,17 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
     let commit = await writeAndCommit();
     if (!push || !(await hasHead(copy.dir))) return { ...outcome, commit, pushed: false, rebases: 0 };
 
-    const pushedOutcome = await pushWithRetry(copy.dir, copy.branch, async (rebased) => {
-      const again = await writeAndCommit();
-      // After a conflict our commit is gone; with nothing left to write, their head already holds this render.
-      if (again !== undefined || !rebased) commit = again;
+    // The state repo's content is a function of the catalog, so re-rendering is the conflict
+    // resolution; after a clean rebase it runs too, so the pushed tree is exactly this render.
+    const pushedOutcome = await pushWithRebase(copy.dir, {
+      branch: copy.branch,
+      attempts: PUSH_ATTEMPTS,
+      afterRebase: async (rebased) => {
+        const again = await writeAndCommit();
+        // After a conflict our commit is gone; with nothing left to write, their head already holds this render.
+        if (again !== undefined || !rebased) commit = again;
+        return true;
+      },
     });
     return { ...outcome, commit: commit && pushedOutcome.head, pushed: true, rebases: pushedOutcome.rebases };
   } finally {

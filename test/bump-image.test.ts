@@ -2,7 +2,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { bumpImage, BumpImageOptions, defaultPause, setImageTag } from "../automation/bump-image";
+import { bumpImage, BumpImageOptions, setImageTag } from "../automation/bump-image";
+import { jitteredPause } from "../gitops/state-repo/push";
 import { runCli } from "./support/cli";
 import { git } from "./support/project-copy";
 
@@ -87,7 +88,7 @@ describe("bump-image (real git, bare repos on disk)", () => {
       jobs.map(({ app, dir }, i) =>
         bumpImage(
           options(dir, {
-            pause: defaultPause,
+            pause: jitteredPause,
             app,
             tag: `2.0.${i}`,
             push: true,
