@@ -23,6 +23,9 @@ export interface ConfigSource {
   readonly secret?: boolean;
 }
 
+/** Shown instead of a secret value, which is never echoed (and which only the Pulumi CLI can decrypt). */
+export const SECRET_MARKER = "[secret]";
+
 /** Config namespace of this project; it matches `name:` in Pulumi.yaml. */
 export const CONFIG_NAMESPACE = "gitops-platform";
 
@@ -55,7 +58,8 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, source: ConfigSour
       .join("\n");
   }
   const received = valueAt(raw, path);
-  const shown = received === undefined ? "nothing (the key is missing)" : source.secret ? "[secret]" : show(received);
+  const shown =
+    received === undefined ? "nothing (the key is missing)" : source.secret ? SECRET_MARKER : show(received);
   return `${source.file}: ${keyPath(source.key, path)}: received ${shown}; expected ${expectation(issue)}`;
 }
 

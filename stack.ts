@@ -1,6 +1,9 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
 import { z } from "zod";
-import { InputError } from "./config";
+import { CONFIG_NAMESPACE, InputError, SECRET_MARKER } from "./config";
 
 /**
  * The stack scheme (DESIGN.md, "Stacks"): one project, three layers per environment, stacks named
@@ -29,6 +32,75 @@ export interface StackIdentity {
 
 export function configFileOf(env: Environment): string {
   return `Pulumi.${env}.yaml`;
+}
+
+/** An environment's config file, read as the Pulumi CLI hands it to the program of each of its stacks. */
+export interface EnvironmentConfig {
+  readonly file: string;
+  /** Fully qualified key (`gitops-platform:infra`) to value; `secure:` values replaced by SECRET_MARKER. */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Keys whose value is or contains a secret. */
+  readonly secretKeys: readonly string[];
+  /** The secrets provider the file records for its stacks: `secretsprovider:`, or `passphrase` for an `encryptionsalt:`. */
+  readonly secretsProvider?: string;
+}
+
+/**
+ * Reads `Pulumi.<env>.yaml` from `rootDir`: what every stack of `env` runs with, and what the tools
+ * that run outside Pulumi (synth, hydrate, the driver) read instead. Only the Pulumi CLI can decrypt
+ * a `secure:` value, so those are replaced by a marker. Errors name the file and say what is wrong.
+ */
+export function readEnvironmentConfig(rootDir: string, env: Environment): EnvironmentConfig {
+  const file = configFileOf(env);
+  const fullPath = path.join(rootDir, file);
+  if (!fs.existsSync(fullPath)) {
+    throw new InputError(`${file}: not found in ${rootDir}; expected the config file of the ${env} stacks`);
+  }
+  let document: unknown;
+  try {
+    document = parse(fs.readFileSync(fullPath, "utf8"));
+  } catch (err) {
+    throw new InputError(
+      `${file}: received invalid YAML (${(err as Error).message.split("\n")[0]}); expected a Pulumi stack config file`,
+    );
+  }
+  const settings = (document ?? {}) as { config?: unknown; secretsprovider?: unknown; encryptionsalt?: unknown };
+  const config = settings.config ?? {};
+  if (typeof config !== "object" || Array.isArray(config) || config === null) {
+    throw new InputError(`${file}: config: received ${JSON.stringify(config)}; expected a map of keys`);
+  }
+  const values: Record<string, unknown> = {};
+  const secretKeys: string[] = [];
+  for (const [rawKey, rawValue] of Object.entries(config)) {
+    const key = rawKey.includes(":") ? rawKey : `${CONFIG_NAMESPACE}:${rawKey}`;
+    const { value, secret } = redactSecure(rawValue);
+    values[key] = value;
+    if (secret) secretKeys.push(key);
+  }
+  const secretsProvider =
+    typeof settings.secretsprovider === "string" && settings.secretsprovider
+      ? settings.secretsprovider
+      : settings.encryptionsalt
+        ? "passphrase"
+        : undefined;
+  return { file, values, secretKeys, ...(secretsProvider ? { secretsProvider } : {}) };
+}
+
+function redactSecure(value: unknown): { value: unknown; secret: boolean } {
+  if (Array.isArray(value)) {
+    const items = value.map(redactSecure);
+    return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0][0] === "secure") return { value: SECRET_MARKER, secret: true };
+    const redacted = entries.map(([k, v]) => [k, redactSecure(v)] as const);
+    return {
+      value: Object.fromEntries(redacted.map(([k, r]) => [k, r.value])),
+      secret: redacted.some(([, r]) => r.secret),
+    };
+  }
+  return { value, secret: false };
 }
 
 export function stackIdentity(layer: Layer, env: Environment): StackIdentity {

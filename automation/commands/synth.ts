@@ -2,8 +2,7 @@ import { Command, Option } from "commander";
 import { GUARDRAILS_KEY, parseGuardrailsConfig } from "../../policy/config";
 import { blocksChange, evaluatePolicy } from "../../policy/engine";
 import { renderPolicyReport } from "../../policy/report";
-import { Environment, Layer } from "../../stack";
-import { readStackConfigFile, StackConfigFile } from "../config-file";
+import { Environment, EnvironmentConfig, Layer, readEnvironmentConfig } from "../../stack";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption, layerOption, layersOf } from "../options";
 import { colorEnabled, logProgress, painter, writeData, writeJson } from "../output";
@@ -57,14 +56,14 @@ async function runSynth(options: SynthOptions): Promise<ExitCode> {
   return ExitCode.Ok;
 }
 
-function synthesizeHere(env: Environment, layers: readonly Layer[], config?: StackConfigFile): Promise<SynthResult> {
+function synthesizeHere(env: Environment, layers: readonly Layer[], config?: EnvironmentConfig): Promise<SynthResult> {
   logProgress(`synth: ${layers.join(", ")} for ${env} under the mock engine`);
   return synthesize({ env, layers, config });
 }
 
 /** Judges every declared resource with every rule; suppressions come from the same config file. */
 async function runPolicy(env: Environment, layers: readonly Layer[], json: boolean): Promise<ExitCode> {
-  const config = readStackConfigFile(REPO_ROOT, env);
+  const config = readEnvironmentConfig(REPO_ROOT, env);
   const guardrails = parseGuardrailsConfig(config.values[GUARDRAILS_KEY], config.file);
   const report = evaluatePolicy({ env, stacks: (await synthesizeHere(env, layers, config)).stacks, guardrails });
   if (json) writeJson(report);
