@@ -1,4 +1,5 @@
 import { Environment } from "../stack";
+import { assertAppNamespacesAllowed } from "./app-namespaces";
 import { PROJECT_ROOT } from "./catalog/catalog";
 import { readHydrationConfig } from "./environment-config";
 import { Finding } from "./lint/lint";
@@ -42,6 +43,7 @@ export function diffStateRepo(env: Environment, workingCopyDir: string, options:
   const config = readHydrationConfig(env, options.rootDir ?? PROJECT_ROOT);
   const rendered = renderEnvironment(env, { catalogDir: options.catalogDir, lint: config.gitops.lint });
   const current = readAppsTree(workingCopyDir);
+  assertAppNamespacesAllowed(appsOf([...rendered.keys()]), config.platform.appNamespaces, config.file);
   const changes = planChanges(current, rendered);
   return { env, ...changes, hasChanges: hasChanges(changes), apps: describeChanges(current, rendered, changes) };
 }
@@ -88,6 +90,7 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
   const config = readHydrationConfig(env, rootDir);
   const render = renderEnvironmentReport(env, { catalogDir: options.catalogDir, lint: config.gitops.lint });
   const sourceCommit = options.sourceCommit ?? (await sourceCommitOf(rootDir, config.file));
+  assertAppNamespacesAllowed(render.apps, config.platform.appNamespaces, config.file);
   const stateRepo = options.stateRepo ?? (push ? config.platform.stateRepo.url : undefined);
   const copy = await openWorkingCopy(stateRepo, { rootDir, env, branch: config.platform.stateRepo.targetRevision });
   try {
