@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { isMap, isScalar, parse, parseDocument, Scalar } from "yaml";
 import { InputError } from "../config";
+import { isImageDigest } from "../gitops/catalog/spec";
 import { Environment } from "../stack";
 import { commitPaths, git, remoteUrl, workTree } from "../gitops/state-repo/git";
 import { pushWithRebase } from "../gitops/state-repo/push";
@@ -16,12 +17,11 @@ import { pushWithRebase } from "../gitops/state-repo/push";
 export const CATALOG_DIR = path.join("gitops", "apps");
 
 const SEMVERISH = /^v?\d+\.\d+(\.\d+)?(-[0-9A-Za-z][0-9A-Za-z._-]*)?$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 // An OCI tag is at most 128 characters (distribution spec, "tag" grammar).
 const MAX_TAG_LENGTH = 128;
 
 export function validateTag(tag: string): void {
-  if (tag.length <= MAX_TAG_LENGTH && (SEMVERISH.test(tag) || DIGEST.test(tag))) return;
+  if (tag.length <= MAX_TAG_LENGTH && (SEMVERISH.test(tag) || isImageDigest(tag))) return;
   throw new InputError(
     `bump-image --tag: received ${JSON.stringify(tag)}; expected a semver-ish tag (1.4.2, v1.4.2, 1.4.2-rc.1) ` +
       "or an image digest (sha256: and 64 hex digits)",

@@ -20,6 +20,13 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const IMAGE_REPOSITORY = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:\d+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/;
 /** Docker's tag grammar: https://github.com/distribution/reference/blob/main/reference.go */
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** A content digest (OCI image spec, "digests"): the only algorithm registries serve is sha256. */
+const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** Whether an `image.tag` value is a digest: the image is then pinned as `repository@sha256:…`. */
+export function isImageDigest(tag: string): boolean {
+  return IMAGE_DIGEST.test(tag);
+}
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CONFIG_FILE_NAME = /^[-._a-zA-Z0-9]+$/;
 const CRON_SCHEDULE = /^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|(\S+\s+){4}\S+)$/;
@@ -53,11 +60,11 @@ const imageSchema = z.strictObject({
     IMAGE_REPOSITORY,
     "an image repository without a tag, such as ghcr.io/org/app (the tag goes in image.tag)",
   ),
-  /** Often set per environment: `bump-image` edits `image.tag` in `<env>.yaml`. */
+  /** A tag or a digest (`sha256:…`); often set per environment: `bump-image` edits `image.tag` in `<env>.yaml`. */
   tag: z
     .custom<string>(
-      (v) => typeof v === "string" && IMAGE_TAG.test(v),
-      'an image tag such as "1.4.2" (quote numeric tags in YAML)',
+      (v) => typeof v === "string" && (IMAGE_TAG.test(v) || isImageDigest(v)),
+      'an image tag such as "1.4.2" (quote numeric tags in YAML) or a digest (sha256: and 64 hex digits)',
     )
     .optional(),
   pullPolicy: z.enum(["IfNotPresent", "Always"]).optional(),
