@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { z } from "zod";
-import { CONFIG_NAMESPACE, InputError, SECRET_MARKER } from "./config";
+import { CONFIG_NAMESPACE, InputError, pulumiSdk, SECRET_MARKER } from "./config";
 
 /**
  * The stack scheme (DESIGN.md, "Stacks"): one project, three layers per environment, stacks named
@@ -13,6 +13,9 @@ import { CONFIG_NAMESPACE, InputError, SECRET_MARKER } from "./config";
  */
 
 export const PROJECT_NAME = "gitops-platform";
+
+/** The project's directory: Pulumi.yaml, the config files of its stacks and the entry point. */
+export const PROJECT_ROOT = __dirname;
 
 /** Layers in deployment order: each reads the outputs of the ones before it. */
 export const LAYERS = ["infra", "platform", "gitops"] as const;
@@ -185,13 +188,13 @@ export function exportOutputs<S extends z.ZodRawShape>(
   const exported: Record<string, unknown> = Object.fromEntries(
     Object.entries(values).filter(([, v]) => v !== undefined),
   );
-  for (const key of contract.secrets) exported[key] = pulumi.secret(values[key]);
+  for (const key of contract.secrets) exported[key] = pulumiSdk().secret(values[key]);
   return exported as StackOutputs<S>;
 }
 
 /** The fully qualified name of another stack of this project. A self-hosted backend reports the org as `organization`. */
 export function stackReferenceName(target: StackIdentity): string {
-  return `${pulumi.getOrganization()}/${PROJECT_NAME}/${target.name}`;
+  return `${pulumiSdk().getOrganization()}/${PROJECT_NAME}/${target.name}`;
 }
 
 /**
@@ -204,7 +207,7 @@ export function readStackOutputs<S extends z.ZodRawShape>(
   opts?: pulumi.CustomResourceOptions,
 ): StackOutputReader<S> {
   const target = stackIdentity(contract.layer, stack.env);
-  const ref = new pulumi.StackReference(target.name, { name: stackReferenceName(target) }, opts);
+  const ref = new (pulumiSdk().StackReference)(target.name, { name: stackReferenceName(target) }, opts);
   const outputs: Record<string, pulumi.Output<unknown>> = {};
   for (const [key, schema] of Object.entries(contract.schema.shape)) {
     outputs[key] = ref.requireOutput(key).apply((value) => {

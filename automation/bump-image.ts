@@ -2,10 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { isMap, isScalar, parse, parseDocument, Scalar } from "yaml";
 import { InputError } from "../config";
-import { isImageDigest } from "../gitops/catalog/spec";
-import { Environment } from "../stack";
+import { isImageDigest } from "../gitops/catalog/image";
 import { commitPaths, git, remoteUrl, workTree } from "../gitops/state-repo/git";
 import { pushWithRebase } from "../gitops/state-repo/push";
+import { Environment } from "../stack";
 
 /**
  * `bump-image`: what an app repository's CI calls after it pushed an image. It sets `image.tag` in

@@ -1,6 +1,5 @@
-import { cliDriverContext } from "../driver/cli-context";
-import { defaultSynthDiff, SynthDiffSource } from "../driver/preview";
-import { DriverContext } from "../driver/stack-operation";
+import type { SynthDiffSource } from "../driver/preview";
+import type { DriverContext } from "../driver/stack-operation";
 import { writeData } from "../output";
 
 /** What the driver's commands run with; tests pass a context over the fake `pulumi`. */
@@ -15,7 +14,12 @@ export interface CommandDeps {
   readonly fetch?: typeof fetch;
 }
 
-export function cliDeps(): CommandDeps {
+/** The deps the CLI runs with, loaded when a command runs: the driver pulls in the Automation API. */
+export async function cliDeps(): Promise<CommandDeps> {
+  const [{ cliDriverContext }, { defaultSynthDiff }] = await Promise.all([
+    import("../driver/cli-context"),
+    import("../driver/preview"),
+  ]);
   const context = cliDriverContext();
   return { context, env: process.env, write: writeData, synthDiff: defaultSynthDiff(context.rootDir) };
 }

@@ -1,7 +1,6 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { hydrate, HydrateResult } from "../../gitops/hydrate";
-import { formatFinding } from "../../gitops/lint/lint";
+import type { HydrateResult } from "../../gitops/hydrate";
 import { Environment } from "../../stack";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption } from "../options";
@@ -36,6 +35,10 @@ export function hydrateCommand(): Command {
 }
 
 async function runHydrate(options: HydrateCommandOptions): Promise<ExitCode> {
+  const [{ hydrate }, { formatFinding }] = await Promise.all([
+    import("../../gitops/hydrate"),
+    import("../../gitops/lint/lint"),
+  ]);
   logProgress(`hydrate: rendering the ${options.env} catalog`);
   const result = await hydrate({
     env: options.env,

@@ -1,15 +1,9 @@
 import { Command, Option } from "commander";
-import { GUARDRAILS_KEY, parseGuardrailsConfig } from "../../policy/config";
-import { blocksChange, evaluatePolicy } from "../../policy/engine";
-import { renderPolicyReport } from "../../policy/report";
-import { Environment, EnvironmentConfig, Layer, readEnvironmentConfig } from "../../stack";
+import { Environment, EnvironmentConfig, Layer, PROJECT_ROOT, readEnvironmentConfig } from "../../stack";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption, layerOption, layersOf } from "../options";
 import { colorEnabled, logProgress, painter, writeData, writeJson } from "../output";
-import { synthesizeAtRef } from "../synth/at-ref";
-import { diffSynth, renderSynthDiff } from "../synth/diff";
-import { renderSynthTree } from "../synth/render-tree";
-import { REPO_ROOT, synthesize, SynthResult } from "../synth/synth";
+import type { SynthResult } from "../synth/synth";
 
 interface SynthOptions {
   readonly env: Environment;
@@ -42,8 +36,12 @@ async function runSynth(options: SynthOptions): Promise<ExitCode> {
   const layers = layersOf(options.layer);
   const paint = painter(colorEnabled());
   if (options.diff) {
+    const [{ synthesizeAtRef }, { diffSynth, renderSynthDiff }] = await Promise.all([
+      import("../synth/at-ref"),
+      import("../synth/diff"),
+    ]);
     logProgress(`synth: ${layers.join(", ")} for ${options.env} at ${options.diff}, for comparison`);
-    const base = synthesizeAtRef(REPO_ROOT, options.diff, options.env, layers);
+    const base = synthesizeAtRef(PROJECT_ROOT, options.diff, options.env, layers);
     const diff = diffSynth(base, await synthesizeHere(options.env, layers), options.diff);
     if (options.json) writeJson(diff);
     else writeData(renderSynthDiff(diff, paint));
@@ -52,18 +50,25 @@ async function runSynth(options: SynthOptions): Promise<ExitCode> {
   if (options.policy) return runPolicy(options.env, layers, options.json === true);
   const result = await synthesizeHere(options.env, layers);
   if (options.json) writeJson(result);
-  else writeData(renderSynthTree(result, paint));
+  else writeData((await import("../synth/render-tree")).renderSynthTree(result, paint));
   return ExitCode.Ok;
 }
 
-function synthesizeHere(env: Environment, layers: readonly Layer[], config?: EnvironmentConfig): Promise<SynthResult> {
+async function synthesizeHere(
+  env: Environment,
+  layers: readonly Layer[],
+  config?: EnvironmentConfig,
+): Promise<SynthResult> {
+  const { synthesize } = await import("../synth/synth");
   logProgress(`synth: ${layers.join(", ")} for ${env} under the mock engine`);
   return synthesize({ env, layers, config });
 }
 
 /** Judges every declared resource with every rule; suppressions come from the same config file. */
 async function runPolicy(env: Environment, layers: readonly Layer[], json: boolean): Promise<ExitCode> {
-  const config = readEnvironmentConfig(REPO_ROOT, env);
+  const [{ GUARDRAILS_KEY, parseGuardrailsConfig }, { blocksChange, evaluatePolicy }, { renderPolicyReport }] =
+    await Promise.all([import("../../policy/config"), import("../../policy/engine"), import("../../policy/report")]);
+  const config = readEnvironmentConfig(PROJECT_ROOT, env);
   const guardrails = parseGuardrailsConfig(config.values[GUARDRAILS_KEY], config.file);
   const report = evaluatePolicy({ env, stacks: (await synthesizeHere(env, layers, config)).stacks, guardrails });
   if (json) writeJson(report);

@@ -1,10 +1,10 @@
 import * as path from "node:path";
-import { Environment, EnvironmentConfig, Layer, readEnvironmentConfig, stackIdentity } from "../../stack";
+import { Environment, EnvironmentConfig, Layer, PROJECT_ROOT, readEnvironmentConfig, stackIdentity } from "../../stack";
 import { MockEngine, MockEngineOptions, ResourceRecord } from "./mock-engine";
 import { placeholderStack } from "./stack-references";
 
 /** The repository this code belongs to: its Pulumi entry point and config files. */
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const REPO_ROOT = PROJECT_ROOT;
 
 export interface SynthStack {
   readonly layer: Layer;

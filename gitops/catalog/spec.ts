@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { matching, recordOf } from "../schema";
+import { isImageDigest } from "./image";
 
 /**
  * The app spec: what one app of the catalog declares, after its environment's overrides are merged
@@ -20,13 +21,6 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const IMAGE_REPOSITORY = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:\d+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/;
 /** Docker's tag grammar: https://github.com/distribution/reference/blob/main/reference.go */
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-/** A content digest (OCI image spec, "digests"): the only algorithm registries serve is sha256. */
-const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
-
-/** Whether an `image.tag` value is a digest: the image is then pinned as `repository@sha256:…`. */
-export function isImageDigest(tag: string): boolean {
-  return IMAGE_DIGEST.test(tag);
-}
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CONFIG_FILE_NAME = /^[-._a-zA-Z0-9]+$/;
 const CRON_SCHEDULE = /^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|(\S+\s+){4}\S+)$/;

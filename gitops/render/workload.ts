@@ -1,4 +1,5 @@
-import { AppSpec, CatalogApp, CronJobSpec, ImageSpec, isImageDigest, ProbeSpec, ResourcesSpec } from "../catalog/spec";
+import { isImageDigest } from "../catalog/image";
+import { AppSpec, CatalogApp, CronJobSpec, ImageSpec, ProbeSpec, ResourcesSpec } from "../catalog/spec";
 import { checksumOf, compact, Manifest, metadataOf, selectorLabels } from "./manifest";
 
 /** The ConfigMap that holds `config.files`, mounted into the app's containers. */
