@@ -140,6 +140,31 @@ describe("bump-image (real git, bare repos on disk)", () => {
     assert.equal(quoted.text, 'image:\n  tag: "1.10"\n', "a tag that would read back as a number is quoted");
   });
 
+  it("stops with exit 2 when the remote refuses the push for want of credentials", async () => {
+    remote = remoteWithCatalog(["demo"]);
+    const dir = remote.clone();
+    // What GitHub answers a token without contents: write, played by the remote's pre-receive hook.
+    const hook = "#!/bin/sh\necho 'Permission to example-org/gitops-platform.git denied to ci-bot.' >&2\nexit 1\n";
+    fs.writeFileSync(path.join(remote.bare, "hooks", "pre-receive"), hook, { mode: 0o755 });
+    const result = await runCli([
+      "bump-image",
+      "--repo",
+      dir,
+      "--app",
+      "demo",
+      "--env",
+      "staging",
+      "--tag",
+      "1.0.1",
+      "--push",
+    ]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(
+      result.stderr,
+      /^error: git push to origin was refused: received "remote: Permission to example-org\/gitops-platform\.git denied to ci-bot\."; expected credentials that can push to it/m,
+    );
+  });
+
   describe("bad input: exit 2, one message, nothing written", () => {
     let shared: Remote;
     let dir: string;

@@ -52,13 +52,14 @@ export async function pushWithRebase(dir: string, options: PushOptions): Promise
     const pushed = await tryGit(dir, args);
     const head = async () => (await git(dir, ["rev-parse", "HEAD"])).trim();
     if (pushed.code === 0) return { rebases: attempt - 1, superseded: false, head: await head() };
-    if (isAuthFailure(pushed.stderr)) {
+    const raceLost = isRaceLost(pushed.stderr);
+    if (!raceLost && isAuthFailure(pushed.stderr)) {
       throw new InputError(
-        `git push to ${remote} was refused: received "${pushed.stderr.trim().split("\n")[0]}"; expected credentials ` +
+        `git push to ${remote} was refused: received "${pushed.stderr.trim().split("\n")[0].trim()}"; expected credentials ` +
           "that can push to it (in GitHub Actions: a token with contents: write on that repository)",
       );
     }
-    if (!isRaceLost(pushed.stderr)) throw new GitError(args, pushed);
+    if (!raceLost) throw new GitError(args, pushed);
     if (attempt >= attempts) {
       throw new GitError(args, pushed, `lost the race to other pushes ${attempts} times; run again`);
     }
@@ -83,8 +84,13 @@ function isRaceLost(stderr: string): boolean {
   );
 }
 
+/**
+ * The remote refused our credentials: git's own words for a missing one, SSH's, and GitHub's for a
+ * token without write access (`Permission to <repo> denied`, HTTP 403). Checked after a lost race,
+ * whose messages quote commit ids, which may hold any digits.
+ */
 function isAuthFailure(stderr: string): boolean {
-  return /could not read (Username|Password)|Authentication failed|Permission denied|403|terminal prompts disabled/i.test(
+  return /could not read (Username|Password)|Authentication failed|Permission denied|Permission to \S+ denied|returned error: 403|terminal prompts disabled/i.test(
     stderr,
   );
 }
