@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 
 /**
@@ -7,6 +7,16 @@ import { z } from "zod";
  * schema for it; this module turns raw values into typed ones, or into one error that names the
  * file, the key path, what was received and what was expected.
  */
+
+/**
+ * The Pulumi SDK, loaded where a program first needs it rather than imported: the CLI's light paths
+ * (`--help`, `bump-image`) import InputError and the stack scheme from here and from stack.ts, and
+ * loading the SDK (with its gRPC runtime) costs about a second.
+ */
+export function pulumiSdk(): typeof pulumi {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("@pulumi/pulumi") as typeof pulumi;
+}
 
 /** Bad input: the CLI exits 2, and the Pulumi entry point reports it without a stack trace. */
 export class InputError extends Error {
@@ -22,6 +32,9 @@ export interface ConfigSource {
   /** The value is (or contains) a secret: never echo it back in an error. */
   readonly secret?: boolean;
 }
+
+/** Shown instead of a secret value, which is never echoed (and which only the Pulumi CLI can decrypt). */
+export const SECRET_MARKER = "[secret]";
 
 /** Config namespace of this project; it matches `name:` in Pulumi.yaml. */
 export const CONFIG_NAMESPACE = "gitops-platform";
@@ -55,7 +68,8 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, source: ConfigSour
       .join("\n");
   }
   const received = valueAt(raw, path);
-  const shown = received === undefined ? "nothing (the key is missing)" : source.secret ? "[secret]" : show(received);
+  const shown =
+    received === undefined ? "nothing (the key is missing)" : source.secret ? SECRET_MARKER : show(received);
   return `${source.file}: ${keyPath(source.key, path)}: received ${shown}; expected ${expectation(issue)}`;
 }
 
@@ -143,7 +157,7 @@ export function loadConfigSection<S extends z.ZodType>(section: string, schema: 
   const source: ConfigSource = { file: configFile, key, secret: isSecretConfigKey(key) };
   let raw: unknown;
   try {
-    raw = new pulumi.Config(CONFIG_NAMESPACE).getObject(section);
+    raw = new (pulumiSdk().Config)(CONFIG_NAMESPACE).getObject(section);
   } catch {
     throw new InputError(`${configFile}: ${key}: received a value that is not valid YAML/JSON; expected a map of keys`);
   }
@@ -155,6 +169,6 @@ export function loadConfigSection<S extends z.ZodType>(section: string, schema: 
  * function internal; if it ever disappears, every value counts as secret and errors stop echoing them.
  */
 export function isSecretConfigKey(key: string): boolean {
-  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
+  const runtime = pulumiSdk().runtime as unknown as { isConfigSecret?: (k: string) => boolean };
   return runtime.isConfigSecret ? runtime.isConfigSecret(key) : true;
 }

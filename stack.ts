@@ -1,6 +1,9 @@
-import * as pulumi from "@pulumi/pulumi";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
 import { z } from "zod";
-import { InputError } from "./config";
+import { CONFIG_NAMESPACE, InputError, pulumiSdk, SECRET_MARKER } from "./config";
 
 /**
  * The stack scheme (DESIGN.md, "Stacks"): one project, three layers per environment, stacks named
@@ -10,6 +13,9 @@ import { InputError } from "./config";
  */
 
 export const PROJECT_NAME = "gitops-platform";
+
+/** The project's directory: Pulumi.yaml, the config files of its stacks and the entry point. */
+export const PROJECT_ROOT = __dirname;
 
 /** Layers in deployment order: each reads the outputs of the ones before it. */
 export const LAYERS = ["infra", "platform", "gitops"] as const;
@@ -29,6 +35,75 @@ export interface StackIdentity {
 
 export function configFileOf(env: Environment): string {
   return `Pulumi.${env}.yaml`;
+}
+
+/** An environment's config file, read as the Pulumi CLI hands it to the program of each of its stacks. */
+export interface EnvironmentConfig {
+  readonly file: string;
+  /** Fully qualified key (`gitops-platform:infra`) to value; `secure:` values replaced by SECRET_MARKER. */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Keys whose value is or contains a secret. */
+  readonly secretKeys: readonly string[];
+  /** The secrets provider the file records for its stacks: `secretsprovider:`, or `passphrase` for an `encryptionsalt:`. */
+  readonly secretsProvider?: string;
+}
+
+/**
+ * Reads `Pulumi.<env>.yaml` from `rootDir`: what every stack of `env` runs with, and what the tools
+ * that run outside Pulumi (synth, hydrate, the driver) read instead. Only the Pulumi CLI can decrypt
+ * a `secure:` value, so those are replaced by a marker. Errors name the file and say what is wrong.
+ */
+export function readEnvironmentConfig(rootDir: string, env: Environment): EnvironmentConfig {
+  const file = configFileOf(env);
+  const fullPath = path.join(rootDir, file);
+  if (!fs.existsSync(fullPath)) {
+    throw new InputError(`${file}: not found in ${rootDir}; expected the config file of the ${env} stacks`);
+  }
+  let document: unknown;
+  try {
+    document = parse(fs.readFileSync(fullPath, "utf8"));
+  } catch (err) {
+    throw new InputError(
+      `${file}: received invalid YAML (${(err as Error).message.split("\n")[0]}); expected a Pulumi stack config file`,
+    );
+  }
+  const settings = (document ?? {}) as { config?: unknown; secretsprovider?: unknown; encryptionsalt?: unknown };
+  const config = settings.config ?? {};
+  if (typeof config !== "object" || Array.isArray(config) || config === null) {
+    throw new InputError(`${file}: config: received ${JSON.stringify(config)}; expected a map of keys`);
+  }
+  const values: Record<string, unknown> = {};
+  const secretKeys: string[] = [];
+  for (const [rawKey, rawValue] of Object.entries(config)) {
+    const key = rawKey.includes(":") ? rawKey : `${CONFIG_NAMESPACE}:${rawKey}`;
+    const { value, secret } = redactSecure(rawValue);
+    values[key] = value;
+    if (secret) secretKeys.push(key);
+  }
+  const secretsProvider =
+    typeof settings.secretsprovider === "string" && settings.secretsprovider
+      ? settings.secretsprovider
+      : settings.encryptionsalt
+        ? "passphrase"
+        : undefined;
+  return { file, values, secretKeys, ...(secretsProvider ? { secretsProvider } : {}) };
+}
+
+function redactSecure(value: unknown): { value: unknown; secret: boolean } {
+  if (Array.isArray(value)) {
+    const items = value.map(redactSecure);
+    return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0][0] === "secure") return { value: SECRET_MARKER, secret: true };
+    const redacted = entries.map(([k, v]) => [k, redactSecure(v)] as const);
+    return {
+      value: Object.fromEntries(redacted.map(([k, r]) => [k, r.value])),
+      secret: redacted.some(([, r]) => r.secret),
+    };
+  }
+  return { value, secret: false };
 }
 
 export function stackIdentity(layer: Layer, env: Environment): StackIdentity {
@@ -113,13 +188,13 @@ export function exportOutputs<S extends z.ZodRawShape>(
   const exported: Record<string, unknown> = Object.fromEntries(
     Object.entries(values).filter(([, v]) => v !== undefined),
   );
-  for (const key of contract.secrets) exported[key] = pulumi.secret(values[key]);
+  for (const key of contract.secrets) exported[key] = pulumiSdk().secret(values[key]);
   return exported as StackOutputs<S>;
 }
 
 /** The fully qualified name of another stack of this project. A self-hosted backend reports the org as `organization`. */
 export function stackReferenceName(target: StackIdentity): string {
-  return `${pulumi.getOrganization()}/${PROJECT_NAME}/${target.name}`;
+  return `${pulumiSdk().getOrganization()}/${PROJECT_NAME}/${target.name}`;
 }
 
 /**
@@ -132,7 +207,7 @@ export function readStackOutputs<S extends z.ZodRawShape>(
   opts?: pulumi.CustomResourceOptions,
 ): StackOutputReader<S> {
   const target = stackIdentity(contract.layer, stack.env);
-  const ref = new pulumi.StackReference(target.name, { name: stackReferenceName(target) }, opts);
+  const ref = new (pulumiSdk().StackReference)(target.name, { name: stackReferenceName(target) }, opts);
   const outputs: Record<string, pulumi.Output<unknown>> = {};
   for (const [key, schema] of Object.entries(contract.schema.shape)) {
     outputs[key] = ref.requireOutput(key).apply((value) => {

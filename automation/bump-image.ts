@@ -2,8 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { isMap, isScalar, parse, parseDocument, Scalar } from "yaml";
 import { InputError } from "../config";
+import { isImageDigest } from "../gitops/catalog/image";
+import { commitPaths, git, remoteUrl, workTree } from "../gitops/state-repo/git";
+import { pushWithRebase } from "../gitops/state-repo/push";
 import { Environment } from "../stack";
-import { commitPaths, git, identityArgs, pushWithRebase, remoteUrl, workTree } from "./git";
 
 /**
  * `bump-image`: what an app repository's CI calls after it pushed an image. It sets `image.tag` in
@@ -15,12 +17,11 @@ import { commitPaths, git, identityArgs, pushWithRebase, remoteUrl, workTree } f
 export const CATALOG_DIR = path.join("gitops", "apps");
 
 const SEMVERISH = /^v?\d+\.\d+(\.\d+)?(-[0-9A-Za-z][0-9A-Za-z._-]*)?$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 // An OCI tag is at most 128 characters (distribution spec, "tag" grammar).
 const MAX_TAG_LENGTH = 128;
 
 export function validateTag(tag: string): void {
-  if (tag.length <= MAX_TAG_LENGTH && (SEMVERISH.test(tag) || DIGEST.test(tag))) return;
+  if (tag.length <= MAX_TAG_LENGTH && (SEMVERISH.test(tag) || isImageDigest(tag))) return;
   throw new InputError(
     `bump-image --tag: received ${JSON.stringify(tag)}; expected a semver-ish tag (1.4.2, v1.4.2, 1.4.2-rc.1) ` +
       "or an image digest (sha256: and 64 hex digits)",
@@ -99,6 +100,7 @@ export interface BumpImageOptions {
   readonly branch?: string;
   /** Push attempts in all. */
   readonly attempts?: number;
+  /** Waits between push attempts; a jittered pause by default. */
   readonly pause?: (failedAttempt: number) => Promise<void>;
   readonly log: (message: string) => void;
   /** Where the image came from, for the commit's trailers (GITHUB_REPOSITORY, GITHUB_SHA). */
@@ -112,12 +114,6 @@ export interface BumpImageResult {
   readonly changed: boolean;
   readonly commit?: string;
   readonly pushed: boolean;
-}
-
-/** A random pause that grows with the attempt, so racing bumps spread out instead of colliding again. */
-export function defaultPause(failedAttempt: number): Promise<void> {
-  const ms = Math.floor(Math.random() * Math.min(2_000, 250 * failedAttempt));
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export async function bumpImage(options: BumpImageOptions): Promise<BumpImageResult> {
@@ -144,14 +140,13 @@ export async function bumpImage(options: BumpImageOptions): Promise<BumpImageRes
   }
   const dirty = (await git(rootDir, ["status", "--porcelain", "--", relative])).trim();
   if (dirty) throw new InputError(`bump-image: ${relative} has uncommitted changes; expected a clean file to edit`);
-  const identity = await identityArgs(rootDir);
 
   const edit = async (): Promise<{ previous?: string; commit?: string }> => {
     const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
     const result = setImageTag(text, relative, tag);
     if (!result.changed) return { previous: result.previous };
     fs.writeFileSync(file, result.text);
-    const commit = await commitPaths(rootDir, [relative], commitMessage(options, relative, result.previous), identity);
+    const commit = await commitPaths(rootDir, [relative], commitMessage(options, relative, result.previous));
     return { previous: result.previous, commit };
   };
 
@@ -170,17 +165,16 @@ export async function bumpImage(options: BumpImageOptions): Promise<BumpImageRes
     remote,
     branch,
     attempts: options.attempts ?? 20,
-    pause: options.pause ?? defaultPause,
-    identity,
-    redo: async () => (await edit()).commit !== undefined,
+    pause: options.pause,
+    // A clean rebase keeps our commit; after a conflict the edit is made again on their head.
+    afterRebase: async (rebased) => rebased || (await edit()).commit !== undefined,
   });
   if (pushed.superseded) {
     options.log(`bump-image: ${remote}/${branch} already had image.tag ${tag}: nothing pushed`);
     return { file: relative, previous: first.previous, tag, changed: false, pushed: false };
   }
-  const head = (await git(rootDir, ["rev-parse", "HEAD"])).trim();
-  options.log(`bump-image: pushed ${head.slice(0, 12)} to ${remote}/${branch} (attempt ${pushed.attempts})`);
-  return { file: relative, previous: first.previous, tag, changed: true, commit: head, pushed: true };
+  options.log(`bump-image: pushed ${pushed.head.slice(0, 12)} to ${remote}/${branch} (attempt ${pushed.rebases + 1})`);
+  return { file: relative, previous: first.previous, tag, changed: true, commit: pushed.head, pushed: true };
 }
 
 /** `gitops/apps/<app>/<env>.yaml` of a known app; an unknown app is bad input. */

@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import { Command, CommanderError } from "commander";
 import { InputError } from "../config";
 import { commands } from "./commands";
@@ -30,12 +29,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-function exitCodeOf(err: unknown): number {
+async function exitCodeOf(err: unknown): Promise<number> {
   if (err instanceof CommanderError) {
     // Commander has already printed the usage error; --help and --version end here too.
     return err.exitCode === 0 ? ExitCode.Ok : ExitCode.BadInput;
   }
-  if (err instanceof InputError || pulumi.RunError.isInstance(err)) {
+  // A program's own bad input, reported by the SDK; its errors module is loaded only on this path.
+  const isRunError = (value: unknown) => import("@pulumi/pulumi/errors").then((e) => e.RunError.isInstance(value));
+  if (err instanceof InputError || (await isRunError(err))) {
     logProgress(`error: ${(err as Error).message}`);
     return ExitCode.BadInput;
   }

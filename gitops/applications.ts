@@ -144,8 +144,9 @@ function syncPolicyOf(config: GitopsConfig): Record<string, unknown> {
   const { sync, retry } = config;
   return {
     ...(sync.automated ? { automated: { prune: sync.prune, selfHeal: sync.selfHeal } } : {}),
-    // Each app's namespace is created with it; on prune, dependents go first (foreground).
-    syncOptions: ["CreateNamespace=true", "PrunePropagationPolicy=foreground", "PruneLast=true"],
+    // No CreateNamespace=true: the platform declares each app namespace, and the apps AppProject may
+    // create no cluster-scoped resource (argoproj/argo-cd#22869). On prune, dependents go first (foreground).
+    syncOptions: ["PrunePropagationPolicy=foreground", "PruneLast=true"],
     retry: {
       limit: retry.limit,
       backoff: {

@@ -1,16 +1,13 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { parse } from "yaml";
-import { CONFIG_NAMESPACE, InputError } from "../config";
+import { CONFIG_NAMESPACE } from "../config";
 import { parsePlatformConfig, PlatformConfig } from "../platform/config";
-import { configFileOf, Environment } from "../stack";
+import { Environment, readEnvironmentConfig } from "../stack";
 import { GitopsConfig, parseGitopsConfig } from "./config";
 
 /** The two sections of an environment's config file that hydration needs. */
 export interface HydrationConfig {
   readonly file: string;
   readonly gitops: GitopsConfig;
-  /** Owns the state repo: `stateRepo.url` and `stateRepo.targetRevision`. */
+  /** Owns the state repo (`stateRepo.url`, `stateRepo.targetRevision`) and the app namespaces. */
   readonly platform: PlatformConfig;
 }
 
@@ -20,19 +17,10 @@ export interface HydrationConfig {
  * holds a secret (README, "Stacks and config").
  */
 export function readHydrationConfig(env: Environment, rootDir: string): HydrationConfig {
-  const file = configFileOf(env);
-  let document: unknown;
-  try {
-    document = parse(fs.readFileSync(path.join(rootDir, file), "utf8"));
-  } catch (err) {
-    throw new InputError(
-      `${file}: could not be read from ${rootDir} (${(err as Error).message.split("\n")[0]}); expected the config file of the ${env} stacks`,
-    );
-  }
-  const config = (document as { config?: Record<string, unknown> } | null)?.config ?? {};
+  const { file, values } = readEnvironmentConfig(rootDir, env);
   return {
     file,
-    gitops: parseGitopsConfig(config[`${CONFIG_NAMESPACE}:gitops`], file),
-    platform: parsePlatformConfig(config[`${CONFIG_NAMESPACE}:platform`], file),
+    gitops: parseGitopsConfig(values[`${CONFIG_NAMESPACE}:gitops`], file),
+    platform: parsePlatformConfig(values[`${CONFIG_NAMESPACE}:platform`], file),
   };
 }

@@ -1,14 +1,17 @@
 import { readGuardrailsConfig } from "../policy/config";
 import { blocksChange, PolicyReport, PolicyViolationError } from "../policy/engine";
-import { Environment } from "../stack";
-import { PROJECT_ROOT } from "./catalog/catalog";
+import { Environment, PROJECT_ROOT } from "../stack";
+import { assertAppNamespacesAllowed } from "./app-namespaces";
 import { readHydrationConfig } from "./environment-config";
 import { renderEnvironment, renderEnvironmentReport, RenderOptions } from "./render/environment";
 import { assertHasOrigin, commitApps, hasHead, SOURCE_COMMIT_TRAILER, sourceCommitOf } from "./state-repo/commit";
 import { AppChanges, describeChanges } from "./state-repo/diff";
-import { pushWithRetry } from "./state-repo/push";
+import { pushWithRebase } from "./state-repo/push";
 import { openWorkingCopy, TargetKind } from "./state-repo/target";
 import { applyChanges, appsOf, FileChanges, hasChanges, planChanges, readAppsTree } from "./state-repo/working-copy";
+
+/** How many times a hydration tries to push before giving up, when other pushes keep winning the race. */
+export const PUSH_ATTEMPTS = 5;
 
 /**
  * The gitops layer's programmatic API, for the CLI's `hydrate` and for `up`, `preview` and `drift`:
@@ -38,8 +41,10 @@ export interface StateRepoDiff extends FileChanges {
  * refuses on them, and preview lists them beside this diff.
  */
 export function diffStateRepo(env: Environment, workingCopyDir: string, options: SourceOptions = {}): StateRepoDiff {
+  const config = readHydrationConfig(env, options.rootDir ?? PROJECT_ROOT);
   const rendered = renderEnvironment(env, { catalogDir: options.catalogDir });
   const current = readAppsTree(workingCopyDir);
+  assertAppNamespacesAllowed(appsOf([...rendered.keys()]), config.platform.appNamespaces, config.file);
   const changes = planChanges(current, rendered);
   return { env, ...changes, hasChanges: hasChanges(changes), apps: describeChanges(current, rendered, changes) };
 }
@@ -93,6 +98,7 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
   const render = renderEnvironmentReport(env, { catalogDir: options.catalogDir, guardrails });
   if (blocksChange(render.policy)) throw new PolicyViolationError(render.policy);
   const sourceCommit = options.sourceCommit ?? (await sourceCommitOf(rootDir, config.file));
+  assertAppNamespacesAllowed(render.apps, config.platform.appNamespaces, config.file);
   const stateRepo = options.stateRepo ?? (push ? config.platform.stateRepo.url : undefined);
   const copy = await openWorkingCopy(stateRepo, { rootDir, env, branch: config.platform.stateRepo.targetRevision });
   try {
@@ -120,10 +126,17 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
     let commit = await writeAndCommit();
     if (!push || !(await hasHead(copy.dir))) return { ...outcome, commit, pushed: false, rebases: 0 };
 
-    const pushedOutcome = await pushWithRetry(copy.dir, copy.branch, async (rebased) => {
-      const again = await writeAndCommit();
-      // After a conflict our commit is gone; with nothing left to write, their head already holds this render.
-      if (again !== undefined || !rebased) commit = again;
+    // The state repo's content is a function of the catalog, so re-rendering is the conflict
+    // resolution; after a clean rebase it runs too, so the pushed tree is exactly this render.
+    const pushedOutcome = await pushWithRebase(copy.dir, {
+      branch: copy.branch,
+      attempts: PUSH_ATTEMPTS,
+      afterRebase: async (rebased) => {
+        const again = await writeAndCommit();
+        // After a conflict our commit is gone; with nothing left to write, their head already holds this render.
+        if (again !== undefined || !rebased) commit = again;
+        return true;
+      },
     });
     return { ...outcome, commit: commit && pushedOutcome.head, pushed: true, rebases: pushedOutcome.rebases };
   } finally {

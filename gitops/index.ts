@@ -1,7 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import { infraOutputs } from "../infra/outputs";
+import { loadPlatformConfig } from "../platform/config";
 import { platformOutputs } from "../platform/outputs";
 import { readStackOutputs, StackIdentity } from "../stack";
+import { assertAppNamespacesAllowed } from "./app-namespaces";
 import { AppCatalog, validateArgoPlan } from "./argocd";
 import { loadCatalog } from "./catalog/catalog";
 import { loadGitopsConfig } from "./config";
@@ -13,6 +15,7 @@ import { loadGitopsConfig } from "./config";
 export function gitopsProgram(stack: StackIdentity): object {
   const config = loadGitopsConfig(stack);
   const apps = loadCatalog(stack.env).map((app) => app.name);
+  assertAppNamespacesAllowed(apps, loadPlatformConfig(stack).appNamespaces, stack.configFile);
   validateArgoPlan(stack.env, config, apps);
 
   const infra = readStackOutputs(stack, infraOutputs);

@@ -75,7 +75,11 @@ export const platformConfigSchema = z.strictObject({
    * Identity association; nothing on the service account) or `irsa` (role ARN annotation).
    */
   identityBinding: z.enum(["pod-identity", "irsa"]),
-  /** Namespaces (or globs) app Applications may deploy to: the `apps` AppProject's only destinations. */
+  /**
+   * Namespaces apps may deploy to: the `apps` AppProject's only destinations. Each literal name is a
+   * Namespace this stack declares (Argo CD never creates one); a glob (`apps-*`) admits namespaces
+   * created some other way. An app's namespace is its name, so every app of the catalog needs an entry.
+   */
   appNamespaces: z
     .array(
       namespacePattern.refine(

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { infraOutputs } from "../infra/outputs";
 import { exportOutputs, readStackOutputs, StackIdentity, StackOutputs } from "../stack";
+import { AppNamespaces } from "./app-namespaces";
 import { APPS_PROJECT } from "./applications";
 import { ArgocdHandoff } from "./argocd";
 import { Bootstrap } from "./bootstrap";
@@ -24,6 +25,7 @@ export function platformProgram(stack: StackIdentity): StackOutputs<typeof platf
   const infra = readStackOutputs(stack, infraOutputs);
   const provider = new k8s.Provider(`eks-${stack.env}`, { kubeconfig: infra.kubeconfig });
   const facts = infraFacts(infra);
+  new AppNamespaces("apps", { appNamespaces: config.appNamespaces, provider });
   const bootstrap = new Bootstrap("bootstrap", { plans, facts, provider });
   new ArgocdHandoff("argocd", { env: stack.env, config, secrets, plans, facts, bootstrap, provider });
   new OpsObjects("ops", { config, facts, bootstrap, provider });

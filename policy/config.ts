@@ -1,9 +1,6 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { parse } from "yaml";
 import { z } from "zod";
-import { CONFIG_NAMESPACE, InputError, parseConfig } from "../config";
-import { configFileOf, Environment } from "../stack";
+import { CONFIG_NAMESPACE, parseConfig } from "../config";
+import { Environment, readEnvironmentConfig } from "../stack";
 import { Severity } from "./model";
 import { RULE_IDS, ruleById } from "./rules";
 
@@ -89,15 +86,6 @@ export function parseGuardrailsConfig(raw: unknown, file: string): GuardrailsCon
  * process, where no stack config is loaded.
  */
 export function readGuardrailsConfig(rootDir: string, env: Environment): GuardrailsConfig {
-  const file = configFileOf(env);
-  let document: unknown;
-  try {
-    document = parse(fs.readFileSync(path.join(rootDir, file), "utf8"));
-  } catch (err) {
-    throw new InputError(
-      `${file}: cannot be read (${(err as Error).message.split("\n")[0]}); expected the config file`,
-    );
-  }
-  const config = (document as { config?: Record<string, unknown> } | null)?.config ?? {};
-  return parseGuardrailsConfig(config[GUARDRAILS_KEY] ?? config.guardrails, file);
+  const config = readEnvironmentConfig(rootDir, env);
+  return parseGuardrailsConfig(config.values[GUARDRAILS_KEY], config.file);
 }

@@ -2,7 +2,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { bumpImage, BumpImageOptions, defaultPause, setImageTag } from "../automation/bump-image";
+import { bumpImage, BumpImageOptions, setImageTag } from "../automation/bump-image";
+import { jitteredPause } from "../gitops/state-repo/push";
 import { runCli } from "./support/cli";
 import { git } from "./support/project-copy";
 
@@ -87,7 +88,7 @@ describe("bump-image (real git, bare repos on disk)", () => {
       jobs.map(({ app, dir }, i) =>
         bumpImage(
           options(dir, {
-            pause: defaultPause,
+            pause: jitteredPause,
             app,
             tag: `2.0.${i}`,
             push: true,
@@ -137,6 +138,31 @@ describe("bump-image (real git, bare repos on disk)", () => {
     );
     const quoted = setImageTag("image:\n  tag: 1.0.0\n", "f.yaml", "1.10");
     assert.equal(quoted.text, 'image:\n  tag: "1.10"\n', "a tag that would read back as a number is quoted");
+  });
+
+  it("stops with exit 2 when the remote refuses the push for want of credentials", async () => {
+    remote = remoteWithCatalog(["demo"]);
+    const dir = remote.clone();
+    // What GitHub answers a token without contents: write, played by the remote's pre-receive hook.
+    const hook = "#!/bin/sh\necho 'Permission to example-org/gitops-platform.git denied to ci-bot.' >&2\nexit 1\n";
+    fs.writeFileSync(path.join(remote.bare, "hooks", "pre-receive"), hook, { mode: 0o755 });
+    const result = await runCli([
+      "bump-image",
+      "--repo",
+      dir,
+      "--app",
+      "demo",
+      "--env",
+      "staging",
+      "--tag",
+      "1.0.1",
+      "--push",
+    ]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(
+      result.stderr,
+      /^error: git push to origin was refused: received "remote: Permission to example-org\/gitops-platform\.git denied to ci-bot\."; expected credentials that can push to it/m,
+    );
   });
 
   describe("bad input: exit 2, one message, nothing written", () => {

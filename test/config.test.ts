@@ -4,14 +4,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
-import { readStackConfigFile, toProgramConfig } from "../automation/config-file";
+import { toProgramConfig } from "../automation/synth/mock-engine";
 import { REPO_ROOT } from "../automation/synth/synth";
 import { InputError, parseConfig } from "../config";
 import { parseGitopsConfig } from "../gitops/config";
 import { parseInfraConfig } from "../infra/config";
 import { parsePlatformConfig } from "../platform/config";
 import { parseGuardrailsConfig } from "../policy/config";
-import { ENVIRONMENTS, PROJECT_NAME } from "../stack";
+import { ENVIRONMENTS, PROJECT_NAME, readEnvironmentConfig } from "../stack";
 
 const source = { file: "Pulumi.staging.yaml", key: "gitops-platform:example" };
 const schema = z.strictObject({
@@ -105,7 +105,7 @@ describe("config parsing", () => {
 
 describe("shipped config files", () => {
   for (const env of ENVIRONMENTS) {
-    const config = readStackConfigFile(REPO_ROOT, env);
+    const config = readEnvironmentConfig(REPO_ROOT, env);
 
     it(`Pulumi.${env}.yaml names its own environment`, () => {
       assert.equal(config.values["gitops-platform:environment"], env);
@@ -141,7 +141,7 @@ describe("config file reading", () => {
       path.join(dir, "Pulumi.staging.yaml"),
       "config:\n  environment: staging\n  gitops-platform:token:\n    secure: v1:abc\n  gitops-platform:platform:\n    slack:\n      webhook:\n        secure: v1:def\n    replicas: 2\n",
     );
-    const config = readStackConfigFile(dir, "staging");
+    const config = readEnvironmentConfig(dir, "staging");
     assert.deepEqual(config.values, {
       "gitops-platform:environment": "staging",
       "gitops-platform:token": "[secret]",
@@ -155,9 +155,19 @@ describe("config file reading", () => {
     });
   });
 
+  it("reads the secrets provider the file records for its stacks", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-file-"));
+    fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), "encryptionsalt: v1:c2FsdA==\nconfig: {}\n");
+    fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), "secretsprovider: awskms://alias/gp\nconfig: {}\n");
+    assert.equal(readEnvironmentConfig(dir, "staging").secretsProvider, "passphrase");
+    assert.equal(readEnvironmentConfig(dir, "production").secretsProvider, "awskms://alias/gp");
+    assert.equal(readEnvironmentConfig(REPO_ROOT, "staging").secretsProvider, undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it("fails with the file name when the config file is missing", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-file-"));
-    assert.throws(() => readStackConfigFile(dir, "production"), {
+    assert.throws(() => readEnvironmentConfig(dir, "production"), {
       name: "InputError",
       message: `Pulumi.production.yaml: not found in ${dir}; expected the config file of the production stacks`,
     });

@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { CommandDeps } from "../automation/commands/deps";
 import { runDriftCommand } from "../automation/commands/drift";
-import { ManifestChange } from "../automation/driver/gitops-steps";
 import { ExitCode } from "../automation/exit-codes";
 import { FakeProject, FakeWorld } from "./support/fake-pulumi";
 
@@ -11,12 +12,24 @@ describe("drift (against the fake pulumi CLI)", () => {
   let project: FakeProject | undefined;
   afterEach(() => project?.remove());
 
-  async function drift(world: FakeWorld, manifests: readonly ManifestChange[] = [], deployed = true) {
+  interface Setup {
+    /** Whether infra-staging exists in the backend. */
+    readonly deployed?: boolean;
+    /** The state repo: empty (never hydrated; the default), holding the hydrated catalog, or missing. */
+    readonly stateRepo?: "empty" | "hydrated" | "missing";
+    /** Changes the hydrated state repo by hand. */
+    readonly editState?: (checkout: string) => void;
+  }
+
+  /** Drift of infra-staging, with the state repo as the setup says. */
+  async function drift(world: FakeWorld, setup: Setup = {}) {
     project = await FakeProject.create(world);
-    if (deployed) project.seed("infra-staging", { resources: ["aws:eks/cluster:Cluster::main"] });
+    if (setup.deployed ?? true) project.seed("infra-staging", { resources: ["aws:eks/cluster:Cluster::main"] });
+    if (setup.stateRepo === "missing") fs.rmSync(project.stateRepo("staging"), { recursive: true });
+    if (setup.stateRepo === "hydrated") await project.deployedState("staging", setup.editState);
     const out: string[] = [];
     const deps: CommandDeps = {
-      context: project.context({ manifests }),
+      context: project.context(),
       env: AWS,
       write: (text) => out.push(text),
       synthDiff: () => Promise.reject(new Error("not used")),
@@ -49,7 +62,7 @@ describe("drift (against the fake pulumi CLI)", () => {
   });
 
   it("exits 0 when the cloud matches the state and the state repo matches the catalog", async () => {
-    const { code, report, cliExit } = await drift({ version: "3.205.0", stacks: {} });
+    const { code, report, cliExit } = await drift({ version: "3.205.0", stacks: {} }, { stateRepo: "hydrated" });
     assert.equal(cliExit, 0);
     assert.equal(code, ExitCode.Ok);
     assert.match(report, /^\| `infra-staging` \| in sync \| {2}\|$/m);
@@ -57,7 +70,7 @@ describe("drift (against the fake pulumi CLI)", () => {
   });
 
   it("reports a stack that was never deployed as such, without creating it", async () => {
-    const { code, report } = await drift({ stacks: {} }, [], false);
+    const { code, report } = await drift({ stacks: {} }, { deployed: false, stateRepo: "hydrated" });
     assert.equal(code, ExitCode.Ok);
     assert.match(report, /^\| `infra-staging` \| not deployed \| {2}\|$/m);
     assert.deepEqual(
@@ -67,16 +80,30 @@ describe("drift (against the fake pulumi CLI)", () => {
   });
 
   it("counts a state repo that differs from the hydrated catalog as drift", async () => {
-    const manifest: ManifestChange = {
-      app: "demo",
-      path: "apps/demo/deployment.yaml",
-      status: "modified",
-      diff: "--- a/apps/demo/deployment.yaml\n+++ b/apps/demo/deployment.yaml\n@@ -1 +1 @@\n-replicas: 5\n+replicas: 2\n",
+    const scaledByHand = (checkout: string) => {
+      const file = path.join(checkout, "apps", "demo", "deployment-demo.yaml");
+      const text = fs.readFileSync(file, "utf8");
+      assert.match(text, /^ {2}replicas: 1$/m);
+      fs.writeFileSync(file, text.replace(/^ {2}replicas: 1$/m, "  replicas: 5"));
     };
-    const { code, report } = await drift({ version: "3.205.0", stacks: {} }, [manifest]);
+    const { code, report } = await drift(
+      { version: "3.205.0", stacks: {} },
+      { stateRepo: "hydrated", editState: scaledByHand },
+    );
     assert.equal(code, ExitCode.Changes);
+    assert.match(report, /^\| `infra-staging` \| in sync \| {2}\|$/m);
     assert.match(report, /^### Manifests: the state repo differs from the catalog \(1 file\)$/m);
-    assert.match(report, /^-replicas: 5$/m);
+    assert.match(report, /^`apps\/demo\/deployment-demo\.yaml` \(demo, modified\)$/m);
+    assert.match(report, /^- {2}replicas: 5\n\+ {2}replicas: 1$/m);
+  });
+
+  it("fails the check, naming the config key, when the configured state repo cannot be read", async () => {
+    const { code, report } = await drift({ stacks: {} }, { stateRepo: "missing" });
+    assert.equal(code, ExitCode.Failure);
+    assert.match(
+      report,
+      /^:x: The manifest comparison failed: state repo \/\S+\/state-staging\.git \(gitops-platform:platform\.stateRepo\.url in Pulumi\.staging\.yaml\) could not be read: /m,
+    );
   });
 
   it("exits 1 when a check fails for another reason than changes, on either CLI", async () => {

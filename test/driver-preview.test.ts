@@ -1,4 +1,6 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { ManifestChange } from "../automation/driver/gitops-steps";
 import { previewEnvironment, previewFailed, PreviewReport } from "../automation/driver/preview";
 import { GITHUB_COMMENT_LIMIT, renderPreviewComment } from "../automation/report/preview-comment";
@@ -8,52 +10,23 @@ import { FakeProject } from "./support/fake-pulumi";
 import { assertGolden } from "./support/golden";
 import { declared, deployment, eksCluster, manifest, patch } from "./support/policy";
 
-/** What the gitops engineer's manifest diff returns, for two apps of the catalog. */
-const manifests: ManifestChange[] = [
-  {
-    app: "demo",
-    path: "apps/demo/deployment.yaml",
-    status: "modified",
-    diff: [
-      "--- a/apps/demo/deployment.yaml",
-      "+++ b/apps/demo/deployment.yaml",
-      "@@ -17,7 +17,7 @@ spec:",
-      "       containers:",
-      "         - name: demo",
-      "-          image: ghcr.io/example-org/demo:1.3.0",
-      "+          image: ghcr.io/example-org/demo:1.4.0",
-      "           ports:",
-      "             - containerPort: 8080",
-      "",
-    ].join("\n"),
-  },
-  {
-    app: "demo",
-    path: "apps/demo/poddisruptionbudget.yaml",
-    status: "added",
-    diff: [
-      "--- /dev/null",
-      "+++ b/apps/demo/poddisruptionbudget.yaml",
-      "@@ -0,0 +1,9 @@",
-      "+apiVersion: policy/v1",
-      "+kind: PodDisruptionBudget",
-      "+metadata:",
-      "+  name: demo",
-      "+  namespace: demo",
-      "+spec:",
-      "+  minAvailable: 1",
-      "+  selector:",
-      "+    matchLabels: { app.kubernetes.io/name: demo }",
-      "",
-    ].join("\n"),
-  },
-  {
-    app: "legacy-worker",
-    path: "apps/legacy-worker/cronjob.yaml",
-    status: "deleted",
-    diff: "--- a/apps/legacy-worker/cronjob.yaml\n+++ /dev/null\n@@ -1,3 +0,0 @@\n-apiVersion: batch/v1\n-kind: CronJob\n-metadata: { name: legacy-worker }\n",
-  },
-];
+/**
+ * The staging state repo as a deploy left it, then changed by hand: the demo Deployment still runs
+ * an older image, its ServiceMonitor is gone, and a removed app's CronJob is still there.
+ */
+function driftedByHand(checkout: string): void {
+  const deployment = path.join(checkout, "apps", "demo", "deployment-demo.yaml");
+  const text = fs.readFileSync(deployment, "utf8");
+  const older = text.replace(/^(\s+image: ghcr\.io\/stefanprodan\/podinfo:)\S+$/m, "$16.6.0");
+  assert.notEqual(older, text, "the demo Deployment runs podinfo");
+  fs.writeFileSync(deployment, older);
+  fs.rmSync(path.join(checkout, "apps", "demo", "servicemonitor-demo.yaml"));
+  fs.mkdirSync(path.join(checkout, "apps", "legacy-worker"));
+  fs.writeFileSync(
+    path.join(checkout, "apps", "legacy-worker", "cronjob-legacy-worker.yaml"),
+    "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: legacy-worker\n  namespace: legacy-worker\n",
+  );
+}
 
 /**
  * The guardrails' verdict the comment lists, from the real engine: a key without rotation
@@ -105,7 +78,8 @@ describe("preview comment (against the fake pulumi CLI)", () => {
     try {
       for (const stack of ["infra-staging", "platform-staging", "gitops-staging"])
         project.seed(stack, { resources: [] });
-      const staging = await previewEnvironment("staging", project.context({ manifests }));
+      await project.deployedState("staging", driftedByHand);
+      const staging = await previewEnvironment("staging", project.context());
       report = {
         environments: [{ ...staging, policy: { report: stagingPolicy() } }],
         commit: "9fceb02d0ae598e95dc970b74767f19372d61af8",
@@ -113,6 +87,23 @@ describe("preview comment (against the fake pulumi CLI)", () => {
     } finally {
       project.remove();
     }
+  });
+
+  it("diffs the render against the configured state repo, per app and file", () => {
+    const manifests = report.environments[0].manifests;
+    assert.ok("changes" in manifests, JSON.stringify(manifests));
+    assert.deepEqual(
+      manifests.changes.map((c) => [c.app, c.path, c.status]),
+      [
+        ["demo", "apps/demo/deployment-demo.yaml", "modified"],
+        ["demo", "apps/demo/servicemonitor-demo.yaml", "added"],
+        ["legacy-worker", "apps/legacy-worker/cronjob-legacy-worker.yaml", "deleted"],
+      ],
+    );
+    assert.match(
+      manifests.changes[0].diff,
+      /^-\s+image: ghcr\.io\/stefanprodan\/podinfo:6\.6\.0\n\+\s+image: ghcr\.io\/stefanprodan\/podinfo:\S+$/m,
+    );
   });
 
   it("renders one comment: a table per environment, properties per stack, the manifest diff per app", () => {
@@ -185,7 +176,7 @@ describe("preview comment (against the fake pulumi CLI)", () => {
         {
           ...report.environments[0],
           stacks: [{ stack: "infra-staging", changes: { ...infra, resources: Array(2_000).fill(infra.resources[0]) } }],
-          manifests: { changes: Array(300).fill(manifests[0]) },
+          manifests: { changes: Array(300).fill(changesOf(report)[0]) },
         },
       ],
     };
@@ -195,3 +186,8 @@ describe("preview comment (against the fake pulumi CLI)", () => {
     assert.match(body, /_\d+ resources not shown: cut to fit the comment\._/);
   });
 });
+
+function changesOf(report: PreviewReport): readonly ManifestChange[] {
+  const manifests = report.environments[0].manifests;
+  return "changes" in manifests ? manifests.changes : [];
+}

@@ -1,12 +1,25 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { runUpCommand } from "../automation/commands/up";
 import { ExitCode } from "../automation/exit-codes";
 import { CommandDeps } from "../automation/commands/deps";
 import { DriverContext } from "../automation/driver/stack-operation";
 import { FakeProject } from "./support/fake-pulumi";
+import { git } from "./support/project-copy";
 
 const AWS = { AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "example" };
+
+/** The demo app's objects in staging, one file each (test/golden/gitops/staging). */
+const DEMO_FILES = [
+  "apps/demo/cronjob-demo-smoke-test.yaml",
+  "apps/demo/deployment-demo.yaml",
+  "apps/demo/ingress-demo.yaml",
+  "apps/demo/networkpolicy-demo.yaml",
+  "apps/demo/service-demo.yaml",
+  "apps/demo/serviceaccount-demo.yaml",
+  "apps/demo/servicemonitor-demo.yaml",
+];
 
 function deps(context: DriverContext, out: string[]): CommandDeps {
   return {
@@ -22,7 +35,7 @@ describe("up (against the fake pulumi CLI)", () => {
   let project: FakeProject | undefined;
   afterEach(() => project?.remove());
 
-  it("deploys infra, then platform, then hydrates and pushes, then gitops, each with the env's config file", async () => {
+  it("deploys infra, then platform, then hydrates and pushes to the configured state repo, then gitops, each with the env's config file", async () => {
     project = await FakeProject.create({
       stacks: {
         "infra-staging": { program: "up.json" },
@@ -31,14 +44,7 @@ describe("up (against the fake pulumi CLI)", () => {
       },
     });
     const out: string[] = [];
-    const hydrate = {
-      changed: true,
-      commit: "0123456789abcdef0123",
-      added: ["apps/demo/deployment.yaml"],
-      modified: [],
-      deleted: [],
-    };
-    const code = await runUpCommand({ env: "staging" }, deps(project.context({ hydrate }), out));
+    const code = await runUpCommand({ env: "staging" }, deps(project.context(), out));
 
     assert.equal(code, ExitCode.Ok, project.log.join("\n"));
     assert.deepEqual(project.operations(), [
@@ -62,6 +68,8 @@ describe("up (against the fake pulumi CLI)", () => {
         ["gitops-staging", "passphrase"],
       ],
     );
+    const stateRepo = project.stateRepo("staging");
+    const pushed = git(stateRepo, "rev-parse", "main").trim();
     assert.equal(
       out.join(""),
       [
@@ -69,9 +77,15 @@ describe("up (against the fake pulumi CLI)", () => {
         "  infra-staging          1 created (5 unchanged)",
         "  platform-staging       1 replaced (2 unchanged)",
         "  gitops-staging         1 updated",
-        "  hydrate                1 added, 0 modified, 0 deleted; pushed 0123456789ab",
+        `  hydrate                7 added, 0 modified, 0 deleted; pushed ${pushed.slice(0, 12)}`,
         "",
       ].join("\n"),
+    );
+    assert.deepEqual(git(stateRepo, "ls-tree", "-r", "--name-only", "main").trim().split("\n"), DEMO_FILES);
+    assert.equal(
+      git(stateRepo, "log", "-1", "--format=%(trailers:key=Source-Commit,valueonly)", "main").trim(),
+      project.head(),
+      "the hydration names the project's HEAD",
     );
     assert.ok(project.log.includes("up: [3/3] hydrate staging into its state repo"), project.log.join("\n"));
     assert.ok(
@@ -108,6 +122,28 @@ describe("up (against the fake pulumi CLI)", () => {
       ].join("\n"),
     );
     assert.equal(out.join(""), "up staging:\n  infra-staging          1 created (5 unchanged)\n");
+  });
+
+  it("stops before the gitops stack when the state repo refuses the push, and says how to resume", async () => {
+    project = await FakeProject.create({ stacks: { "gitops-staging": { program: "json-text-change.json" } } });
+    const hook = path.join(project.stateRepo("staging"), "hooks", "pre-receive");
+    fs.writeFileSync(hook, "#!/bin/sh\necho 'the state repo is frozen for an audit' >&2\nexit 1\n", { mode: 0o755 });
+    const out: string[] = [];
+    const code = await runUpCommand({ env: "staging", layer: "gitops" }, deps(project.context(), out));
+
+    assert.equal(code, ExitCode.Failure);
+    assert.deepEqual(project.operations(), ["hydrate staging"]);
+    const message = project.log.find((l) => l.startsWith("up: hydrate (staging) failed")) ?? "";
+    assert.match(
+      message,
+      /^up: hydrate \(staging\) failed: git push --quiet origin HEAD:refs\/heads\/main failed \(exit 1\): /,
+    );
+    assert.match(message, /remote: the state repo is frozen for an audit/);
+    assert.match(
+      message,
+      /\nDone: nothing\. Not run: gitops-staging\.\nFix the cause, then resume with: gitops-platform up --env staging --layer gitops$/,
+    );
+    assert.equal(out.join(""), "up staging:\n");
   });
 
   it("retries a stack locked by another update with backoff, and goes on once the lock is released", async () => {

@@ -151,6 +151,20 @@ describe("engine events", () => {
     assert.deepEqual(changes.errors, ["main: creating EKS Cluster: ResourceInUseException"]);
   });
 
+  it("counts an event the SDK delivers twice (same sequence number) once", () => {
+    const failed: EngineEvent = {
+      sequence: 7,
+      timestamp: 1,
+      diagnosticEvent: {
+        message: "creating EC2 Instance: InsufficientInstanceCapacity",
+        color: "never",
+        severity: "error",
+      },
+    };
+    assert.deepEqual(collect([failed, failed]).errors, ["creating EC2 Instance: InsufficientInstanceCapacity"]);
+    assert.deepEqual(collect([failed, { ...failed, sequence: 8 }]).errors.length, 2);
+  });
+
   const paths: [string, unknown][] = [
     ["a.b", 1],
     ["list[1].c", "y"],

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
 import { ResourceRecord } from "../automation/synth/mock-engine";
+import { allowsNamespace } from "../gitops/app-namespaces";
 import { validateArgoManifests } from "../gitops/applications";
 import { AppCatalog } from "../gitops/argocd";
 import { GitopsConfig, parseGitopsConfig } from "../gitops/config";
@@ -60,7 +61,7 @@ describe("gitops stack: Argo CD Applications", () => {
         destination: { server: "https://kubernetes.default.svc", namespace: "demo" },
         syncPolicy: {
           automated: { prune: true, selfHeal: true },
-          syncOptions: ["CreateNamespace=true", "PrunePropagationPolicy=foreground", "PruneLast=true"],
+          syncOptions: ["PrunePropagationPolicy=foreground", "PruneLast=true"],
           retry: { limit: 5, backoff: { duration: "5s", factor: 2, maxDuration: "3m" } },
         },
       },
@@ -178,6 +179,34 @@ describe("gitops stack: Argo CD Applications", () => {
         "expected prune and selfHeal false when automated is false (Argo CD applies them only to automated syncs)",
     });
     assert.deepEqual(testEngine().declared(), []);
+  });
+
+  it("refuses an app whose namespace the platform does not allow, before declaring anything", async () => {
+    const platform = {
+      ...sectionOf(shippedConfig("production"), "gitops-platform:platform"),
+      appNamespaces: ["apps-*"],
+    };
+    const config = withValue(shippedConfig("production"), "gitops-platform:platform", platform);
+    await assert.rejects(synth({ env: "production", layers: ["gitops"], config }), {
+      message:
+        'app "demo" deploys to namespace "demo", which gitops-platform:platform.appNamespaces does not allow ' +
+        '(it lists: apps-*); add "demo" to gitops-platform:platform.appNamespaces in Pulumi.production.yaml',
+    });
+    assert.deepEqual(testEngine().declared(), []);
+  });
+
+  it("admits an app namespace by its literal name or by a glob", () => {
+    const cases: [readonly string[], string, boolean][] = [
+      [["demo"], "demo", true],
+      [["demo"], "demo-2", false],
+      [["apps-*"], "apps-billing", true],
+      [["apps-*"], "billing", false],
+      [["team-*-web", "demo"], "team-a-web", true],
+      [[], "demo", false],
+    ];
+    for (const [entries, namespace, allowed] of cases) {
+      assert.equal(allowsNamespace(entries, namespace), allowed, `${JSON.stringify(entries)} ${namespace}`);
+    }
   });
 
   it("validates Argo CD objects against the CRD schemas", () => {

@@ -102,7 +102,7 @@ describe("gitops app catalog", () => {
       [
         "an unquoted numeric tag",
         { "app.yaml": base, "staging.yaml": { image: { tag: 1.2 } } },
-        '<dir>/web/staging.yaml: web.image.tag: received 1.2; expected an image tag such as "1.4.2" (quote numeric tags in YAML)',
+        '<dir>/web/staging.yaml: web.image.tag: received 1.2; expected an image tag such as "1.4.2" (quote numeric tags in YAML) or a digest (sha256: and 64 hex digits)',
       ],
       [
         "a tag inside the repository",

@@ -152,6 +152,21 @@ describe("gitops hydration into a state repo (real git)", () => {
     );
   });
 
+  it("refuses an app whose namespace the platform does not allow, before writing anything", async () => {
+    await hydrate(options({ web: { "app.yaml": withTag("1.0.0") } }));
+    const repo = path.join(rootDir, ".state", "staging");
+    const before = snapshotTree(repo);
+    const catalog = { web: { "app.yaml": withTag("2.0.0") }, billing: { "app.yaml": validBase() } };
+    const expected =
+      'app "billing" deploys to namespace "billing", which gitops-platform:platform.appNamespaces does not allow ' +
+      '(it lists: demo, web, api, new, zzz); add "billing" to gitops-platform:platform.appNamespaces in Pulumi.staging.yaml';
+    assert.equal(await inputErrorOfAsync(() => hydrate(options(catalog))), expected);
+    assert.deepEqual(snapshotTree(repo), before);
+    assert.throws(() => diffStateRepo("staging", repo, { rootDir, catalogDir: writeCatalog(catalog) }), {
+      message: expected,
+    });
+  });
+
   it("refuses a working copy with uncommitted changes under apps/", async () => {
     const catalog = { web: { "app.yaml": withTag("1.0.0") } };
     await hydrate(options(catalog));

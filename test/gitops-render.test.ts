@@ -95,6 +95,25 @@ describe("gitops rendering", () => {
     });
   });
 
+  it("pins an image by digest as repository@sha256:…, and by tag as repository:tag", () => {
+    const digest = `sha256:${"0123456789abcdef".repeat(4)}`;
+    const withCron = (tag: string) => ({
+      ...validBase(),
+      image: { repository: "ghcr.io/example/web", tag },
+      cronJobs: { report: { schedule: "0 * * * *", command: ["./report"] } },
+    });
+    const images = (files: ReadonlyMap<string, string>) =>
+      [...files.values()].flatMap((text) => [...text.matchAll(/^[\s-]+image: (.+)$/gm)].map((m) => m[1]));
+    assert.deepEqual(images(render({ web: { "app.yaml": withCron(digest) } })), [
+      `ghcr.io/example/web@${digest}`,
+      `ghcr.io/example/web@${digest}`,
+    ]);
+    assert.deepEqual(images(render({ web: { "app.yaml": withCron("1.4.2") } })), [
+      "ghcr.io/example/web:1.4.2",
+      "ghcr.io/example/web:1.4.2",
+    ]);
+  });
+
   it("binds the service account to the env's IAM role and serves the ingress host over TLS", () => {
     const objects = objectsOf(renderEnvironment("staging"));
     assert.deepEqual(objects["apps/demo/serviceaccount-demo.yaml"].metadata, {

@@ -1,12 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
-import { StackConfigFile } from "../automation/config-file";
 import { ResourceRecord, StackRun } from "../automation/synth/mock-engine";
-import { stackIdentity } from "../stack";
+import { EnvironmentConfig, stackIdentity } from "../stack";
 import { testEngine } from "./support/engine";
 
-const noConfig: StackConfigFile = { file: "Pulumi.staging.yaml", values: {}, secretKeys: [] };
+const noConfig: EnvironmentConfig = { file: "Pulumi.staging.yaml", values: {}, secretKeys: [] };
 const stack = stackIdentity("infra", "staging");
 
 function run(program: () => unknown): Promise<StackRun> {

@@ -130,7 +130,7 @@ describe("platform Argo CD configuration", () => {
     assert.deepEqual(object(find(resources, APP_PROJECT_TYPE, "argocd-project-apps")).spec, {
       description: "Applications hydrated into the state repo",
       sourceRepos: ["https://github.com/example-org/gitops-state-staging.git"],
-      destinations: [{ server: "https://kubernetes.default.svc", namespace: "apps-*" }],
+      destinations: [{ server: "https://kubernetes.default.svc", namespace: "demo" }],
       clusterResourceWhitelist: [],
       namespaceResourceBlacklist: [{ group: "", kind: "Secret" }],
     });
@@ -154,6 +154,33 @@ describe("platform Argo CD configuration", () => {
       ["platform", "apps"],
       "the guardrails tell the platform's project from app projects by this label",
     );
+  });
+
+  it("declares a Namespace with restricted Pod Security for every literal app namespace, and none for a glob", async () => {
+    const config = platformConfig("staging", (s) => (s.appNamespaces = ["demo", "apps-*", "billing"]));
+    const resources = await synthPlatform("staging", config);
+    const namespaces = resources.filter((r) => r.parent === "gitops-platform:platform:AppNamespaces::apps");
+    assert.deepEqual(
+      namespaces.map((r) => [r.type, r.name, r.options.provider, r.options.retainOnDelete]),
+      [
+        ["kubernetes:core/v1:Namespace", "apps-billing", "pulumi:providers:kubernetes::eks-staging", true],
+        ["kubernetes:core/v1:Namespace", "apps-demo", "pulumi:providers:kubernetes::eks-staging", true],
+      ],
+    );
+    assert.deepEqual(namespaces[1].inputs.metadata, {
+      name: "demo",
+      labels: {
+        "app.kubernetes.io/part-of": "gitops-platform",
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/audit": "restricted",
+        "pod-security.kubernetes.io/warn": "restricted",
+      },
+    });
+    assert.deepEqual(dig(object(find(resources, APP_PROJECT_TYPE, "argocd-project-apps")), "spec", "destinations"), [
+      { server: "https://kubernetes.default.svc", namespace: "demo" },
+      { server: "https://kubernetes.default.svc", namespace: "apps-*" },
+      { server: "https://kubernetes.default.svc", namespace: "billing" },
+    ]);
   });
 
   it("labels and annotates the in-cluster secret as the GitOps Bridge contract says", async () => {

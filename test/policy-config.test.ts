@@ -126,7 +126,7 @@ describe("guardrails config", () => {
     assert.deepEqual(readGuardrailsConfig(dir, "production"), { severity: {}, suppressions: [suppression] });
     assert.throws(() => readGuardrailsConfig(dir, "staging"), {
       name: "InputError",
-      message: /^Pulumi\.staging\.yaml: cannot be read \(ENOENT/,
+      message: /^Pulumi\.staging\.yaml: not found in \S+; expected the config file of the staging stacks$/,
     });
   });
 });

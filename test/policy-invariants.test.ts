@@ -1,5 +1,4 @@
 import * as assert from "node:assert/strict";
-import { StackConfigFile } from "../automation/config-file";
 import { SynthResult } from "../automation/synth/synth";
 import { renderEnvironmentReport } from "../gitops/render/environment";
 import { appViewsOf, chartSourcesOf } from "../policy/argocd";
@@ -9,7 +8,7 @@ import { kubeObjectOf } from "../policy/kube";
 import { HydratedManifest, Subject } from "../policy/model";
 import { ruleById } from "../policy/rules";
 import { isOpaque, valueAt } from "../policy/values";
-import { Environment, ENVIRONMENTS, Layer, LAYERS } from "../stack";
+import { Environment, EnvironmentConfig, ENVIRONMENTS, Layer, LAYERS } from "../stack";
 import { sectionOf, shippedConfig, withValue } from "./support/config";
 import { synth } from "./support/engine";
 
@@ -32,7 +31,7 @@ interface Judged {
   readonly report: PolicyReport;
 }
 
-async function judge(env: Environment, config: StackConfigFile, layers: readonly Layer[] = LAYERS): Promise<Judged> {
+async function judge(env: Environment, config: EnvironmentConfig, layers: readonly Layer[] = LAYERS): Promise<Judged> {
   const result = await synth({ env, layers, config });
   const manifests = renderEnvironmentReport(env).manifests;
   const guardrails = parseGuardrailsConfig(config.values[GUARDRAILS_KEY], config.file);

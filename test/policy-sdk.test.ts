@@ -2,9 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as assert from "node:assert/strict";
-import { StackConfigFile } from "../automation/config-file";
 import { evaluatePolicy, PolicyReport } from "../policy/engine";
-import { stackIdentity } from "../stack";
+import { EnvironmentConfig, stackIdentity } from "../stack";
 import { testEngine } from "./support/engine";
 import {
   appProject,
@@ -113,7 +112,7 @@ function program(made: ReadonlySet<Mistake>): void {
   new k8s.apps.v1.Deployment("demo", { metadata, spec }, inCluster);
 }
 
-const noConfig: StackConfigFile = { file: "Pulumi.production.yaml", values: {}, secretKeys: [] };
+const noConfig: EnvironmentConfig = { file: "Pulumi.production.yaml", values: {}, secretKeys: [] };
 
 async function judge(made: readonly Mistake[]): Promise<PolicyReport> {
   const stack = stackIdentity("infra", "production");

@@ -1,10 +1,8 @@
 import { Command, Option } from "commander";
-import { Environment } from "../../stack";
-import { bumpImage } from "../bump-image";
+import { Environment, PROJECT_ROOT } from "../../stack";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption } from "../options";
 import { logProgress, writeData, writeJson } from "../output";
-import { REPO_ROOT } from "../synth/synth";
 
 export interface BumpImageCommandOptions {
   readonly app: string;
@@ -37,8 +35,9 @@ export function bumpImageCommand(): Command {
         "malformed file, no git remote, push refused).",
     )
     .action(async (options: BumpImageCommandOptions) => {
+      const { bumpImage } = await import("../bump-image");
       const result = await bumpImage({
-        rootDir: options.repo ?? REPO_ROOT,
+        rootDir: options.repo ?? PROJECT_ROOT,
         app: options.app,
         env: options.env,
         tag: options.tag,

@@ -26,7 +26,7 @@ export function ciCommand(): Command {
         "  anything else              nothing (exit 0, the reason on stderr)",
     )
     .action(async (options: CiOptions) => {
-      process.exitCode = await runCiCommand(options, cliDeps());
+      process.exitCode = await runCiCommand(options, await cliDeps());
     });
 }
 

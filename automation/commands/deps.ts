@@ -1,6 +1,5 @@
-import { cliDriverContext } from "../driver/cli-context";
-import { defaultPolicySource, defaultSynthDiff, PolicySource, SynthDiffSource } from "../driver/preview";
-import { DriverContext } from "../driver/stack-operation";
+import type { PolicySource, SynthDiffSource } from "../driver/preview";
+import type { DriverContext } from "../driver/stack-operation";
 import { writeData } from "../output";
 
 /** What the driver's commands run with; tests pass a context over the fake `pulumi`. */
@@ -17,7 +16,12 @@ export interface CommandDeps {
   readonly fetch?: typeof fetch;
 }
 
-export function cliDeps(): CommandDeps {
+/** The deps the CLI runs with, loaded when a command runs: the driver pulls in the Automation API. */
+export async function cliDeps(): Promise<CommandDeps> {
+  const [{ cliDriverContext }, { defaultPolicySource, defaultSynthDiff }] = await Promise.all([
+    import("../driver/cli-context"),
+    import("../driver/preview"),
+  ]);
   const context = cliDriverContext();
   return {
     context,

@@ -2,10 +2,9 @@ import * as readline from "node:readline/promises";
 import { Command, Option } from "commander";
 import { InputError } from "../../config";
 import { Environment } from "../../stack";
-import { ClusterTeardownFactory, defaultClusterTeardown } from "../driver/cluster-teardown";
+import type { ClusterTeardownFactory } from "../driver/cluster-teardown";
 import { requireCloudCredentials } from "../driver/credentials";
-import { DestroyStep, DestroyStoppedError, runDestroy } from "../driver/destroy";
-import { describeCounts } from "../driver/up";
+import type { DestroyStep } from "../driver/destroy";
 import { ExitCode } from "../exit-codes";
 import { envOption } from "../options";
 import { cliDeps, CommandDeps } from "./deps";
@@ -31,7 +30,8 @@ export function destroyCommand(): Command {
         "Exit codes: 0 destroyed, 1 a step failed, 2 bad input or not confirmed.",
     )
     .action(async (options: DestroyOptions) => {
-      process.exitCode = await runDestroyCommand(options, cliDeps(), defaultClusterTeardown, terminalConfirm);
+      const { defaultClusterTeardown } = await import("../driver/cluster-teardown");
+      process.exitCode = await runDestroyCommand(options, await cliDeps(), defaultClusterTeardown, terminalConfirm);
     });
 }
 
@@ -52,27 +52,30 @@ export async function runDestroyCommand(
       );
     }
   }
+  const [{ DestroyStoppedError, runDestroy }, { describeCounts }] = await Promise.all([
+    import("../driver/destroy"),
+    import("../driver/up"),
+  ]);
+  const renderDestroy = (steps: readonly DestroyStep[]): string => {
+    const lines = [`destroy ${options.env}:`];
+    for (const step of steps) {
+      lines.push(
+        step.kind === "stack"
+          ? `  ${step.stack.padEnd(22)} ${describeCounts(step.changes)}`
+          : `  ${step.what.padEnd(22)} ${step.deleted.length > 0 ? step.deleted.join(", ") : "none"}`,
+      );
+    }
+    return `${lines.join("\n")}\n`;
+  };
   try {
-    deps.write(renderDestroy(options.env, await runDestroy(options.env, deps.context, clusterTeardown)));
+    deps.write(renderDestroy(await runDestroy(options.env, deps.context, clusterTeardown)));
     return ExitCode.Ok;
   } catch (err) {
     if (!(err instanceof DestroyStoppedError)) throw err;
     deps.context.log(err.message);
-    deps.write(renderDestroy(options.env, err.done));
+    deps.write(renderDestroy(err.done));
     return ExitCode.Failure;
   }
-}
-
-function renderDestroy(env: Environment, steps: readonly DestroyStep[]): string {
-  const lines = [`destroy ${env}:`];
-  for (const step of steps) {
-    lines.push(
-      step.kind === "stack"
-        ? `  ${step.stack.padEnd(22)} ${describeCounts(step.changes)}`
-        : `  ${step.what.padEnd(22)} ${step.deleted.length > 0 ? step.deleted.join(", ") : "none"}`,
-    );
-  }
-  return `${lines.join("\n")}\n`;
 }
 
 const terminalConfirm: Confirm = async (question, expected) => {

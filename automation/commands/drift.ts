@@ -2,10 +2,9 @@ import * as fs from "node:fs";
 import { Command, Option } from "commander";
 import { Environment, Layer } from "../../stack";
 import { requireCloudCredentials } from "../driver/credentials";
-import { detectDrift, DriftReport, driftCheckFailed, driftFound } from "../driver/drift";
+import type { DriftReport } from "../driver/drift";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption, layerOption, layersOf } from "../options";
-import { renderDriftReport } from "../report/drift-report";
 import { cliDeps, CommandDeps } from "./deps";
 
 export interface DriftOptions {
@@ -30,7 +29,7 @@ export function driftCommand(): Command {
         "Exit codes: 0 no drift, 3 drift found (Markdown report on stdout), 1 a check failed, 2 bad input.",
     )
     .action(async (options: DriftOptions) => {
-      process.exitCode = await runDriftCommand([options.env], options, cliDeps());
+      process.exitCode = await runDriftCommand([options.env], options, await cliDeps());
     });
 }
 
@@ -40,6 +39,10 @@ export async function runDriftCommand(
   deps: CommandDeps,
 ): Promise<ExitCode> {
   requireCloudCredentials(`drift --env ${envs.join(",")}`, deps.env);
+  const [{ detectDrift, driftCheckFailed, driftFound }, { renderDriftReport }] = await Promise.all([
+    import("../driver/drift"),
+    import("../report/drift-report"),
+  ]);
   const reports: DriftReport[] = [];
   for (const env of envs) reports.push(await detectDrift(env, layersOf(options.layer), deps.context));
   const markdown = renderDriftReport(reports);

@@ -1,7 +1,6 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { hydrate, HydrateResult } from "../../gitops/hydrate";
-import { policyNotes } from "../../policy/report";
+import type { HydrateResult } from "../../gitops/hydrate";
 import { Environment } from "../../stack";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption } from "../options";
@@ -36,6 +35,10 @@ export function hydrateCommand(): Command {
 }
 
 async function runHydrate(options: HydrateCommandOptions): Promise<ExitCode> {
+  const [{ hydrate }, { policyNotes }] = await Promise.all([
+    import("../../gitops/hydrate"),
+    import("../../policy/report"),
+  ]);
   logProgress(`hydrate: rendering the ${options.env} catalog`);
   const result = await hydrate({
     env: options.env,

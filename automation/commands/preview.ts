@@ -1,20 +1,10 @@
 import { Command, Option } from "commander";
 import { Environment } from "../../stack";
 import { MAIN_BRANCH } from "../ci";
-import { publishComment } from "../comment-output";
 import { cloudCredentialSource } from "../driver/credentials";
-import {
-  EnvironmentPreview,
-  offlinePreviewEnvironment,
-  previewEnvironment,
-  previewFailed,
-  previewHasChanges,
-  previewPolicy,
-  PreviewReport,
-} from "../driver/preview";
+import type { EnvironmentPreview, PreviewReport } from "../driver/preview";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption } from "../options";
-import { renderPreviewComment } from "../report/preview-comment";
 import { cliDeps, CommandDeps } from "./deps";
 
 export interface PreviewOptions {
@@ -44,7 +34,7 @@ export function previewCommand(): Command {
         "Exit codes: 0 no changes, 3 changes, 1 a stack failed to preview or a mandatory guardrail is violated, 2 bad input.",
     )
     .action(async (options: PreviewOptions) => {
-      process.exitCode = await runPreviewCommand([options.env], options, cliDeps(), { exitOnChanges: true });
+      process.exitCode = await runPreviewCommand([options.env], options, await cliDeps(), { exitOnChanges: true });
     });
 }
 
@@ -59,6 +49,15 @@ export async function runPreviewCommand(
   deps: CommandDeps,
   behaviour: { exitOnChanges: boolean },
 ): Promise<ExitCode> {
+  const [
+    { offlinePreviewEnvironment, previewEnvironment, previewFailed, previewHasChanges, previewPolicy },
+    { renderPreviewComment },
+    { publishComment },
+  ] = await Promise.all([
+    import("../driver/preview"),
+    import("../report/preview-comment"),
+    import("../comment-output"),
+  ]);
   const offline = options.offline
     ? "--offline was given"
     : cloudCredentialSource(deps.env)

@@ -1,15 +1,9 @@
 import { Command, Option } from "commander";
-import { blocksChange } from "../../policy/engine";
-import { renderPolicyReport } from "../../policy/report";
-import { Environment, Layer } from "../../stack";
+import { Environment, Layer, PROJECT_ROOT } from "../../stack";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption, layerOption, layersOf } from "../options";
 import { colorEnabled, logProgress, painter, writeData, writeJson } from "../output";
-import { synthesizeAtRef } from "../synth/at-ref";
-import { diffSynth, renderSynthDiff } from "../synth/diff";
-import { evaluateEnvironment } from "../synth/policy";
-import { renderSynthTree } from "../synth/render-tree";
-import { REPO_ROOT, synthesize, SynthResult } from "../synth/synth";
+import type { SynthResult } from "../synth/synth";
 
 interface SynthOptions {
   readonly env: Environment;
@@ -45,8 +39,12 @@ async function runSynth(options: SynthOptions): Promise<ExitCode> {
   const layers = layersOf(options.layer);
   const paint = painter(colorEnabled());
   if (options.diff) {
+    const [{ synthesizeAtRef }, { diffSynth, renderSynthDiff }] = await Promise.all([
+      import("../synth/at-ref"),
+      import("../synth/diff"),
+    ]);
     logProgress(`synth: ${layers.join(", ")} for ${options.env} at ${options.diff}, for comparison`);
-    const base = synthesizeAtRef(REPO_ROOT, options.diff, options.env, layers);
+    const base = synthesizeAtRef(PROJECT_ROOT, options.diff, options.env, layers);
     const diff = diffSynth(base, await synthesizeHere(options.env, layers), options.diff);
     if (options.json) writeJson(diff);
     else writeData(renderSynthDiff(diff, paint));
@@ -55,11 +53,12 @@ async function runSynth(options: SynthOptions): Promise<ExitCode> {
   if (options.policy) return runPolicy(options.env, layers, options.json === true);
   const result = await synthesizeHere(options.env, layers);
   if (options.json) writeJson(result);
-  else writeData(renderSynthTree(result, paint));
+  else writeData((await import("../synth/render-tree")).renderSynthTree(result, paint));
   return ExitCode.Ok;
 }
 
-function synthesizeHere(env: Environment, layers: readonly Layer[]): Promise<SynthResult> {
+async function synthesizeHere(env: Environment, layers: readonly Layer[]): Promise<SynthResult> {
+  const { synthesize } = await import("../synth/synth");
   logProgress(`synth: ${layers.join(", ")} for ${env} under the mock engine`);
   return synthesize({ env, layers });
 }
@@ -69,6 +68,11 @@ function synthesizeHere(env: Environment, layers: readonly Layer[]): Promise<Syn
  * severities and suppressions come from the same config file.
  */
 async function runPolicy(env: Environment, layers: readonly Layer[], json: boolean): Promise<ExitCode> {
+  const [{ evaluateEnvironment }, { blocksChange }, { renderPolicyReport }] = await Promise.all([
+    import("../synth/policy"),
+    import("../../policy/engine"),
+    import("../../policy/report"),
+  ]);
   logProgress(`synth: ${layers.join(", ")} for ${env} under the mock engine, judged by the guardrails`);
   const report = await evaluateEnvironment({ env, layers });
   if (json) writeJson(report);

@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { Environment, Layer } from "../../stack";
 import { requireCloudCredentials } from "../driver/credentials";
-import { renderUpSummary, runUp, upLayers, UpResult, UpStoppedError } from "../driver/up";
+import type { UpResult } from "../driver/up";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption, layerOption, parseLayer } from "../options";
 import { cliDeps, CommandDeps } from "./deps";
@@ -31,27 +31,24 @@ export function upCommand(): Command {
         "Exit codes: 0 deployed, 1 a step failed, 2 bad input (no credentials, bad flag).",
     )
     .action(async (options: UpOptions) => {
-      process.exitCode = await runUpCommand(options, cliDeps());
+      process.exitCode = await runUpCommand(options, await cliDeps());
     });
 }
 
 export async function runUpCommand(options: UpOptions, deps: CommandDeps): Promise<ExitCode> {
   requireCloudCredentials(`up --env ${options.env}`, deps.env);
+  const { renderUpSummary, runUp, upLayers, UpStoppedError } = await import("../driver/up");
+  const writeUp = (result: UpResult, error?: string): void =>
+    deps.write(
+      options.json ? JSON.stringify({ ...result, ...(error ? { error } : {}) }, null, 2) : renderUpSummary(result),
+    );
   try {
-    writeUp(await runUp(options.env, upLayers(options), deps.context), options, deps);
+    writeUp(await runUp(options.env, upLayers(options), deps.context));
     return ExitCode.Ok;
   } catch (err) {
     if (!(err instanceof UpStoppedError)) throw err;
     deps.context.log(err.message);
-    writeUp(err.partial, options, deps, err.message);
+    writeUp(err.partial, err.message);
     return ExitCode.Failure;
-  }
-}
-
-function writeUp(result: UpResult, options: UpOptions, deps: CommandDeps, error?: string): void {
-  if (options.json) {
-    deps.write(JSON.stringify({ ...result, ...(error ? { error } : {}) }, null, 2));
-  } else {
-    deps.write(renderUpSummary(result));
   }
 }

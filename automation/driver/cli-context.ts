@@ -27,7 +27,7 @@ export function cliDriverContext(rootDir: string = REPO_ROOT, env: NodeJS.Proces
       command ??= resolvePulumiCommand(undefined, logProgress);
       return openStack(target, { rootDir, pulumiCommand: await command, backend }, mode);
     },
-    gitops: gitopsSteps,
+    gitops: gitopsSteps(rootDir),
     retry: DEFAULT_RETRY,
     sleep: realSleep,
     log: logProgress,

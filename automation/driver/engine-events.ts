@@ -75,12 +75,18 @@ export function hasChanges(changes: StackChanges): boolean {
 export class EngineEventCollector {
   private readonly byUrn = new Map<string, ResourceChange>();
   private readonly errors: string[] = [];
+  private readonly sequences = new Set<number>();
   private summary: OpMap | undefined;
   private sameCount = 0;
 
   constructor(private readonly stack: string) {}
 
   readonly onEvent = (event: EngineEvent): void => {
+    // The SDK tails the JSON-lines event log with @logdna/tail-file, whose quit() reads once more
+    // while a poll may still be reading the same bytes: an event can arrive twice. The engine
+    // numbers every event of an operation, so a number seen before is that duplicate.
+    if (this.sequences.has(event.sequence)) return;
+    this.sequences.add(event.sequence);
     if (event.resourcePreEvent) this.step(event.resourcePreEvent.metadata);
     if (event.summaryEvent) this.summary = event.summaryEvent.resourceChanges;
     const diagnostic = event.diagnosticEvent;

@@ -1,52 +1,70 @@
+import * as path from "node:path";
+import { readHydrationConfig } from "../../gitops/environment-config";
+import { diffStateRepo, hydrate, HydrateResult } from "../../gitops/hydrate";
+import { FileChange } from "../../gitops/state-repo/diff";
+import { isRemoteUrl } from "../../gitops/state-repo/git";
+import { openWorkingCopy } from "../../gitops/state-repo/target";
 import { Environment } from "../../stack";
 
 /**
- * The two gitops steps the driver runs but does not own: hydrating an environment's catalog into
- * its state repo (and pushing), and diffing what hydration would write against the state repo.
- * `up`, `preview` and `drift` take them as dependencies with these shapes.
+ * The two gitops steps the driver runs but does not own (gitops/hydrate.ts does): hydrating an
+ * environment's catalog into its state repo and pushing (`up`), and diffing what hydration would
+ * write against the state repo (`preview`, `drift`). Both use the state repo the environment's
+ * config names, `gitops-platform:platform.stateRepo` (url and targetRevision): the one Argo CD syncs.
  */
 
-export interface HydrateResult {
-  /** False when the state repo already held exactly the hydrated output (no commit). */
-  readonly changed: boolean;
-  /** The state-repo commit that was pushed, when something changed. */
-  readonly commit?: string;
-  readonly added: readonly string[];
-  readonly modified: readonly string[];
-  readonly deleted: readonly string[];
-}
+export type { HydrateResult };
 
-export type Hydrate = (env: Environment) => Promise<HydrateResult>;
-
-export interface ManifestChange {
-  readonly app: string;
-  /** Path of the manifest inside the state repo. */
-  readonly path: string;
-  readonly status: "added" | "modified" | "deleted";
-  /** Unified diff of the file. */
-  readonly diff: string;
-}
-
-export type ManifestDiff = (env: Environment) => Promise<readonly ManifestChange[]>;
+/** One manifest file of the state repo that hydration would add, modify or delete, with its unified diff. */
+export type ManifestChange = FileChange;
 
 export interface GitopsSteps {
-  readonly hydrate: Hydrate;
-  readonly manifestDiff: ManifestDiff;
+  /** Renders, commits (Source-Commit: HEAD of the project) and pushes to the configured state repo. */
+  readonly hydrate: (env: Environment) => Promise<HydrateResult>;
+  /** What hydration would change in the configured state repo, per file; nothing is written. */
+  readonly manifestDiff: (env: Environment) => Promise<readonly ManifestChange[]>;
 }
 
-/** Hydration lives in gitops/ (issue 5); it is wired in here once that work is merged. */
-export class GitopsStepUnavailableError extends Error {
-  override readonly name = "GitopsStepUnavailableError";
+export interface GitopsStepsOptions {
+  /** The app catalog; by default `gitops/apps` of this checkout. */
+  readonly catalogDir?: string;
 }
 
-function unavailable(step: string): never {
-  throw new GitopsStepUnavailableError(
-    `${step} is not wired into the driver yet: automation/driver/gitops-steps.ts awaits gitops/ hydration (issue 5)`,
-  );
+/** The steps over the project at `rootDir`: its `Pulumi.<env>.yaml` names the state repo. */
+export function gitopsSteps(rootDir: string, options: GitopsStepsOptions = {}): GitopsSteps {
+  const source = { rootDir, catalogDir: options.catalogDir };
+  return {
+    hydrate: (env) => hydrate({ ...source, env, stateRepo: configuredStateRepo(env, rootDir).location, push: true }),
+    async manifestDiff(env) {
+      const stateRepo = configuredStateRepo(env, rootDir);
+      // A URL or a bare repo is cloned into a temporary directory (removed after); a checkout is read in place.
+      const copy = await openWorkingCopy(stateRepo.location, { rootDir, env, branch: stateRepo.branch }).catch(
+        (err: unknown) => {
+          throw new Error(
+            `state repo ${stateRepo.url} (${stateRepo.key}) could not be read: ${err instanceof Error ? err.message : String(err)}`,
+          );
+        },
+      );
+      try {
+        return diffStateRepo(env, copy.dir, source).apps.flatMap((app) => app.files);
+      } finally {
+        copy.close();
+      }
+    },
+  };
 }
 
-/** The steps the CLI uses. */
-export const gitopsSteps: GitopsSteps = {
-  hydrate: () => Promise.resolve().then(() => unavailable("hydrate")),
-  manifestDiff: () => Promise.resolve().then(() => unavailable("the manifest diff")),
-};
+/**
+ * The state repo `env` is configured with. A path (a bare repo or a checkout on disk, such as the
+ * local `.state/<env>`) is taken relative to the project, not to wherever the CLI was started.
+ */
+function configuredStateRepo(env: Environment, rootDir: string) {
+  const config = readHydrationConfig(env, rootDir);
+  const { url, targetRevision } = config.platform.stateRepo;
+  return {
+    url,
+    branch: targetRevision,
+    location: isRemoteUrl(url) ? url : path.resolve(rootDir, url),
+    key: `gitops-platform:platform.stateRepo.url in ${config.file}`,
+  };
+}

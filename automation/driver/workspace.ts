@@ -2,9 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { version as sdkVersion } from "@pulumi/pulumi/version";
-import { parse } from "yaml";
 import { InputError } from "../../config";
-import { configFileOf, Environment, StackIdentity } from "../../stack";
+import { configFileOf, Environment, readEnvironmentConfig, StackIdentity } from "../../stack";
 
 /**
  * The Automation API workspace over this repository, exactly as admins run it by hand: the local
@@ -83,21 +82,10 @@ export function backendSettings(
   env: Environment,
   processEnv: NodeJS.ProcessEnv = process.env,
 ): BackendSettings {
-  const recorded = recordedSecretsProvider(rootDir, env);
+  const recorded = readEnvironmentConfig(rootDir, env).secretsProvider;
   const configured = processEnv.PULUMI_BACKEND_URL;
   if (configured) return { url: configured, embedded: false, secretsProvider: recorded };
   return { url: `file://${path.join(rootDir, ".pulumi")}`, embedded: true, secretsProvider: recorded ?? "passphrase" };
-}
-
-function recordedSecretsProvider(rootDir: string, env: Environment): string | undefined {
-  const file = path.join(rootDir, configFileOf(env));
-  if (!fs.existsSync(file)) return undefined;
-  const settings = (parse(fs.readFileSync(file, "utf8")) ?? {}) as {
-    secretsprovider?: string;
-    encryptionsalt?: string;
-  };
-  if (settings.secretsprovider) return settings.secretsprovider;
-  return settings.encryptionsalt ? "passphrase" : undefined;
 }
 
 /** Fails before any CLI call when a passphrase provider is in use but no passphrase is given. */

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT_NAME, StackIdentity } from "../../stack";
-import { StackConfigFile, toProgramConfig } from "../config-file";
+import { EnvironmentConfig, PROJECT_NAME, StackIdentity } from "../../stack";
 import { normalizeValue, refOf, ResourceRefs, UNKNOWN_MARKER } from "./normalize";
 
 /**
@@ -11,6 +10,16 @@ import { normalizeValue, refOf, ResourceRefs, UNKNOWN_MARKER } from "./normalize
  * The run is a preview (`dryRun`), so anything only the cloud would know (ids, ARNs, endpoints)
  * stays unknown and is shown as UNKNOWN_MARKER rather than invented.
  */
+
+/** Config as the CLI passes it to a program (`PULUMI_CONFIG`): strings, with maps and lists as JSON. */
+export function toProgramConfig(config: EnvironmentConfig): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config.values).map(([key, value]) => [
+      key,
+      typeof value === "string" ? value : JSON.stringify(value),
+    ]),
+  );
+}
 
 /** Pulumi's self-hosted backends report this organization; StackReferences are built with it. */
 export const MOCK_ORGANIZATION = "organization";
@@ -131,7 +140,7 @@ export class MockEngine {
   };
 
   /** Runs `program` as stack `stack` with `config` and returns everything it declared. */
-  async run(stack: StackIdentity, config: StackConfigFile, program: () => unknown): Promise<StackRun> {
+  async run(stack: StackIdentity, config: EnvironmentConfig, program: () => unknown): Promise<StackRun> {
     // The SDK reads `new Error().stack` for every promise it makes (runtime/debuggable.js), and under
     // ts-node each read runs source-map-support over every frame: about 70% of an infra synth's CPU.
     // V8's own formatter serves those reads. A stack is formatted when first read, so an error the
@@ -145,7 +154,7 @@ export class MockEngine {
     }
   }
 
-  private async runProgram(stack: StackIdentity, config: StackConfigFile, program: () => unknown): Promise<StackRun> {
+  private async runProgram(stack: StackIdentity, config: EnvironmentConfig, program: () => unknown): Promise<StackRun> {
     this.clearRecords();
     await pulumi.runtime.setMocks(this.mocks, PROJECT_NAME, stack.name, true, MOCK_ORGANIZATION);
     pulumi.runtime.setAllConfig(toProgramConfig(config), [...config.secretKeys]);

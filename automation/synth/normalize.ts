@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_MARKER } from "../config-file";
+import { SECRET_MARKER } from "../../config";
 
 /** A value only the cloud knows (an id, an ARN, an endpoint): never invented offline. */
 export const UNKNOWN_MARKER = "[unknown]";

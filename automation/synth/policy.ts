@@ -2,8 +2,7 @@ import * as path from "node:path";
 import { renderEnvironmentReport } from "../../gitops/render/environment";
 import { GUARDRAILS_KEY, parseGuardrailsConfig } from "../../policy/config";
 import { evaluatePolicy, PolicyReport } from "../../policy/engine";
-import { Environment, Layer, LAYERS } from "../../stack";
-import { readStackConfigFile, StackConfigFile } from "../config-file";
+import { Environment, EnvironmentConfig, Layer, LAYERS, readEnvironmentConfig } from "../../stack";
 import { MockEngine } from "./mock-engine";
 import { REPO_ROOT, synthesize } from "./synth";
 
@@ -13,7 +12,7 @@ export interface EnvironmentPolicyArgs {
   readonly layers?: readonly Layer[];
   readonly rootDir?: string;
   /** The config to run with; by default the environment's config file. */
-  readonly config?: StackConfigFile;
+  readonly config?: EnvironmentConfig;
   readonly engine?: MockEngine;
 }
 
@@ -26,7 +25,7 @@ export async function evaluateEnvironment(args: EnvironmentPolicyArgs): Promise<
   const { env } = args;
   const layers = args.layers ?? LAYERS;
   const rootDir = args.rootDir ?? REPO_ROOT;
-  const config = args.config ?? readStackConfigFile(rootDir, env);
+  const config = args.config ?? readEnvironmentConfig(rootDir, env);
   const guardrails = parseGuardrailsConfig(config.values[GUARDRAILS_KEY], config.file);
   const synth = await synthesize({ env, layers, rootDir, config, engine: args.engine });
   const manifests = layers.includes("gitops")

@@ -1,11 +1,10 @@
 import * as path from "node:path";
-import { Environment, Layer, stackIdentity } from "../../stack";
-import { readStackConfigFile, StackConfigFile } from "../config-file";
+import { Environment, EnvironmentConfig, Layer, PROJECT_ROOT, readEnvironmentConfig, stackIdentity } from "../../stack";
 import { MockEngine, MockEngineOptions, ResourceRecord } from "./mock-engine";
 import { placeholderStack } from "./stack-references";
 
 /** The repository this code belongs to: its Pulumi entry point and config files. */
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const REPO_ROOT = PROJECT_ROOT;
 
 export interface SynthStack {
   readonly layer: Layer;
@@ -25,7 +24,7 @@ export interface SynthArgs {
   readonly rootDir?: string;
   readonly engine?: MockEngine;
   /** The config to run with; by default the environment's config file. */
-  readonly config?: StackConfigFile;
+  readonly config?: EnvironmentConfig;
 }
 
 /** The engine synth uses: StackReferences answered with placeholders, invokes refused. */
@@ -37,7 +36,7 @@ export function offlineEngine(overrides: Partial<MockEngineOptions> = {}): MockE
 export async function synthesize(args: SynthArgs): Promise<SynthResult> {
   const rootDir = args.rootDir ?? REPO_ROOT;
   const engine = args.engine ?? offlineEngine();
-  const config = args.config ?? readStackConfigFile(rootDir, args.env);
+  const config = args.config ?? readEnvironmentConfig(rootDir, args.env);
   const stacks: SynthStack[] = [];
   for (const layer of args.layers) {
     const stack = stackIdentity(layer, args.env);

@@ -3,13 +3,11 @@ import * as path from "node:path";
 import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
 import { z } from "zod";
 import { formatIssues, InputError } from "../../config";
-import { Environment, ENVIRONMENTS } from "../../stack";
+import { Environment, ENVIRONMENTS, PROJECT_ROOT } from "../../stack";
 import { comesFromOverride, deepMerge, isMap } from "./merge";
 import { checkReferences } from "./references";
 import { appSpecSchema, CatalogApp, isDnsLabel } from "./spec";
 
-/** The project this module belongs to; catalog paths in errors are shown relative to it. */
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 /** The shipped catalog: `gitops/apps/<app>/`. */
 export const CATALOG_DIR = path.join(PROJECT_ROOT, "gitops", "apps");
 

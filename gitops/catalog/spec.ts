@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { matching, recordOf } from "../schema";
+import { isImageDigest } from "./image";
 
 /**
  * The app spec: what one app of the catalog declares, after its environment's overrides are merged
@@ -53,11 +54,11 @@ const imageSchema = z.strictObject({
     IMAGE_REPOSITORY,
     "an image repository without a tag, such as ghcr.io/org/app (the tag goes in image.tag)",
   ),
-  /** Often set per environment: `bump-image` edits `image.tag` in `<env>.yaml`. */
+  /** A tag or a digest (`sha256:…`); often set per environment: `bump-image` edits `image.tag` in `<env>.yaml`. */
   tag: z
     .custom<string>(
-      (v) => typeof v === "string" && IMAGE_TAG.test(v),
-      'an image tag such as "1.4.2" (quote numeric tags in YAML)',
+      (v) => typeof v === "string" && (IMAGE_TAG.test(v) || isImageDigest(v)),
+      'an image tag such as "1.4.2" (quote numeric tags in YAML) or a digest (sha256: and 64 hex digits)',
     )
     .optional(),
   pullPolicy: z.enum(["IfNotPresent", "Always"]).optional(),

@@ -1,3 +1,4 @@
+import { isImageDigest } from "../catalog/image";
 import { AppSpec, CatalogApp, CronJobSpec, ImageSpec, ProbeSpec, ResourcesSpec } from "../catalog/spec";
 import { checksumOf, compact, Manifest, metadataOf, selectorLabels } from "./manifest";
 
@@ -10,8 +11,10 @@ export function cronJobName(app: string, job: string): string {
   return `${app}-${job}`;
 }
 
+/** `repository:tag`, or `repository@sha256:…` for a digest, which the container runtime resolves to exactly that image. */
 export function imageOf(image: ImageSpec): string {
-  return image.tag === undefined ? image.repository : `${image.repository}:${image.tag}`;
+  if (image.tag === undefined) return image.repository;
+  return `${image.repository}${isImageDigest(image.tag) ? "@" : ":"}${image.tag}`;
 }
 
 export function renderDeployment({ name, spec }: CatalogApp): Manifest {

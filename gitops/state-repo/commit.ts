@@ -1,15 +1,13 @@
 import { InputError } from "../../config";
-import { git, GitError, identityArgs, tryGit } from "./git";
+import { commitPaths, GitError, remoteUrl, tryGit } from "./git";
 import { APPS_DIR } from "../render/file-names";
 
 /** The trailer that names the catalog commit a hydration was rendered from. */
 export const SOURCE_COMMIT_TRAILER = "Source-Commit";
 
 /** Stages everything under `apps/` (new, changed and deleted files) and commits it; returns the commit. */
-export async function commitApps(dir: string, message: string): Promise<string> {
-  await git(dir, ["add", "--all", "--", APPS_DIR]);
-  await git(dir, [...(await identityArgs(dir)), "commit", "--quiet", "--no-verify", "--message", message]);
-  return (await git(dir, ["rev-parse", "HEAD"])).trim();
+export function commitApps(dir: string, message: string): Promise<string> {
+  return commitPaths(dir, [APPS_DIR], message);
 }
 
 /** Whether the branch has a commit yet (a new state repo has none until the first hydration). */
@@ -31,7 +29,7 @@ export async function sourceCommitOf(rootDir: string, configFile: string): Promi
 
 /** Pushing needs a remote: a checkout given by path must have an `origin`. */
 export async function assertHasOrigin(dir: string, shown: string): Promise<void> {
-  if ((await tryGit(dir, ["remote", "get-url", "origin"])).code === 0) return;
+  if (await remoteUrl(dir, "origin")) return;
   throw new InputError(
     `state repo ${shown}: has no remote named origin; expected one to push to (or pass --state-repo <url> instead)`,
   );

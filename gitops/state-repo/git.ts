@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 
 /**
- * The git CLI, run against real repositories. Git lives with the state repo (STYLE.md): the CLI and
- * the Pulumi program both reach it through this module.
+ * The git CLI, run against real repositories. Git lives with the state repo (STYLE.md): hydration,
+ * the CLI's `bump-image` and the Pulumi program all reach it through this module.
  */
 
 export interface GitResult {
@@ -16,8 +16,10 @@ export class GitError extends Error {
   constructor(
     readonly args: readonly string[],
     readonly result: GitResult,
+    /** What went wrong, when git's own message does not say it; git's stderr by default. */
+    detail: string = result.stderr.trim() || result.stdout.trim(),
   ) {
-    super(`git ${args.join(" ")} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
+    super(`git ${args.join(" ")} failed (exit ${result.code}): ${detail}`);
   }
 }
 
@@ -52,14 +54,42 @@ export async function git(cwd: string, args: readonly string[]): Promise<string>
   return result.stdout;
 }
 
-/** Committer identity for hydration commits when the machine has none configured (CI runners, fresh clones). */
-export const HYDRATE_IDENTITY = { name: "gitops-platform", email: "hydrate@gitops-platform.local" } as const;
-
-/** `-c` options that supply an identity only where git has none, so a configured one is kept. */
-export async function identityArgs(cwd: string): Promise<string[]> {
+/**
+ * `-c` options that supply a committer identity only where git has none (a CI runner, a fresh
+ * clone), so a configured one is kept. On GitHub Actions the commits are the Actions bot's.
+ */
+export async function identityArgs(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   const configured = await tryGit(cwd, ["config", "user.email"]);
   if (configured.code === 0 && configured.stdout.trim()) return [];
-  return ["-c", `user.name=${HYDRATE_IDENTITY.name}`, "-c", `user.email=${HYDRATE_IDENTITY.email}`];
+  return env.GITHUB_ACTIONS === "true"
+    ? ["-c", "user.name=github-actions[bot]", "-c", "user.email=41898282+github-actions[bot]@users.noreply.github.com"]
+    : ["-c", "user.name=gitops-platform", "-c", "user.email=gitops-platform@users.noreply.github.com"];
+}
+
+/**
+ * Stages `paths` (new, changed and deleted files) and commits exactly them; returns the commit.
+ * Hooks are skipped: the commit is made by a tool, and a hook that rewrote the files would break
+ * the byte-for-byte output hydration and bump-image promise.
+ */
+export async function commitPaths(dir: string, paths: readonly string[], message: string): Promise<string> {
+  await git(dir, ["add", "--all", "--", ...paths]);
+  const identity = await identityArgs(dir);
+  await git(dir, [...identity, "commit", "--quiet", "--no-verify", "--message", message, "--", ...paths]);
+  return (await git(dir, ["rev-parse", "HEAD"])).trim();
+}
+
+/** Whether `dir` is inside a git work tree, and its checked-out branch (undefined when detached). */
+export async function workTree(dir: string): Promise<{ readonly inside: boolean; readonly branch?: string }> {
+  const result = await tryGit(dir, ["rev-parse", "--is-inside-work-tree", "--symbolic-full-name", "HEAD"]);
+  const [inside, ref] = result.stdout.trim().split("\n");
+  if (result.code !== 0 || inside !== "true") return { inside: false };
+  return { inside: true, ...(ref?.startsWith("refs/heads/") ? { branch: ref.slice("refs/heads/".length) } : {}) };
+}
+
+/** The URL of `remote` in the checkout at `dir`, or undefined when it has no such remote. */
+export async function remoteUrl(dir: string, remote: string): Promise<string | undefined> {
+  const result = await tryGit(dir, ["remote", "get-url", remote]);
+  return result.code === 0 ? result.stdout.trim() : undefined;
 }
 
 /** Whether `target` looks like a remote URL (`https://`, `ssh://`, `file://`, `git@host:path`) rather than a path. */

@@ -1,51 +1,96 @@
+import { InputError } from "../../config";
 import { git, GitError, identityArgs, tryGit } from "./git";
 
-/** How many times a rejected push is rebased and tried again before giving up. */
-export const PUSH_ATTEMPTS = 5;
+/**
+ * Pushing a commit that others race to push next to: hydrations of one state repo, and app repos'
+ * CI bumping image tags in this repository. The remote's history is never rewritten.
+ */
 
-export interface PushOutcome {
-  /** Times the push was rejected as non-fast-forward and rebased onto the new remote head. */
+export interface PushOptions {
+  /** The remote to push to; `origin` by default. */
+  readonly remote?: string;
+  readonly branch: string;
+  /** Attempts in all. */
+  readonly attempts: number;
+  /** Waits before fetching again, given the attempt that just failed; `jitteredPause` by default. */
+  readonly pause?: (failedAttempt: number) => Promise<void>;
+  /**
+   * Runs after each fetch and rebase onto the remote branch. `rebased` says whether the local
+   * commits replayed cleanly; when false the rebase conflicted, HEAD was reset to the remote head
+   * and the change has to be made again. Returns false when nothing is left to push: the remote
+   * already holds the change.
+   */
+  readonly afterRebase: (rebased: boolean) => Promise<boolean>;
+}
+
+export interface PushResult {
+  /** Times the push lost the race and was rebased onto the remote branch. */
   readonly rebases: number;
-  /** The commit the remote branch points at afterwards. */
+  /** The remote already held the change after a rebase: nothing was pushed. */
+  readonly superseded: boolean;
+  /** HEAD afterwards: the commit the remote branch points at. */
   readonly head: string;
 }
 
+/** A random pause that grows with the attempt, so racing pushes spread out instead of colliding again. */
+export function jitteredPause(failedAttempt: number): Promise<void> {
+  const ms = Math.floor(Math.random() * Math.min(2_000, 250 * failedAttempt));
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 /**
- * Pushes the branch to `origin`. When someone pushed first (non-fast-forward), it fetches their
- * commits, rebases ours onto them and tries again; the remote's history is never rewritten. If the
- * rebase conflicts (both sides changed the same file), it starts from their head instead, and
- * `reapply` writes and commits this hydration again on top: the state repo's content is a function
- * of the catalog, so re-rendering is the conflict resolution. `reapply` also runs after a clean
- * rebase, so the pushed tree is always exactly this hydration. It is told whether the local commits
- * survived (a clean rebase) or were replaced by their head.
+ * Pushes HEAD to `remote`/`branch`. When someone pushed first (non-fast-forward), it waits, fetches
+ * their commits, rebases ours onto them (starting from their head when that conflicts), lets the
+ * caller redo its change (`afterRebase`) and tries again. A refused credential is bad input.
  */
-export async function pushWithRetry(
-  dir: string,
-  branch: string,
-  reapply: (rebased: boolean) => Promise<void>,
-  attempts: number = PUSH_ATTEMPTS,
-): Promise<PushOutcome> {
-  for (let rebases = 0; ; rebases++) {
-    const args = ["push", "--quiet", "origin", `HEAD:refs/heads/${branch}`];
+export async function pushWithRebase(dir: string, options: PushOptions): Promise<PushResult> {
+  const { branch, attempts } = options;
+  const remote = options.remote ?? "origin";
+  const pause = options.pause ?? jitteredPause;
+  const args = ["push", "--quiet", remote, `HEAD:refs/heads/${branch}`];
+  for (let attempt = 1; ; attempt++) {
     const pushed = await tryGit(dir, args);
-    if (pushed.code === 0) return { rebases, head: (await git(dir, ["rev-parse", "HEAD"])).trim() };
-    if (!isRejectedAsStale(pushed.stderr) || rebases + 1 >= attempts) {
-      throw new GitError(args, {
-        ...pushed,
-        stderr: `${pushed.stderr.trim()}${rebases ? ` (after ${rebases} rebase(s))` : ""}`,
-      });
+    const head = async () => (await git(dir, ["rev-parse", "HEAD"])).trim();
+    if (pushed.code === 0) return { rebases: attempt - 1, superseded: false, head: await head() };
+    const raceLost = isRaceLost(pushed.stderr);
+    if (!raceLost && isAuthFailure(pushed.stderr)) {
+      throw new InputError(
+        `git push to ${remote} was refused: received "${pushed.stderr.trim().split("\n")[0].trim()}"; expected credentials ` +
+          "that can push to it (in GitHub Actions: a token with contents: write on that repository)",
+      );
     }
-    await git(dir, ["fetch", "--quiet", "origin", branch]);
-    const rebased = await tryGit(dir, [...(await identityArgs(dir)), "rebase", "--quiet", "FETCH_HEAD"]);
-    if (rebased.code !== 0) {
+    if (!raceLost) throw new GitError(args, pushed);
+    if (attempt >= attempts) {
+      throw new GitError(args, pushed, `lost the race to other pushes ${attempts} times; run again`);
+    }
+    // Wait before fetching, not after: the shorter the time between fetch and push, the likelier the push wins.
+    await pause(attempt);
+    // No background maintenance after each fetch of a retry loop: a CI checkout is thrown away anyway.
+    await git(dir, ["-c", "maintenance.auto=false", "fetch", "--quiet", remote, branch]);
+    const rebase = await tryGit(dir, [...(await identityArgs(dir)), "rebase", "--quiet", "FETCH_HEAD"]);
+    if (rebase.code !== 0) {
       await tryGit(dir, ["rebase", "--abort"]);
       await git(dir, ["reset", "--quiet", "--hard", "FETCH_HEAD"]);
     }
-    await reapply(rebased.code === 0);
+    if (!(await options.afterRebase(rebase.code === 0)))
+      return { rebases: attempt, superseded: true, head: await head() };
   }
 }
 
 /** Someone else moved the branch first: a rebase and another try can succeed. */
-function isRejectedAsStale(stderr: string): boolean {
-  return /\[rejected\]|non-fast-forward|fetch first|cannot lock ref|incorrect old value/.test(stderr);
+function isRaceLost(stderr: string): boolean {
+  return /\[rejected\]|non-fast-forward|fetch first|cannot lock ref|incorrect old value|\[remote rejected\].*(failed to update ref|failed to lock)/.test(
+    stderr,
+  );
+}
+
+/**
+ * The remote refused our credentials: git's own words for a missing one, SSH's, and GitHub's for a
+ * token without write access (`Permission to <repo> denied`, HTTP 403). Checked after a lost race,
+ * whose messages quote commit ids, which may hold any digits.
+ */
+function isAuthFailure(stderr: string): boolean {
+  return /could not read (Username|Password)|Authentication failed|Permission denied|Permission to \S+ denied|returned error: 403|terminal prompts disabled/i.test(
+    stderr,
+  );
 }

@@ -1,10 +1,11 @@
 import * as os from "node:os";
+import { benchCli } from "./cli.bench";
 import { Figure } from "./measure";
 import { benchHydrate } from "./hydrate.bench";
 import { benchSynth } from "./synth.bench";
 
 /** `npm run bench`: prints the figures DESIGN.md sets targets for. Never part of `npm test`. */
-const benchmarks: readonly (() => Figure[])[] = [benchSynth, benchHydrate];
+const benchmarks: readonly (() => Figure[])[] = [benchSynth, benchHydrate, benchCli];
 
 function main(): void {
   process.stdout.write(

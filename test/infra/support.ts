@@ -1,11 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
 import { z } from "zod";
-import { StackConfigFile } from "../../automation/config-file";
 import { ResourceRecord } from "../../automation/synth/mock-engine";
 import { SynthStack } from "../../automation/synth/synth";
 import { infraConfigSchema } from "../../infra/config";
-import { Environment } from "../../stack";
+import { Environment, EnvironmentConfig } from "../../stack";
 import { sectionOf, shippedConfig, withValue } from "../support/config";
 import { synth, testEngine } from "../support/engine";
 
@@ -20,13 +19,13 @@ export function infraSection(env: Environment): InfraSection {
 }
 
 /** The shipped config of `env` with its infra section edited by `edit`. */
-export function withInfra(env: Environment, edit: (infra: InfraSection) => void): StackConfigFile {
+export function withInfra(env: Environment, edit: (infra: InfraSection) => void): EnvironmentConfig {
   const infra = infraSection(env);
   edit(infra);
   return withValue(shippedConfig(env), INFRA_KEY, infra);
 }
 
-export async function synthInfra(env: Environment, config?: StackConfigFile): Promise<SynthStack> {
+export async function synthInfra(env: Environment, config?: EnvironmentConfig): Promise<SynthStack> {
   const result = await synth({ env, layers: ["infra"], ...(config ? { config } : {}) });
   return result.stacks[0];
 }

@@ -1,12 +1,15 @@
+import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
-import { HydrateResult, ManifestChange } from "../../automation/driver/gitops-steps";
+import { gitopsSteps } from "../../automation/driver/gitops-steps";
 import { DriverContext } from "../../automation/driver/stack-operation";
 import { backendSettings, openStack } from "../../automation/driver/workspace";
 import { REPO_ROOT } from "../../automation/synth/synth";
-import { Environment } from "../../stack";
+import { hydrate } from "../../gitops/hydrate";
+import { Environment, ENVIRONMENTS } from "../../stack";
+import { git } from "./project-copy";
 
 /** Where the fake CLI lives: PulumiCommand.get({ root }) runs `<root>/bin/pulumi`. */
 export const FAKE_PULUMI_ROOT = path.join(REPO_ROOT, "test", "fake-pulumi");
@@ -48,14 +51,15 @@ export interface JournalEntry {
   /** The fake's exit code, after the run of `of` (the command). */
   readonly exit?: number;
   readonly of?: string;
-  readonly hydrate?: Environment;
-  /** A step of a test double (the cluster teardown), in the same order as the CLI's runs. */
+  /** A step outside the CLI (hydrate, the cluster teardown's test double), in the same order as the CLI's runs. */
   readonly step?: string;
 }
 
 /**
  * A throwaway project for the driver: Pulumi.yaml and the shipped config files (the fake runs no
- * program), a file backend in `.pulumi/`, the world file and the journal of what ran.
+ * program), committed to git (hydration names HEAD in its Source-Commit trailer), a file backend in
+ * `.pulumi/`, the world file and the journal of what ran. Each environment's `stateRepo.url` points
+ * at an empty bare repo in the project (`state-<env>.git`), which the real hydration pushes to.
  */
 export class FakeProject {
   readonly log: string[] = [];
@@ -70,13 +74,47 @@ export class FakeProject {
 
   static async create(world: FakeWorld): Promise<FakeProject> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-platform-driver-"));
-    for (const file of ["Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml"]) {
-      fs.copyFileSync(path.join(REPO_ROOT, file), path.join(dir, file));
+    fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    for (const env of ENVIRONMENTS) {
+      const stateRepo = path.join(dir, `state-${env}.git`);
+      git(dir, "init", "--quiet", "--bare", "--initial-branch=main", stateRepo);
+      const config = fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${env}.yaml`), "utf8");
+      const url = /^(\s+url: )https:\/\/github\.com\/example-org\/gitops-state-\w+\.git$/m;
+      assert.match(config, url, `the shipped Pulumi.${env}.yaml names its state repo`);
+      fs.writeFileSync(path.join(dir, `Pulumi.${env}.yaml`), config.replace(url, `$1${stateRepo}`));
     }
+    git(dir, "init", "--quiet", "--initial-branch=main");
+    git(dir, "add", "Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml");
+    git(dir, "commit", "--quiet", "--message", "the project");
     fs.writeFileSync(path.join(dir, "world.json"), JSON.stringify(world));
     const version = world.version ?? "3.205.0";
     commands[version] ??= fakeCommand(path.join(dir, "world.json"));
     return new FakeProject(dir, await commands[version]);
+  }
+
+  /** The bare repo the environment's config names as its state repo. */
+  stateRepo(env: Environment): string {
+    return path.join(this.dir, `state-${env}.git`);
+  }
+
+  /** HEAD of the project: what hydration names in its Source-Commit trailer. */
+  head(): string {
+    return git(this.dir, "rev-parse", "HEAD").trim();
+  }
+
+  /** The state repo as a deploy left it: the catalog hydrated and pushed, then `edit`ed by hand in a checkout. */
+  async deployedState(env: Environment, edit?: (checkout: string) => void): Promise<void> {
+    await hydrate({ env, rootDir: this.dir, stateRepo: this.stateRepo(env), push: true });
+    if (!edit) return;
+    const checkout = fs.mkdtempSync(path.join(this.dir, "edit-"));
+    git(checkout, "clone", "--quiet", this.stateRepo(env), ".");
+    edit(checkout);
+    git(checkout, "add", "--all");
+    if (git(checkout, "status", "--porcelain")) {
+      git(checkout, "commit", "--quiet", "--message", "a change by hand");
+      git(checkout, "push", "--quiet", "origin", "main");
+    }
+    fs.rmSync(checkout, { recursive: true, force: true });
   }
 
   get journalFile(): string {
@@ -95,7 +133,6 @@ export class FakeProject {
   /** The operations that ran, as `<command> <stack>`, in order (stack selection and reads left out). */
   operations(): string[] {
     return this.journal().flatMap((entry) => {
-      if (entry.hydrate) return [`hydrate ${entry.hydrate}`];
       if (entry.step) return [entry.step];
       const argv = entry.argv ?? [];
       const command = argv[0];
@@ -136,7 +173,9 @@ export class FakeProject {
     return file;
   }
 
-  context(steps: { hydrate?: HydrateResult; manifests?: readonly ManifestChange[] } = {}): DriverContext {
+  /** The driver as the CLI runs it, over this project: the fake CLI, the real gitops steps, recorded sleeps and log. */
+  context(): DriverContext {
+    const gitops = gitopsSteps(this.dir);
     const envVars = {
       PULUMI_FAKE_WORLD: path.join(this.dir, "world.json"),
       PULUMI_FAKE_JOURNAL: this.journalFile,
@@ -156,11 +195,11 @@ export class FakeProject {
           mode,
         ),
       gitops: {
+        ...gitops,
         hydrate: (env) => {
-          fs.appendFileSync(this.journalFile, `${JSON.stringify({ hydrate: env })}\n`);
-          return Promise.resolve(steps.hydrate ?? { changed: false, added: [], modified: [], deleted: [] });
+          this.note(`hydrate ${env}`);
+          return gitops.hydrate(env);
         },
-        manifestDiff: () => Promise.resolve(steps.manifests ?? []),
       },
       retry: { attempts: 3, baseDelayMs: 1_000, maxDelayMs: 4_000 },
       sleep: (ms) => {

@@ -43,11 +43,20 @@ export function validBase(): Record<string, unknown> {
   };
 }
 
-/** A project root for hydration: a copy of the shipped config files, nothing else. */
-export function projectRoot(): string {
+/** The app namespaces a test project allows: the shipped catalog's and the test catalogs' apps. */
+export const TEST_APP_NAMESPACES = ["demo", "web", "api", "new", "zzz"];
+
+/**
+ * A project root for hydration: a copy of the shipped config files, nothing else, with
+ * `appNamespaces` admitting the apps of the test catalogs (`appNamespaces`).
+ */
+export function projectRoot(appNamespaces: readonly string[] = TEST_APP_NAMESPACES): string {
   const dir = tempDir("project");
   for (const file of ["Pulumi.staging.yaml", "Pulumi.production.yaml"]) {
-    fs.copyFileSync(path.join(REPO_ROOT, file), path.join(dir, file));
+    const config = fs.readFileSync(path.join(REPO_ROOT, file), "utf8");
+    const entry = /^(\s+appNamespaces: ).*$/m;
+    assert.match(config, entry, `${file} lists the app namespaces`);
+    fs.writeFileSync(path.join(dir, file), config.replace(entry, `$1${JSON.stringify(appNamespaces)}`));
   }
   return dir;
 }

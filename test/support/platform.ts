@@ -1,8 +1,7 @@
 import * as assert from "node:assert/strict";
-import { StackConfigFile } from "../../automation/config-file";
 import { ResourceRecord } from "../../automation/synth/mock-engine";
 import { COMPONENTS, Owner } from "../../platform/components";
-import { Environment } from "../../stack";
+import { Environment, EnvironmentConfig } from "../../stack";
 import { sectionOf, shippedConfig, withValue } from "./config";
 import { synth } from "./engine";
 
@@ -11,7 +10,7 @@ export const PLATFORM_KEY = "gitops-platform:platform";
 type Section = Record<string, unknown> & { releases: Record<string, Record<string, unknown>> };
 
 /** The shipped config of `env` with its platform section changed by `edit` (a deep copy). */
-export function platformConfig(env: Environment, edit: (section: Section) => void = () => {}): StackConfigFile {
+export function platformConfig(env: Environment, edit: (section: Section) => void = () => {}): EnvironmentConfig {
   const section = sectionOf(shippedConfig(env), PLATFORM_KEY) as Section;
   edit(section);
   return withValue(shippedConfig(env), PLATFORM_KEY, section);
@@ -25,7 +24,7 @@ export function allOwnedBy(owner: Owner): (section: Section) => void {
 }
 
 /** `config` with secret config keys set, as the Pulumi CLI passes decrypted secrets to a program. */
-export function withSecrets(config: StackConfigFile, secrets: Record<string, string>): StackConfigFile {
+export function withSecrets(config: EnvironmentConfig, secrets: Record<string, string>): EnvironmentConfig {
   const values = { ...config.values };
   for (const [key, value] of Object.entries(secrets)) values[`gitops-platform:${key}`] = value;
   const secretKeys = [...config.secretKeys, ...Object.keys(secrets).map((k) => `gitops-platform:${k}`)];
@@ -33,7 +32,7 @@ export function withSecrets(config: StackConfigFile, secrets: Record<string, str
 }
 
 /** Runs the platform layer of `env` with `config` and returns what it declared. */
-export async function synthPlatform(env: Environment, config: StackConfigFile): Promise<readonly ResourceRecord[]> {
+export async function synthPlatform(env: Environment, config: EnvironmentConfig): Promise<readonly ResourceRecord[]> {
   const result = await synth({ env, layers: ["platform"], config });
   return result.stacks[0].resources;
 }
