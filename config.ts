@@ -33,8 +33,15 @@ export interface ConfigSource {
   readonly secret?: boolean;
 }
 
-/** Shown instead of a secret value, which is never echoed (and which only the Pulumi CLI can decrypt). */
+// How a value that cannot be shown is shown, the same everywhere: synth, the PR comment, drift
+// reports and the guardrails all print and recognise these.
+
+/** A secret value, never echoed (and which only the Pulumi CLI can decrypt). */
 export const SECRET_MARKER = "[secret]";
+/** A value only the cloud knows (an id, an ARN, an endpoint): never invented offline. */
+export const UNKNOWN_MARKER = "[unknown]";
+/** Start of a placeholder for another stack's output, e.g. `[stack-ref infra-staging:clusterName]`. */
+export const STACK_REF_MARKER_PREFIX = "[stack-ref ";
 
 /** Config namespace of this project; it matches `name:` in Pulumi.yaml. */
 export const CONFIG_NAMESPACE = "gitops-platform";

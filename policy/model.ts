@@ -1,3 +1,4 @@
+import { SECRET_MARKER, STACK_REF_MARKER_PREFIX, UNKNOWN_MARKER } from "../config";
 import { Environment } from "../stack";
 
 /**
@@ -6,12 +7,10 @@ import { Environment } from "../stack";
  * hydrated manifests (gitops/) all fit these shapes without a conversion layer of their own.
  */
 
-/** A value only the cloud knows: an id, an ARN, an endpoint (synth prints it this way). */
-export const UNKNOWN = "[unknown]";
-/** A secret value, never shown offline. */
-export const SECRET = "[secret]";
-/** Prefix of a placeholder for another stack's output, e.g. `[stack-ref infra-staging:clusterName]`. */
-export const STACK_REF_PREFIX = "[stack-ref ";
+/** The markers synth prints for what cannot be known or shown offline (defined once, in config.ts). */
+export const UNKNOWN = UNKNOWN_MARKER;
+export const SECRET = SECRET_MARKER;
+export const STACK_REF_PREFIX = STACK_REF_MARKER_PREFIX;
 
 /**
  * Resource options as synth records them. The Pulumi policy pack cannot observe `retainOnDelete`,

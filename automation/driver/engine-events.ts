@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { EngineEvent, OpMap, StepEventMetadata } from "@pulumi/pulumi/automation";
 import { diffValues } from "../synth/diff";
+import { SECRET_MARKER, UNKNOWN_MARKER } from "../../config";
 
 /**
  * Turns the engine events of one operation on one stack (`onEvent`) into what a reviewer reads:
@@ -44,10 +45,9 @@ export interface StackChanges {
   readonly errors: readonly string[];
 }
 
-/** Shown instead of a secret value. The engine already masks secrets in events as this string. */
-export const SECRET = "[secret]";
-/** Shown instead of a value that is only known after the update. */
-export const UNKNOWN = "[unknown]";
+/** The engine already masks secrets in events as SECRET; UNKNOWN stands for a value known only after the update. */
+export const SECRET = SECRET_MARKER;
+export const UNKNOWN = UNKNOWN_MARKER;
 
 // Pulumi's wire markers (sdk/go/common/resource/sig): a secret value and an unknown computed value.
 const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { UNKNOWN_MARKER } from "../../config";
 import { EnvironmentConfig, PROJECT_NAME, StackIdentity } from "../../stack";
-import { normalizeValue, refOf, ResourceRefs, UNKNOWN_MARKER } from "./normalize";
+import { normalizeValue, refOf, ResourceRefs } from "./normalize";
 
 /**
  * Runs a Pulumi program under Pulumi's own mock engine (`pulumi.runtime.setMocks`, the documented

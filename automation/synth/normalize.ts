@@ -1,9 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_MARKER } from "../../config";
-
-/** A value only the cloud knows (an id, an ARN, an endpoint): never invented offline. */
-export const UNKNOWN_MARKER = "[unknown]";
-export { SECRET_MARKER };
+import { SECRET_MARKER, UNKNOWN_MARKER } from "../../config";
 
 /** How synth names a resource wherever another one refers to it. */
 export function refOf(type: string, name: string): string {

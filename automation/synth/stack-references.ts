@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { STACK_REF_MARKER_PREFIX } from "../../config";
 import { infraOutputs } from "../../infra/outputs";
 import { platformOutputs } from "../../platform/outputs";
 import { Layer, parseStackName } from "../../stack";
@@ -14,7 +15,7 @@ const contracts: Partial<
 
 /** Marks a value that, in a real run, comes from another stack's outputs. */
 export function stackRefPlaceholder(stackName: string, outputPath: string): string {
-  return `[stack-ref ${stackName}:${outputPath}]`;
+  return `${STACK_REF_MARKER_PREFIX}${stackName}:${outputPath}]`;
 }
 
 /**
