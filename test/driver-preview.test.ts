@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ManifestChange } from "../automation/driver/gitops-steps";
-import { previewEnvironment, previewFailed, PreviewReport } from "../automation/driver/preview";
+import { previewEnvironment, previewFailed, previewHasChanges, PreviewReport } from "../automation/driver/preview";
 import { GITHUB_COMMENT_LIMIT, renderPreviewComment } from "../automation/report/preview-comment";
 import { evaluatePolicy, PolicyReport } from "../policy/engine";
 import { UNKNOWN } from "../policy/model";
@@ -184,6 +184,42 @@ describe("preview comment (against the fake pulumi CLI)", () => {
     assert.ok(body.length <= GITHUB_COMMENT_LIMIT, `${body.length} characters`);
     assert.match(body, /cut the details of \d+ resources and the diffs of \d+ manifest files/);
     assert.match(body, /_\d+ resources not shown: cut to fit the comment\._/);
+  });
+});
+
+describe("preview of an environment not deployed yet (against the fake pulumi CLI)", () => {
+  it("reports the missing stacks without creating them, as changes the first up makes", async () => {
+    const project = await FakeProject.create({ stacks: { "infra-staging": { program: "up.json" } } });
+    try {
+      project.seed("infra-staging", { resources: [] });
+      const staging = await previewEnvironment("staging", project.context());
+
+      assert.deepEqual(
+        staging.stacks.map((s) => [s.stack, s.missing ?? false, s.changes !== undefined]),
+        [
+          ["infra-staging", false, true],
+          ["platform-staging", true, false],
+          ["gitops-staging", true, false],
+        ],
+      );
+      assert.deepEqual(project.operations(), ["preview infra-staging"]);
+      assert.ok(!project.journal().some((e) => e.argv?.slice(0, 2).join(" ") === "stack init"), "a stack was created");
+      const stacksInBackend = fs.readdirSync(path.join(project.dir, ".pulumi", ".pulumi", "stacks", "gitops-platform"));
+      assert.deepEqual(stacksInBackend, ["infra-staging.json"]);
+
+      const report: PreviewReport = { environments: [staging] };
+      assert.equal(previewHasChanges(report), true);
+      assert.equal(previewFailed(report), false);
+      const body = renderPreviewComment(report, { marker: "m" });
+      assert.match(body, /^- \*\*staging\*\*: [^;]+; 2 stacks not deployed yet; /m);
+      assert.match(body, /^\| `platform-staging` \| not deployed yet \| \| \| \| \|$/m);
+      assert.match(
+        body,
+        /^`gitops-staging` does not exist yet, so there is nothing to compare with: the first `up` creates it\. `npm run --silent cli -- synth --env staging --layer gitops` lists every resource it declares\.$/m,
+      );
+    } finally {
+      project.remove();
+    }
   });
 });
 

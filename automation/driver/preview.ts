@@ -17,6 +17,8 @@ import { DriverContext, runStackOperation, StackOperationError } from "./stack-o
 export interface StackPreview {
   readonly stack: string;
   readonly changes?: StackChanges;
+  /** The stack does not exist yet: the first `up` creates it. The preview did not create it. */
+  readonly missing?: boolean;
   /** Why the preview of this stack failed. */
   readonly error?: string;
 }
@@ -82,8 +84,8 @@ export async function previewEnvironment(env: Environment, context: DriverContex
     const target = stackIdentity(layer, env);
     context.log(`preview: ${target.name}`);
     try {
-      const { changes } = await runStackOperation(target, "preview", context);
-      stacks.push({ stack: target.name, changes });
+      const { changes, missing } = await runStackOperation(target, "preview", context);
+      stacks.push(missing ? { stack: target.name, missing } : { stack: target.name, changes });
     } catch (err) {
       // One failed stack (often a downstream one whose upstream is not deployed yet) must not hide the others.
       if (!(err instanceof StackOperationError)) throw err;
@@ -115,7 +117,7 @@ async function previewManifests(env: Environment, context: DriverContext): Promi
 export function previewHasChanges(report: PreviewReport): boolean {
   return report.environments.some(
     (e) =>
-      e.stacks.some((s) => s.changes && hasChanges(s.changes)) ||
+      e.stacks.some((s) => s.missing || (s.changes && hasChanges(s.changes))) ||
       (e.synthDiff?.hasChanges ?? false) ||
       ("changes" in e.manifests && e.manifests.changes.length > 0),
   );

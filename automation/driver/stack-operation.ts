@@ -35,7 +35,7 @@ export interface StackOperationResult {
   readonly changes: StackChanges;
   /** `drift` only: the refresh found the cloud differs from the state. */
   readonly drifted: boolean;
-  /** `destroy` and `drift` only: the stack does not exist (never deployed, or removed), so nothing ran. */
+  /** `preview`, `destroy` and `drift`: the stack does not exist (never deployed, or removed), so nothing ran. */
   readonly missing?: boolean;
 }
 
@@ -49,8 +49,9 @@ export async function runStackOperation(
   operation: StackOperation,
   context: DriverContext,
 ): Promise<StackOperationResult> {
-  // Destroying or checking a stack must not create it: a missing stack is reported as such.
-  const selectOnly = operation === "destroy" || operation === "drift";
+  // Only `up` creates a stack. Previewing (a pull request's job, often with read-only backend
+  // rights), destroying or checking one that does not exist reports it as missing instead.
+  const selectOnly = operation !== "up";
   let stack: Stack;
   try {
     stack = await context.openStack(target, selectOnly ? "select" : "create-or-select");

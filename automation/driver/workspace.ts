@@ -124,7 +124,7 @@ export interface WorkspaceContext {
   readonly envVars?: Readonly<Record<string, string>>;
 }
 
-/** How a stack is opened: `up` and `preview` create a missing stack; `destroy` and `drift` only select. */
+/** How a stack is opened: `up` creates a missing stack; `preview`, `destroy` and `drift` only select. */
 export type OpenMode = "create-or-select" | "select";
 
 /** Opens one stack on the repo root's local program; "select" throws StackNotFoundError for a missing one. */

@@ -1,6 +1,7 @@
 import { ChangeCounts, hasChanges, StackChanges } from "../driver/engine-events";
 import { ManifestChange } from "../driver/gitops-steps";
 import { EnvironmentPreview, PreviewReport, StackPreview } from "../driver/preview";
+import { parseStackName } from "../../stack";
 import { StackDiff } from "../synth/diff";
 import { clip, collapsible, fenced, htmlCode, plural, resourceLines, showValue, tableCell } from "./markdown";
 import { policyHeadline, policyLines } from "./policy-comment";
@@ -167,6 +168,7 @@ function renderFrame(report: PreviewReport, marker: string, sections: Section[])
 
 function environmentHeadline(env: EnvironmentPreview): string {
   const failed = env.stacks.filter((s) => s.error !== undefined).length;
+  const missing = env.stacks.filter((s) => s.missing).length;
   const stackText = env.synthDiff
     ? env.synthDiff.hasChanges
       ? "declared resources change (offline synth)"
@@ -179,7 +181,15 @@ function environmentHeadline(env: EnvironmentPreview): string {
         ? `${plural(env.manifests.changes.length, "manifest file")} change`
         : "no manifest changes";
   const policy = policyHeadline(env.policy);
-  return `${stackText}; ${manifests}${policy ? `; ${policy}` : ""}${failed > 0 ? `; :x: ${plural(failed, "stack")} failed to preview` : ""}`;
+  return [
+    stackText,
+    missing > 0 && `${plural(missing, "stack")} not deployed yet`,
+    manifests,
+    policy,
+    failed > 0 && `:x: ${plural(failed, "stack")} failed to preview`,
+  ]
+    .filter(Boolean)
+    .join("; ");
 }
 
 function sumCounts(all: readonly ChangeCounts[]): ChangeCounts {
@@ -212,15 +222,25 @@ function stackLines(stacks: readonly StackPreview[], sections: Section[]): strin
     lines.push(
       c
         ? `| \`${s.stack}\` | ${c.create} | ${c.update} | ${c.replace} | ${c.delete} | ${c.same} |`
-        : `| \`${s.stack}\` | :x: failed | | | | |`,
+        : `| \`${s.stack}\` | ${s.missing ? "not deployed yet" : ":x: failed"} | | | | |`,
     );
   }
   lines.push("");
   for (const s of stacks) {
+    if (s.missing) lines.push(missingStackNote(s.stack), "");
     if (s.error !== undefined) lines.push(`:x: \`${s.stack}\`: ${tableCell(s.error, 1_000)}`, "");
     if (s.changes && hasChanges(s.changes)) lines.push(addSection(sections, stackSection(s.changes)), "");
   }
   return lines;
+}
+
+/** A stack the preview found missing and, on purpose, did not create (only `up` creates stacks). */
+function missingStackNote(stackName: string): string {
+  const { layer, env } = parseStackName(stackName);
+  return (
+    `\`${stackName}\` does not exist yet, so there is nothing to compare with: the first \`up\` creates it. ` +
+    `\`npm run --silent cli -- synth --env ${env} --layer ${layer}\` lists every resource it declares.`
+  );
 }
 
 function stackSection(changes: StackChanges): Section {
