@@ -43,6 +43,20 @@ export const UNKNOWN_MARKER = "[unknown]";
 /** Start of a placeholder for another stack's output, e.g. `[stack-ref infra-staging:clusterName]`. */
 export const STACK_REF_MARKER_PREFIX = "[stack-ref ";
 
+// The userinfo of an HTTP(S) URL (`https://user:token@host`, `https://token@host`) can be a
+// credential: git's arguments and messages carry it, and so can a value echoed in an error.
+const URL_USERINFO = /\b(https?:\/\/)[^\s/@'"]+@/gi;
+
+/** `text` with the userinfo of every HTTP(S) URL in it shown as `***`. */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(URL_USERINFO, "$1***@");
+}
+
+/** Whether `text` holds an HTTP(S) URL with userinfo (a user name, a token, or both) in it. */
+export function hasUrlCredentials(text: string): boolean {
+  return redactUrlCredentials(text) !== text;
+}
+
 /** Config namespace of this project; it matches `name:` in Pulumi.yaml. */
 export const CONFIG_NAMESPACE = "gitops-platform";
 
@@ -126,7 +140,7 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  const text = redactUrlCredentials(JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

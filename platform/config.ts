@@ -1,6 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { CONFIG_NAMESPACE, InputError, isSecretConfigKey, loadConfigSection, parseConfig } from "../config";
+import {
+  CONFIG_NAMESPACE,
+  hasUrlCredentials,
+  InputError,
+  isSecretConfigKey,
+  loadConfigSection,
+  parseConfig,
+} from "../config";
 import { StackIdentity } from "../stack";
 import { CHART_KEYS } from "./chart-keys";
 import { Component, globMatches, OWNERS, RESERVED_NAMESPACES } from "./components";
@@ -64,7 +71,14 @@ const namespacePattern = z.string().regex(/^[a-z0-9*]([-a-z0-9*]{0,61}[a-z0-9*])
 export const platformConfigSchema = z.strictObject({
   /** The per-cluster state repo: hydration pushes to it and Argo CD syncs from it. */
   stateRepo: z.strictObject({
-    url: z.string().min(1),
+    url: z
+      .string()
+      .min(1)
+      .refine(
+        (url) => !hasUrlCredentials(url),
+        "the repository URL alone: a token in it would sit in plaintext in Git; set it as a secret with " +
+          "`pulumi config set --secret gitops-platform:stateRepoToken` (Argo CD's repository credential)",
+      ),
     /** Branch Argo CD tracks. */
     targetRevision: z.string().min(1),
     /** HTTPS user name sent with `gitops-platform:stateRepoToken`; GitHub accepts any non-empty name. */

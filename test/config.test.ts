@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { toProgramConfig } from "../automation/synth/mock-engine";
 import { REPO_ROOT } from "../automation/synth/synth";
-import { InputError, parseConfig } from "../config";
+import { hasUrlCredentials, InputError, parseConfig, redactUrlCredentials } from "../config";
 import { parseGitopsConfig } from "../gitops/config";
 import { parseInfraConfig } from "../infra/config";
 import { parsePlatformConfig } from "../platform/config";
@@ -100,6 +100,20 @@ describe("config parsing", () => {
     assert.throws(() => parseConfig(schema, { ...valid, name: 42 }, { ...source, secret: true }), {
       message: "Pulumi.staging.yaml: gitops-platform:example.name: received [secret]; expected a string",
     });
+  });
+
+  it("shows the userinfo of every HTTP(S) URL as ***, and nothing else", () => {
+    const text =
+      "fatal: could not read https://x-access-token:ghp_abc@github.com/o/r.git/ nor http://tok@10.0.0.1:8080/r " +
+      "from ssh://git@github.com/o/r.git, git@github.com:o/r.git or https://github.com/o/r.git";
+    assert.equal(
+      redactUrlCredentials(text),
+      "fatal: could not read https://***@github.com/o/r.git/ nor http://***@10.0.0.1:8080/r " +
+        "from ssh://git@github.com/o/r.git, git@github.com:o/r.git or https://github.com/o/r.git",
+    );
+    assert.equal(hasUrlCredentials("https://ghp_abc@github.com/o/r.git"), true);
+    assert.equal(hasUrlCredentials("https://github.com/o/r.git"), false);
+    assert.equal(hasUrlCredentials("git@github.com:o/r.git"), false);
   });
 });
 

@@ -191,6 +191,21 @@ describe("gitops hydration into a state repo (real git)", () => {
     assert.deepEqual(fs.readdirSync(repo), [".git"]);
   });
 
+  it("never repeats a token given in a --state-repo URL in its error", async () => {
+    const url = "https://x-access-token:ghp_NeverEchoed42@127.0.0.1:9/state.git";
+    await assert.rejects(
+      hydrate(options({ web: { "app.yaml": withTag("1") } }, { stateRepo: url, push: true })),
+      (err: Error) => {
+        assert.match(
+          err.message,
+          /^git ls-remote --heads https:\/\/\*\*\*@127\.0\.0\.1:9\/state\.git refs\/heads\/main failed/,
+        );
+        assert.ok(!err.message.includes("ghp_NeverEchoed42"), err.message);
+        return true;
+      },
+    );
+  });
+
   it("refuses a symbolic link under apps/, which could write outside the repo", async () => {
     const repo = tempDir("linked");
     git(repo, "init", "--quiet", "--initial-branch=main");

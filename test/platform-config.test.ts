@@ -130,6 +130,19 @@ describe("platform config", () => {
     );
   });
 
+  for (const userinfo of ["x-access-token:ghp_NeverEchoed42", "ghp_NeverEchoed42"]) {
+    it(`fails when the state repo URL carries a credential (${userinfo.includes(":") ? "user:token" : "token"}), without echoing it`, async () => {
+      const url = `https://${userinfo}@github.com/example-org/gitops-state-staging.git`;
+      const config = platformConfig("staging", (s) => (s.stateRepo.url = url));
+      await assertRefused(
+        config,
+        `${AT}.stateRepo.url: received "https://***@github.com/example-org/gitops-state-staging.git"; ` +
+          "expected the repository URL alone: a token in it would sit in plaintext in Git; set it as a secret with " +
+          "`pulumi config set --secret gitops-platform:stateRepoToken` (Argo CD's repository credential)",
+      );
+    });
+  }
+
   it("fails when a state repo credential does not fit the repo URL", async () => {
     const config = withSecrets(platformConfig("staging"), { stateRepoSshKey: "-----BEGIN OPENSSH PRIVATE KEY-----" });
     await assertRefused(

@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { redactUrlCredentials } from "../../config";
 import { readHydrationConfig } from "../../gitops/environment-config";
 import { diffStateRepo, hydrate, HydrateResult } from "../../gitops/hydrate";
 import { FileChange } from "../../gitops/state-repo/diff";
@@ -41,7 +42,7 @@ export function gitopsSteps(rootDir: string, options: GitopsStepsOptions = {}): 
       const copy = await openWorkingCopy(stateRepo.location, { rootDir, env, branch: stateRepo.branch }).catch(
         (err: unknown) => {
           throw new Error(
-            `state repo ${stateRepo.url} (${stateRepo.key}) could not be read: ${err instanceof Error ? err.message : String(err)}`,
+            `state repo ${redactUrlCredentials(stateRepo.url)} (${stateRepo.key}) could not be read: ${err instanceof Error ? err.message : String(err)}`,
           );
         },
       );

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { redactUrlCredentials } from "../../config";
 
 /**
  * The git CLI, run against real repositories. Git lives with the state repo (STYLE.md): hydration,
@@ -19,7 +20,8 @@ export class GitError extends Error {
     /** What went wrong, when git's own message does not say it; git's stderr by default. */
     detail: string = result.stderr.trim() || result.stdout.trim(),
   ) {
-    super(`git ${args.join(" ")} failed (exit ${result.code}): ${detail}`);
+    // A state repo URL given with a token in it reaches git's arguments, and may reach its messages.
+    super(redactUrlCredentials(`git ${args.join(" ")} failed (exit ${result.code}): ${detail}`));
   }
 }
 

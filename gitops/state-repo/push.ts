@@ -1,4 +1,4 @@
-import { InputError } from "../../config";
+import { InputError, redactUrlCredentials } from "../../config";
 import { git, GitError, identityArgs, tryGit } from "./git";
 
 /**
@@ -55,7 +55,7 @@ export async function pushWithRebase(dir: string, options: PushOptions): Promise
     const raceLost = isRaceLost(pushed.stderr);
     if (!raceLost && isAuthFailure(pushed.stderr)) {
       throw new InputError(
-        `git push to ${remote} was refused: received "${pushed.stderr.trim().split("\n")[0].trim()}"; expected credentials ` +
+        `git push to ${remote} was refused: received "${redactUrlCredentials(pushed.stderr.trim().split("\n")[0].trim())}"; expected credentials ` +
           "that can push to it (in GitHub Actions: a token with contents: write on that repository)",
       );
     }

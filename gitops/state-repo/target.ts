@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { InputError } from "../../config";
+import { InputError, redactUrlCredentials } from "../../config";
 import { Environment } from "../../stack";
 import { git, isRemoteUrl, tryGit } from "./git";
 
@@ -17,7 +17,7 @@ export type TargetKind = "local" | "working-copy" | "remote";
 
 export interface WorkingCopy {
   readonly kind: TargetKind;
-  /** What the user named: a path or a URL. */
+  /** What the user named: a path or a URL (a credential in a URL shown as `***`). */
   readonly stateRepo: string;
   readonly dir: string;
   readonly branch: string;
@@ -86,7 +86,7 @@ async function cloneRemote(url: string, branch: string): Promise<WorkingCopy> {
     close();
     throw err;
   }
-  return { kind: "remote", stateRepo: url, dir, branch, close };
+  return { kind: "remote", stateRepo: redactUrlCredentials(url), dir, branch, close };
 }
 
 async function assertClean(dir: string, shown: string): Promise<void> {

@@ -7,7 +7,10 @@ import { synth } from "./engine";
 
 export const PLATFORM_KEY = "gitops-platform:platform";
 
-type Section = Record<string, unknown> & { releases: Record<string, Record<string, unknown>> };
+type Section = Record<string, unknown> & {
+  releases: Record<string, Record<string, unknown>>;
+  stateRepo: Record<string, unknown>;
+};
 
 /** The shipped config of `env` with its platform section changed by `edit` (a deep copy). */
 export function platformConfig(env: Environment, edit: (section: Section) => void = () => {}): EnvironmentConfig {
