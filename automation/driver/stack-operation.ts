@@ -49,8 +49,8 @@ export async function runStackOperation(
   operation: StackOperation,
   context: DriverContext,
 ): Promise<StackOperationResult> {
-  // Only `up` creates a stack. Previewing (a pull request's job, often with read-only backend
-  // rights), destroying or checking one that does not exist reports it as missing instead.
+  // Only `up` creates a stack: a pull request's preview must not add stacks to the backend.
+  // Previewing, destroying or checking one that does not exist reports it as missing instead.
   const selectOnly = operation !== "up";
   let stack: Stack;
   try {
