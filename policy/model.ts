@@ -1,4 +1,4 @@
-import { SECRET_MARKER, STACK_REF_MARKER_PREFIX, UNKNOWN_MARKER } from "../config";
+import { UNKNOWN_MARKER } from "../config";
 import { Environment } from "../stack";
 
 /**
@@ -7,22 +7,17 @@ import { Environment } from "../stack";
  * hydrated manifests (gitops/) all fit these shapes without a conversion layer of their own.
  */
 
-/** The markers synth prints for what cannot be known or shown offline (defined once, in config.ts). */
-export const UNKNOWN = UNKNOWN_MARKER;
-export const SECRET = SECRET_MARKER;
-export const STACK_REF_PREFIX = STACK_REF_MARKER_PREFIX;
-
 /**
  * Resource options as synth records them. The Pulumi policy pack cannot observe `retainOnDelete`,
- * `deletedWith` or `dependsOn`, so there they are UNKNOWN and rules that need them cannot judge.
+ * `deletedWith` or `dependsOn`, so there they are `[unknown]` and rules that need them cannot judge.
  */
 export interface DeclaredOptions {
   readonly protect: boolean;
-  readonly retainOnDelete: boolean | typeof UNKNOWN;
+  readonly retainOnDelete: boolean | typeof UNKNOWN_MARKER;
   readonly ignoreChanges: readonly string[];
   /** `type::name` of the resource this one is deleted with, or null. */
   readonly deletedWith: string | null;
-  readonly dependsOn: readonly string[] | typeof UNKNOWN;
+  readonly dependsOn: readonly string[] | typeof UNKNOWN_MARKER;
   /** `type::name` of the provider of a custom resource; null for components and default providers. */
   readonly provider: string | null;
 }

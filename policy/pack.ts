@@ -10,17 +10,18 @@ import { UnknownValueError } from "@pulumi/policy";
 import { configFileOf, Environment, isEnvironment, isLayer, PROJECT_NAME } from "../stack";
 import { GuardrailsConfig } from "./config";
 import { suppressionFor, Target } from "./engine";
-import { DeclaredResource, Outcome, resourceRef, Rule, RuleContext, Subject, UNKNOWN } from "./model";
+import { DeclaredResource, Outcome, resourceRef, Rule, RuleContext, Subject } from "./model";
+import { UNKNOWN_MARKER } from "../config";
 
 /**
  * The adapter between the rules and `@pulumi/policy`, as pure functions: policy/index.ts is the only
  * file that constructs the PolicyPack (which starts a gRPC server). Tests call these directly.
  *
  * What the pack sees differs from synth, and the adapter says so rather than guessing:
- * - Values unknown during a preview throw `UnknownValueError` when read; they become UNKNOWN, so
+ * - Values unknown during a preview throw `UnknownValueError` when read; they become `[unknown]`, so
  *   rules report them as undetermined, exactly as offline.
  * - `retainOnDelete`, `deletedWith` and `dependsOn` are not part of the analyzer's resource options:
- *   they are UNKNOWN here, and the rules that need them cannot judge in the pack.
+ *   they are `[unknown]` here, and the rules that need them cannot judge in the pack.
  * - The analyzer does not say whether a resource is custom; a resource with a provider is taken as
  *   custom (components have none; remote components such as eks.Cluster do, but no rule that
  *   looks at `custom` judges their package).
@@ -47,7 +48,7 @@ export function envOfStack(stack: string): Environment {
   return isLayer(layer) && isEnvironment(env) ? env : "production";
 }
 
-/** A deep plain copy of the analyzer's proxied props, with each unknown value as UNKNOWN. */
+/** A deep plain copy of the analyzer's proxied props, with each unknown value as `[unknown]`. */
 export function plainValue(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
@@ -64,7 +65,7 @@ function readKnown(container: object, key: string | number): unknown {
   try {
     return plainValue((container as Record<string | number, unknown>)[key]);
   } catch (err) {
-    if (err instanceof UnknownValueError) return UNKNOWN;
+    if (err instanceof UnknownValueError) return UNKNOWN_MARKER;
     throw err;
   }
 }
@@ -89,10 +90,10 @@ export function declaredOf(r: AnalyzedResource): DeclaredResource {
     inputs: plainValue(r.props) as Record<string, unknown>,
     options: {
       protect: r.opts.protect,
-      retainOnDelete: UNKNOWN,
+      retainOnDelete: UNKNOWN_MARKER,
       ignoreChanges: [...r.opts.ignoreChanges],
-      deletedWith: UNKNOWN,
-      dependsOn: UNKNOWN,
+      deletedWith: UNKNOWN_MARKER,
+      dependsOn: UNKNOWN_MARKER,
       provider: r.provider ? `${r.provider.type}::${r.provider.name}` : null,
     },
   };

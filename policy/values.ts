@@ -1,4 +1,4 @@
-import { SECRET, STACK_REF_PREFIX, UNKNOWN } from "./model";
+import { SECRET_MARKER, STACK_REF_MARKER_PREFIX, UNKNOWN_MARKER } from "../config";
 
 /**
  * Reading declared values that may be opaque offline. An opaque value is one a rule cannot judge:
@@ -10,12 +10,16 @@ import { SECRET, STACK_REF_PREFIX, UNKNOWN } from "./model";
 export type Opaque = string & { readonly __opaque: true };
 
 export function isOpaque(value: unknown): value is Opaque {
-  return typeof value === "string" && (value === UNKNOWN || value === SECRET || value.startsWith(STACK_REF_PREFIX));
+  return (
+    typeof value === "string" &&
+    (value === UNKNOWN_MARKER || value === SECRET_MARKER || value.startsWith(STACK_REF_MARKER_PREFIX))
+  );
 }
 
 /** How a message names an opaque value, true both offline (synth) and in a real preview (the pack). */
 export function describeOpaque(path: string, value: Opaque): string {
-  const what = value === SECRET ? "secret" : value === UNKNOWN ? "unknown until deployed" : `${value} offline`;
+  const what =
+    value === SECRET_MARKER ? "secret" : value === UNKNOWN_MARKER ? "unknown until deployed" : `${value} offline`;
   return `${path} is ${what}, so this cannot be judged`;
 }
 

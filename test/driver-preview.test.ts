@@ -5,7 +5,7 @@ import { ManifestChange } from "../automation/driver/gitops-steps";
 import { previewEnvironment, previewFailed, previewHasChanges, PreviewReport } from "../automation/driver/preview";
 import { GITHUB_COMMENT_LIMIT, renderPreviewComment } from "../automation/report/preview-comment";
 import { evaluatePolicy, PolicyReport } from "../policy/engine";
-import { UNKNOWN } from "../policy/model";
+import { UNKNOWN_MARKER } from "../config";
 import { FakeProject } from "./support/fake-pulumi";
 import { assertGolden } from "./support/golden";
 import { declared, deployment, eksCluster, manifest, patch } from "./support/policy";
@@ -42,7 +42,7 @@ function stagingPolicy(): PolicyReport {
         stack: "infra-staging",
         resources: [
           declared("aws:kms/key:Key", "secrets-encryption-key", {}),
-          declared("eks:index:Cluster", "cluster-eks", patch(eksCluster, "authenticationMode", UNKNOWN)),
+          declared("eks:index:Cluster", "cluster-eks", patch(eksCluster, "authenticationMode", UNKNOWN_MARKER)),
         ],
       },
     ],

@@ -2,7 +2,8 @@ import * as assert from "node:assert/strict";
 import { SynthResult } from "../automation/synth/synth";
 import { GuardrailsConfig } from "../policy/config";
 import { blocksChange, evaluatePolicy, PolicyReport } from "../policy/engine";
-import { DeclaredStack, Subject, UNKNOWN } from "../policy/model";
+import { DeclaredStack, Subject } from "../policy/model";
+import { UNKNOWN_MARKER } from "../config";
 import { policyNotes, renderPolicyReport } from "../policy/report";
 import { ruleById } from "../policy/rules";
 import { declared, declaredObject, deployment, eksCluster, manifest, patch, pdb } from "./support/policy";
@@ -135,7 +136,7 @@ describe("guardrails engine", () => {
   });
 
   it("reports a value unknown offline as undetermined: neither a pass nor a block", () => {
-    const cluster = declared("eks:index:Cluster", "cluster", patch(eksCluster, "authenticationMode", UNKNOWN), {
+    const cluster = declared("eks:index:Cluster", "cluster", patch(eksCluster, "authenticationMode", UNKNOWN_MARKER), {
       protect: true,
     });
     const report = evaluatePolicy({ env: "production", stacks: [stack(cluster)] });
@@ -230,7 +231,7 @@ describe("guardrails engine", () => {
         { rule: "k8s-image-pinned", file: "apps/gone/deployment-gone.yaml", reason: "removed app" },
       ],
     };
-    const cluster = declared("eks:index:Cluster", "cluster", patch(eksCluster, "authenticationMode", UNKNOWN), {
+    const cluster = declared("eks:index:Cluster", "cluster", patch(eksCluster, "authenticationMode", UNKNOWN_MARKER), {
       protect: true,
     });
     const report = evaluatePolicy({

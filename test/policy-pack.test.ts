@@ -8,7 +8,7 @@ import type {
 import * as policyProxy from "@pulumi/policy/proxy";
 import * as assert from "node:assert/strict";
 import { GuardrailsConfig, NO_GUARDRAILS } from "../policy/config";
-import { UNKNOWN } from "../policy/model";
+import { UNKNOWN_MARKER } from "../config";
 import { declaredOf, envOfStack, plainValue, policiesFor, refOfUrn, stackOfUrn } from "../policy/pack";
 import { RULES } from "../policy/rules";
 import { argoCdApplication, argoCdRelease } from "./support/policy";
@@ -90,7 +90,7 @@ describe("policy pack adapter", () => {
     });
     assert.deepEqual(plainValue(props), {
       name: "a",
-      vpcConfig: { subnetIds: [UNKNOWN, "subnet-1"], publicAccessCidrs: UNKNOWN },
+      vpcConfig: { subnetIds: [UNKNOWN_MARKER, "subnet-1"], publicAccessCidrs: UNKNOWN_MARKER },
     });
   });
 
@@ -103,10 +103,10 @@ describe("policy pack adapter", () => {
       inputs: { enableKeyRotation: true },
       options: {
         protect: true,
-        retainOnDelete: UNKNOWN,
+        retainOnDelete: UNKNOWN_MARKER,
         ignoreChanges: [],
-        deletedWith: UNKNOWN,
-        dependsOn: UNKNOWN,
+        deletedWith: UNKNOWN_MARKER,
+        dependsOn: UNKNOWN_MARKER,
         provider: "pulumi:providers:aws::aws-production",
       },
     });

@@ -45,10 +45,6 @@ export interface StackChanges {
   readonly errors: readonly string[];
 }
 
-/** The engine already masks secrets in events as SECRET; UNKNOWN stands for a value known only after the update. */
-export const SECRET = SECRET_MARKER;
-export const UNKNOWN = UNKNOWN_MARKER;
-
 // Pulumi's wire markers (sdk/go/common/resource/sig): a secret value and an unknown computed value.
 const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
 const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
@@ -218,12 +214,12 @@ function seal(value: unknown): unknown {
 
 /** A value as it may be shown: secrets and unknowns replaced by markers, at any depth. */
 export function shown(value: unknown): unknown {
-  if (value === UNKNOWN_VALUE) return UNKNOWN;
-  if (typeof value === "string" && value.startsWith(SEALED)) return SECRET;
+  if (value === UNKNOWN_VALUE) return UNKNOWN_MARKER;
+  if (typeof value === "string" && value.startsWith(SEALED)) return SECRET_MARKER;
   if (Array.isArray(value)) return value.map(shown);
   if (value !== null && typeof value === "object") {
     const record = value as Record<string, unknown>;
-    if (record[SIGNATURE_KEY] === SECRET_SIGNATURE) return SECRET;
+    if (record[SIGNATURE_KEY] === SECRET_SIGNATURE) return SECRET_MARKER;
     if (SIGNATURE_KEY in record) return `[${String(record[SIGNATURE_KEY]).slice(0, 8)}]`;
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, shown(v)]));
   }

@@ -9,7 +9,7 @@ import { normalizeValue, refOf, ResourceRefs } from "./normalize";
  * resource options the SDK lets us observe. No cloud, no CLI, no credentials.
  *
  * The run is a preview (`dryRun`), so anything only the cloud would know (ids, ARNs, endpoints)
- * stays unknown and is shown as UNKNOWN_MARKER rather than invented.
+ * stays unknown and is shown as `[unknown]` rather than invented.
  */
 
 /** Config as the CLI passes it to a program (`PULUMI_CONFIG`): strings, with maps and lists as JSON. */

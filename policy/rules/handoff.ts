@@ -1,6 +1,7 @@
 import { AppView, appViewsOf, chartSourcesOf, helmValuesOf, SourceView } from "../argocd";
 import { defineRule, objectsOfKind } from "../define";
-import { DeclaredResource, Outcome, Rule, RuleContext, undetermined, UNKNOWN, violation } from "../model";
+import { DeclaredResource, Outcome, Rule, RuleContext, undetermined, violation } from "../model";
+import { UNKNOWN_MARKER } from "../../config";
 import { describeOpaque, isOpaque, isRecord, show, valueAt } from "../values";
 import { HELM_RELEASE } from "./helm";
 
@@ -94,7 +95,7 @@ const releaseRetained = defineRule({
     types: [HELM_RELEASE],
     check: (r, ctx) => {
       if (!argoCdTakesOver(ctx)) return [];
-      if (r.options.retainOnDelete === UNKNOWN) {
+      if (r.options.retainOnDelete === UNKNOWN_MARKER) {
         return [undetermined("retainOnDelete is not visible here, so this cannot be judged")];
       }
       return r.options.retainOnDelete

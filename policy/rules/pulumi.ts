@@ -1,5 +1,6 @@
 import { defineRule, resourcesOfType } from "../define";
-import { DeclaredResource, resourceRef, Rule, undetermined, UNKNOWN, violation } from "../model";
+import { DeclaredResource, resourceRef, Rule, undetermined, violation } from "../model";
+import { UNKNOWN_MARKER } from "../../config";
 import { AWS_EKS_CLUSTER, EKS_COMPONENT } from "./eks";
 
 /**
@@ -31,7 +32,8 @@ const explicitProvider = defineRule({
     types: (r) => r.custom && PROVIDER_PACKAGES.includes(packageOf(r.type)),
     check: (r) => {
       const provider = r.options.provider;
-      if (provider === UNKNOWN) return [undetermined("the provider is not visible here, so this cannot be judged")];
+      if (provider === UNKNOWN_MARKER)
+        return [undetermined("the provider is not visible here, so this cannot be judged")];
       if (provider === null || isDefaultProvider(provider)) return [violation("uses the default provider")];
       return [];
     },
@@ -112,7 +114,7 @@ const deletedWithCluster = defineRule({
       const clusters = resourcesOfType(ctx, [EKS_COMPONENT, AWS_EKS_CLUSTER]).map(resourceRef);
       if (clusters.length === 0) return [];
       const target = r.options.deletedWith;
-      if (target === UNKNOWN) return [undetermined("deletedWith is not visible here, so this cannot be judged")];
+      if (target === UNKNOWN_MARKER) return [undetermined("deletedWith is not visible here, so this cannot be judged")];
       if (target !== null && clusters.includes(target)) return [];
       return [violation(target === null ? "has no deletedWith" : `is deleted with ${target}, not the cluster`)];
     },

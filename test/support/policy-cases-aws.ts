@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../policy/model";
+import { UNKNOWN_MARKER } from "../../config";
 import {
   awsEksCluster,
   eksCluster,
@@ -37,7 +37,7 @@ export const awsCases: RuleCase[] = [
   cannotJudge(
     "eks-endpoint-private-in-production",
     "cannot judge an endpoint flag that is unknown offline",
-    one(EKS, patch(eksCluster, "endpointPublicAccess", UNKNOWN)),
+    one(EKS, patch(eksCluster, "endpointPublicAccess", UNKNOWN_MARKER)),
     "endpointPublicAccess is unknown until deployed, so this cannot be judged",
   ),
 
@@ -121,7 +121,10 @@ export const awsCases: RuleCase[] = [
   passes(
     "ec2-imdsv2-required",
     "passes a managed node group with a launch template",
-    one("eks:index:ManagedNodeGroup", { cluster: UNKNOWN, launchTemplate: { id: UNKNOWN, version: UNKNOWN } }),
+    one("eks:index:ManagedNodeGroup", {
+      cluster: UNKNOWN_MARKER,
+      launchTemplate: { id: UNKNOWN_MARKER, version: UNKNOWN_MARKER },
+    }),
   ),
   fails(
     "ec2-imdsv2-required",
@@ -132,7 +135,7 @@ export const awsCases: RuleCase[] = [
   fails(
     "ec2-imdsv2-required",
     "fails a managed node group without a launch template",
-    one("aws:eks/nodeGroup:NodeGroup", { clusterName: UNKNOWN }),
+    one("aws:eks/nodeGroup:NodeGroup", { clusterName: UNKNOWN_MARKER }),
     "launchTemplate is unset: EKS's generated template does not require IMDSv2",
   ),
 
@@ -212,7 +215,7 @@ export const awsCases: RuleCase[] = [
   cannotJudge(
     "iam-no-wildcard-actions",
     "cannot judge a document computed from unknown values",
-    one(POLICY, { policy: UNKNOWN }),
+    one(POLICY, { policy: UNKNOWN_MARKER }),
     "policy is unknown until deployed, so this cannot be judged",
   ),
 
@@ -254,7 +257,7 @@ export const awsCases: RuleCase[] = [
     "iam-no-admin-policies",
     "passes a narrow managed policy",
     one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", {
-      role: UNKNOWN,
+      role: UNKNOWN_MARKER,
       policyArn: "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
     }),
   ),
@@ -262,7 +265,7 @@ export const awsCases: RuleCase[] = [
     "iam-no-admin-policies",
     "fails AdministratorAccess",
     one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", {
-      role: UNKNOWN,
+      role: UNKNOWN_MARKER,
       policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
     }),
     'policyArn attaches "arn:aws:iam::aws:policy/AdministratorAccess"',

@@ -1,4 +1,4 @@
-import { SECRET, STACK_REF_PREFIX, UNKNOWN } from "../../policy/model";
+import { SECRET_MARKER, STACK_REF_MARKER_PREFIX, UNKNOWN_MARKER } from "../../config";
 import {
   ARGO_HELM,
   application,
@@ -96,7 +96,9 @@ export const kubeCases: RuleCase[] = [
     "cannot judge a project read from another stack",
     {
       resources: [
-        declaredObject(patch(application, "spec.project", `${STACK_REF_PREFIX}platform-production:appsProject]`)),
+        declaredObject(
+          patch(application, "spec.project", `${STACK_REF_MARKER_PREFIX}platform-production:appsProject]`),
+        ),
       ],
     },
     "spec.project is [stack-ref platform-production:appsProject] offline, so this cannot be judged",
@@ -177,13 +179,13 @@ export const kubeCases: RuleCase[] = [
   cannotJudge(
     "argocd-self-no-prune-config",
     "cannot judge the children of a root whose values are unknown",
-    { resources: [declaredObject(patch(rootApplication, "spec.source.helm.valuesObject", UNKNOWN))] },
+    { resources: [declaredObject(patch(rootApplication, "spec.source.helm.valuesObject", UNKNOWN_MARKER))] },
     "spec.source.helm values is unknown until deployed, so this cannot be judged",
   ),
   cannotJudge(
     "argocd-self-no-prune-config",
     "cannot judge secret values",
-    { resources: [declaredObject(patch(argoCdApplication, "spec.source.helm.valuesObject", SECRET))] },
+    { resources: [declaredObject(patch(argoCdApplication, "spec.source.helm.valuesObject", SECRET_MARKER))] },
     "spec.source.helm values is secret, so this cannot be judged",
   ),
 
@@ -280,7 +282,7 @@ export const kubeCases: RuleCase[] = [
   cannotJudge(
     "argocd-handoff-release-retained",
     "cannot judge where retainOnDelete is not visible (the policy pack)",
-    handoff(argoCdRelease, argoCdApplication, UNKNOWN),
+    handoff(argoCdRelease, argoCdApplication, UNKNOWN_MARKER),
     "retainOnDelete is not visible here, so this cannot be judged",
   ),
 

@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../policy/model";
+import { UNKNOWN_MARKER } from "../../config";
 import { declared, declaredObject, deployment, eksCluster } from "./policy";
 import { cannotJudge, fails, one, passes, RuleCase } from "./policy-cases";
 
@@ -59,7 +59,7 @@ export const pulumiCases: RuleCase[] = [
   cannotJudge(
     "pulumi-deleted-with-cluster",
     "cannot judge where deletedWith is not visible (the policy pack)",
-    withCluster(UNKNOWN),
+    withCluster(UNKNOWN_MARKER),
     "deletedWith is not visible here, so this cannot be judged",
   ),
 ];

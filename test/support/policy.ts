@@ -1,4 +1,5 @@
-import { DeclaredOptions, DeclaredResource, HydratedManifest, UNKNOWN } from "../../policy/model";
+import { DeclaredOptions, DeclaredResource, HydratedManifest } from "../../policy/model";
+import { UNKNOWN_MARKER } from "../../config";
 
 /**
  * Small hand-written inputs for the guardrails: compliant baselines, and `patch` to break one
@@ -70,7 +71,7 @@ export const eksCluster = {
   authenticationMode: "API",
   endpointPrivateAccess: true,
   endpointPublicAccess: false,
-  encryptionConfigKeyArn: UNKNOWN,
+  encryptionConfigKeyArn: UNKNOWN_MARKER,
   enabledClusterLogTypes: ALL_LOG_TYPES,
   skipDefaultNodeGroup: true,
   version: "1.33",
@@ -80,10 +81,10 @@ export const eksCluster = {
 };
 
 export const awsEksCluster = {
-  roleArn: UNKNOWN,
+  roleArn: UNKNOWN_MARKER,
   version: "1.33",
-  vpcConfig: { subnetIds: [UNKNOWN], endpointPrivateAccess: true, endpointPublicAccess: false },
-  encryptionConfig: { provider: { keyArn: UNKNOWN }, resources: ["secrets"] },
+  vpcConfig: { subnetIds: [UNKNOWN_MARKER], endpointPrivateAccess: true, endpointPublicAccess: false },
+  encryptionConfig: { provider: { keyArn: UNKNOWN_MARKER }, resources: ["secrets"] },
   enabledClusterLogTypes: ALL_LOG_TYPES,
   accessConfig: { authenticationMode: "API" },
 };
