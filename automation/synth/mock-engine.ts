@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN_MARKER } from "../../config";
 import { EnvironmentConfig, PROJECT_NAME, StackIdentity } from "../../stack";
-import { normalizeValue, refOf, ResourceRefs } from "./normalize";
+import { normalizeValue, NormalizeOptions, refOf, ResourceRefs } from "./normalize";
 
 /**
  * Runs a Pulumi program under Pulumi's own mock engine (`pulumi.runtime.setMocks`, the documented
@@ -69,6 +69,8 @@ export interface MockEngineOptions {
   readonly stackReference: (fullName: string) => ReferencedStack;
   /** Answers provider functions (invokes). The default refuses, naming the function. */
   readonly call?: (args: pulumi.runtime.MockCallArgs) => Record<string, unknown>;
+  /** Record secrets' values rather than `[secret]` (see NormalizeOptions); off for synth. */
+  readonly revealSecrets?: boolean;
 }
 
 interface Declaration {
@@ -183,8 +185,12 @@ export class MockEngine {
     return {
       stack,
       resources,
-      outputs: (await normalizeValue(outputs ?? {}, this.refs)) as Record<string, unknown>,
+      outputs: (await normalizeValue(outputs ?? {}, this.refs, this.normalizeOptions())) as Record<string, unknown>,
     };
+  }
+
+  private normalizeOptions(): NormalizeOptions {
+    return { revealSecrets: this.options.revealSecrets };
   }
 
   private capture(args: pulumi.ResourceTransformationArgs): undefined {
@@ -206,7 +212,7 @@ export class MockEngine {
       name: d.name,
       parent,
       custom,
-      inputs: (await normalizeValue(inputs, this.refs)) as Record<string, unknown>,
+      inputs: (await normalizeValue(inputs, this.refs, this.normalizeOptions())) as Record<string, unknown>,
       options: {
         protect: d.opts.protect ?? protectedRefs.has(parent),
         retainOnDelete: d.opts.retainOnDelete ?? false,
