@@ -3,8 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { REPO_ROOT } from "../../automation/synth/synth";
-import { ENVIRONMENTS, Environment, EnvironmentConfig, readEnvironmentConfig } from "../../stack";
+import { ENVIRONMENTS } from "../../stack";
+import { configWith, setOwners } from "./support/config-variants";
 import { installCrds } from "./support/crds";
 import { Emitted, hydratedObjects, synthObjects } from "./support/emitted";
 import { controlPlane } from "./support/hooks";
@@ -16,25 +16,6 @@ import { formatRefusals, validateOnServer, ValidationTally } from "./support/val
  * WHEN every object the project emits is applied to it (namespaces for real, the rest as a dry run)
  * THEN the server accepts each one, and it refuses the broken objects a schema library lets through.
  */
-
-type ConfigEdit = (sections: Record<string, Record<string, unknown>>) => void;
-
-function configWith(env: Environment, edit: ConfigEdit): EnvironmentConfig {
-  const config = readEnvironmentConfig(REPO_ROOT, env);
-  const values = structuredClone(config.values) as Record<string, Record<string, unknown>>;
-  const sections = Object.fromEntries(
-    Object.entries(values).map(([key, value]) => [key.replace(/^gitops-platform:/, ""), value]),
-  );
-  edit(sections);
-  return { ...config, values };
-}
-
-function setOwners(owner: "pulumi" | "argocd"): ConfigEdit {
-  return (sections) => {
-    const releases = sections.platform.releases as Record<string, { owner: string }>;
-    for (const release of Object.values(releases)) release.owner = owner;
-  };
-}
 
 /** An app that uses every feature of the app spec (gitops/catalog/spec.ts). */
 const EVERY_FEATURE_APP = {

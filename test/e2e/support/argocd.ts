@@ -68,13 +68,13 @@ function namespacedKubeconfig(plane: ControlPlane, dir: string): string {
   return file;
 }
 
-async function healthy(process: ServerProcess, port: number, what: string): Promise<void> {
+async function healthy(process: ServerProcess, port: number, what: string, urlPath = "/healthz"): Promise<void> {
   await pollUntil({
     what,
     timeoutMs: 60_000,
     process,
     probe: async () => {
-      const response = await fetch(`http://127.0.0.1:${port}/healthz`).catch((e: Error) => e);
+      const response = await fetch(`http://127.0.0.1:${port}${urlPath}`).catch((e: Error) => e);
       if (response instanceof Error) return { last: response.message };
       return { value: response.ok || undefined, last: `${response.status} ${await response.text()}` };
     },
@@ -131,6 +131,12 @@ export async function startArgoCd(plane: ControlPlane, api: KubeApi, args: ArgoC
         "--redis",
         redisAddress,
         "--disable-tls",
+        // The resolved revision of a branch is cached (3 m by default) until a webhook clears it;
+        // this harness has no webhook and polls, so the cache must not outlive one poll.
+        "--revision-cache-expiration",
+        "1s",
+        // Its default names the chart's mounted mTLS secret, and is refused with --disable-tls.
+        "--client-ca-path=",
         "--loglevel",
         "info",
       ],
@@ -188,12 +194,18 @@ export async function startArgoCd(plane: ControlPlane, api: KubeApi, args: ArgoC
           "--loglevel",
           "info",
         ],
-        env: { ...env, ARGOCD_BINARY_NAME: "argocd-applicationset-controller" },
+        env: {
+          ...env,
+          ARGOCD_BINARY_NAME: "argocd-applicationset-controller",
+          // The git generator re-reads the state repo every 3 minutes unless a webhook says; poll instead.
+          ARGOCD_APPLICATIONSET_CONTROLLER_REQUEUE_AFTER: `${args.resyncSeconds}s`,
+        },
         logDir,
         cwd: workDir,
       });
       processes.push(appset);
-      await healthy(appset, probe, "argocd-applicationset-controller becoming healthy");
+      // Its probe server registers no checks (404 on /healthz): its metrics endpoint says it is up.
+      await healthy(appset, metrics, "argocd-applicationset-controller serving", "/metrics");
     }
     return { processes, logDir, kubeconfig, stop };
   } catch (error) {

@@ -8,9 +8,11 @@ import { E2E_DIR } from "../tools/tools";
 import { binary, freePort, pollUntil, ServerProcess } from "./process";
 
 /**
- * A local Kubernetes control plane in envtest's model: etcd and kube-apiserver, no kubelet, no
- * controller-manager. Objects are stored, validated, defaulted and admitted for real; nothing runs
- * them (Pods never start, Deployments get no ReplicaSets, deleted namespaces stay Terminating).
+ * A local Kubernetes control plane in envtest's model: etcd and kube-apiserver, no kubelet, plus a
+ * kube-controller-manager running only the garbage collector and the namespace controller. Objects
+ * are stored, validated, defaulted, admitted and garbage-collected for real (Argo CD deletes with
+ * foreground propagation, which only the garbage collector completes); nothing runs them: Pods
+ * never start and Deployments get no ReplicaSets.
  *
  * `start()` takes free loopback ports, a throwaway data dir, a generated service-account key and a
  * static admin token, waits for `/readyz`, and writes a kubeconfig. `stop()` always cleans up.
@@ -92,6 +94,38 @@ function writeKubeconfig(file: string, server: string, caFile: string, token: st
   fs.writeFileSync(file, JSON.stringify(config, null, 2), { mode: 0o600 });
 }
 
+/** Controllers the harness runs: the ones that finish what the apiserver starts, none that schedule Pods. */
+export const CONTROLLERS = ["garbagecollector", "namespace"] as const;
+
+async function startControllerManager(kubeconfig: string, logDir: string): Promise<ServerProcess> {
+  const port = await freePort();
+  const process = new ServerProcess({
+    name: "kube-controller-manager",
+    command: binary("kube-controller-manager"),
+    args: [
+      `--kubeconfig=${kubeconfig}`,
+      `--controllers=${CONTROLLERS.join(",")}`,
+      "--leader-elect=false",
+      "--use-service-account-credentials=false",
+      "--bind-address=127.0.0.1",
+      `--secure-port=${port}`,
+      "--v=1",
+    ],
+    logDir,
+  });
+  await pollUntil({
+    what: `kube-controller-manager on 127.0.0.1:${port} becoming healthy`,
+    timeoutMs: READY_TIMEOUT_MS,
+    process,
+    // Its serving certificate is self-signed and /healthz needs no credentials (always-allow path).
+    probe: async () => {
+      const { status, body } = await httpGet(`https://127.0.0.1:${port}/healthz`, { rejectUnauthorized: false });
+      return { value: status === 200 ? true : undefined, last: `${status} ${body.slice(0, 200)}` };
+    },
+  });
+  return process;
+}
+
 export async function startControlPlane(): Promise<ControlPlane> {
   const started = Date.now();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-e2e-"));
@@ -160,6 +194,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
 
     const kubeconfig = path.join(workDir, "kubeconfig");
     writeKubeconfig(kubeconfig, server, caFile, token);
+    processes.push(await startControllerManager(kubeconfig, logDir));
     return { server, token, caFile, kubeconfig, logDir, processes, startupMs: Date.now() - started, stop };
   } catch (error) {
     await stop();

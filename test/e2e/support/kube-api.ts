@@ -115,6 +115,54 @@ export class KubeApi {
     return this.request<KubeObject>("PATCH", path, JSON.stringify(object), "application/apply-patch+yaml");
   }
 
+  /** Server-side apply of a partial object: only the fields given change. */
+  async patchMerge(object: Pick<KubeObject, "apiVersion" | "kind" | "metadata">, patch: object): Promise<KubeObject> {
+    return this.request<KubeObject>(
+      "PATCH",
+      await this.pathOf(object),
+      JSON.stringify(patch),
+      "application/merge-patch+json",
+    );
+  }
+
+  async delete(object: Pick<KubeObject, "apiVersion" | "kind" | "metadata">): Promise<void> {
+    await this.request("DELETE", await this.pathOf(object));
+  }
+
+  /**
+   * Every change the apiserver reports for one object, from now on (a watch): how a test sees a
+   * state that lasts only until a controller acts on it, such as OutOfSync before a self-heal.
+   */
+  async watch(
+    object: Pick<KubeObject, "apiVersion" | "kind" | "metadata">,
+    onChange: (type: string, live: KubeObject) => void,
+  ): Promise<{ stop(): void }> {
+    const item = await this.pathOf(object);
+    const collection = item.slice(0, item.lastIndexOf("/"));
+    const query = new URLSearchParams({ watch: "1", fieldSelector: `metadata.name=${object.metadata.name}` });
+    const request = https.request(new URL(`${collection}?${query.toString()}`, this.server), {
+      ca: this.ca,
+      headers: { Authorization: `Bearer ${this.token}`, Accept: "application/json" },
+    });
+    request.on("response", (response) => {
+      let buffered = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => {
+        buffered += chunk;
+        for (let end = buffered.indexOf("\n"); end >= 0; end = buffered.indexOf("\n")) {
+          const line = buffered.slice(0, end);
+          buffered = buffered.slice(end + 1);
+          if (!line.trim()) continue;
+          const event = JSON.parse(line) as { type: string; object: KubeObject };
+          onChange(event.type, event.object);
+        }
+      });
+    });
+    request.on("error", () => undefined);
+    request.end();
+    return { stop: () => request.destroy() };
+  }
+
   async get(object: Pick<KubeObject, "apiVersion" | "kind" | "metadata">): Promise<KubeObject | undefined> {
     try {
       return await this.request<KubeObject>("GET", await this.pathOf(object));

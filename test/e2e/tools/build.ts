@@ -3,7 +3,19 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { derivedReplaces, formatReplace, GoModJson, replaceDifferences } from "./replaces";
-import { BIN_DIR, CRD_DIR, CRDS, E2E_DIR, MODULES, Tool, TOOLS, TOOLS_DIR, ToolsModule } from "./tools";
+import {
+  BIN_DIR,
+  BIN_SCRIPTS,
+  CRD_DIR,
+  CRDS,
+  E2E_DIR,
+  ModuleFiles,
+  MODULES,
+  Tool,
+  TOOLS,
+  TOOLS_DIR,
+  ToolsModule,
+} from "./tools";
 
 /**
  * `npm run e2e:tools`: builds the real components of the e2e tier from the pinned Go modules in
@@ -138,23 +150,26 @@ function buildTool(tool: Tool, version: string, goVersion: string): string {
   return `${tool.binary} ${version}: built in ${((Date.now() - started) / 1000).toFixed(0)} s`;
 }
 
-function copyCrds(): string[] {
-  return CRDS.map((source) => {
-    const module = MODULES.find((m) => m.dir === source.module);
-    if (!module) throw new StepError(`CRDs of ${source.name}: no tools module ${source.module}`);
-    const out = go(`download ${source.upstream}`, ["mod", "download", "-json", source.upstream], moduleDir(module));
-    const { Dir, Version } = JSON.parse(out) as { Dir: string; Version: string };
-    const target = path.join(CRD_DIR, source.name);
-    fs.rmSync(target, { recursive: true, force: true });
-    fs.mkdirSync(target, { recursive: true });
-    for (const file of source.files) {
-      const from = path.join(Dir, file);
-      if (!fs.existsSync(from))
-        throw new StepError(`CRDs of ${source.name}: ${source.upstream}@${Version} has no ${file}`);
-      fs.copyFileSync(from, path.join(target, path.basename(file)));
-    }
-    return `CRDs ${source.name} ${Version}: ${source.files.length} files`;
-  });
+/** Copies files out of a pinned module's zip: CRDs into CRD_DIR/<name>/, scripts into BIN_DIR. */
+function copyModuleFiles(source: ModuleFiles, what: string): string {
+  const module = MODULES.find((m) => m.dir === source.module);
+  if (!module) throw new StepError(`${what} of ${source.name}: no tools module ${source.module}`);
+  const out = go(`download ${source.upstream}`, ["mod", "download", "-json", source.upstream], moduleDir(module));
+  const { Dir, Version } = JSON.parse(out) as { Dir: string; Version: string };
+  const target = source.name === "bin" ? BIN_DIR : path.join(CRD_DIR, source.name);
+  if (source.name !== "bin") fs.rmSync(target, { recursive: true, force: true });
+  fs.mkdirSync(target, { recursive: true });
+  for (const file of source.files) {
+    const from = path.join(Dir, file);
+    if (!fs.existsSync(from))
+      throw new StepError(`${what} of ${source.name}: ${source.upstream}@${Version} has no ${file}`);
+    const to = path.join(target, path.basename(file));
+    fs.rmSync(to, { force: true });
+    fs.copyFileSync(from, to);
+    // Module zips unpack read-only; scripts must run.
+    fs.chmodSync(to, source.name === "bin" ? 0o755 : 0o644);
+  }
+  return `${what} ${source.name === "bin" ? source.files.map((f) => path.basename(f)).join(", ") : source.name} ${Version}: ${source.files.length} files`;
 }
 
 function main(): void {
@@ -167,7 +182,8 @@ function main(): void {
   fs.mkdirSync(BIN_DIR, { recursive: true });
   const lines = [
     ...TOOLS.map((tool) => buildTool(tool, versions.get(tool.module) ?? "unknown", goVersion)),
-    ...copyCrds(),
+    ...BIN_SCRIPTS.map((source) => copyModuleFiles(source, "script")),
+    ...CRDS.map((source) => copyModuleFiles(source, "CRDs")),
   ];
   for (const line of lines) log(`  ${line}`);
   log(`e2e:tools done in ${((Date.now() - started) / 1000).toFixed(0)} s`);

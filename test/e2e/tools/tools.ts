@@ -79,6 +79,13 @@ export const TOOLS: readonly Tool[] = [
     versionArgs: ["--version"],
   },
   {
+    binary: "kube-controller-manager",
+    module: "kubernetes",
+    pkg: "k8s.io/kubernetes/cmd/kube-controller-manager",
+    stamp: kubernetesStamp,
+    versionArgs: ["--version"],
+  },
+  {
     binary: "kubectl",
     module: "kubernetes",
     pkg: "k8s.io/kubernetes/cmd/kubectl",
@@ -123,8 +130,8 @@ export const TOOLS: readonly Tool[] = [
   },
 ];
 
-export interface CrdSource {
-  /** Folder under CRD_DIR. */
+export interface ModuleFiles {
+  /** Folder under CRD_DIR, or BIN_DIR for `bin`. */
   readonly name: string;
   /** The tools module whose go.sum pins the upstream module. */
   readonly module: string;
@@ -134,11 +141,24 @@ export interface CrdSource {
 }
 
 /**
+ * Argo CD's image puts this script on PATH (its Dockerfile copies hack/git-verify-wrapper.sh to
+ * /usr/local/bin); the repo-server runs it for every revision it renders, GPG or not.
+ */
+export const BIN_SCRIPTS: readonly ModuleFiles[] = [
+  {
+    name: "bin",
+    module: "argocd",
+    upstream: "github.com/argoproj/argo-cd/v3",
+    files: ["hack/git-verify-wrapper.sh"],
+  },
+];
+
+/**
  * CRDs of the kinds the project emits, taken from the Go module zips of the projects that own them
  * (a module zip holds its non-Go files too), at the versions the pinned charts ship or the nearest
  * the module proxy serves (docs/testing.md lists them).
  */
-export const CRDS: readonly CrdSource[] = [
+export const CRDS: readonly ModuleFiles[] = [
   {
     name: "argo-cd",
     module: "argocd",
