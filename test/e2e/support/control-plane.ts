@@ -49,8 +49,12 @@ function httpGet(url: string, options: https.RequestOptions = {}): Promise<{ sta
   });
 }
 
-async function startEtcd(dataDir: string, logDir: string): Promise<{ process: ServerProcess; url: string }> {
-  const [clientPort, peerPort] = [await freePort(), await freePort()];
+export async function startEtcd(
+  dataDir: string,
+  logDir: string,
+  ports?: { client: number; peer: number },
+): Promise<{ process: ServerProcess; url: string }> {
+  const { client: clientPort, peer: peerPort } = ports ?? { client: await freePort(), peer: await freePort() };
   const url = `http://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
   const process = new ServerProcess({

@@ -12,6 +12,11 @@ import { BIN_DIR } from "../tools/tools";
 
 const running = new Set<ChildProcess>();
 
+/** Server processes started here that have not exited yet: the root hook checks none is left. */
+export function runningServers(): number[] {
+  return [...running].map((child) => child.pid ?? -1);
+}
+
 function killAll(): void {
   for (const child of running) child.kill("SIGKILL");
 }
@@ -23,7 +28,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-export class HarnessError extends Error {}
+export class HarnessError extends Error {
+  override name = "HarnessError";
+}
 
 export function binary(name: string): string {
   const file = path.join(BIN_DIR, name);
