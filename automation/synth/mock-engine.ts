@@ -82,11 +82,21 @@ interface Declaration {
 
 const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
 
+export interface RunOptions {
+  /**
+   * The outputs of this stack's last completed up: what a StackReference to the stack itself reads
+   * (the engine answers it from the backend's checkpoint). None by default: a stack never deployed.
+   */
+  readonly previousOutputs?: Readonly<Record<string, unknown>>;
+}
+
 export class MockEngine {
   private declarations: Declaration[] = [];
   private inputs = new Map<string, Record<string, unknown>>();
   private refs: ResourceRefs = new WeakMap();
   private options: MockEngineOptions;
+  /** The stack running now and its previous outputs, for a StackReference to itself. */
+  private self?: { readonly name: string; readonly outputs: Readonly<Record<string, unknown>> };
 
   constructor(private readonly defaults: MockEngineOptions) {
     this.options = defaults;
@@ -124,7 +134,10 @@ export class MockEngine {
       this.inputs.set(key, inputs);
       if (args.type === STACK_REFERENCE_TYPE) {
         const name = String(inputs.name);
-        const referenced = this.options.stackReference(name);
+        const referenced =
+          name === this.self?.name
+            ? { outputs: this.self.outputs, secretOutputNames: [] }
+            : this.options.stackReference(name);
         return {
           id: name,
           state: { name, outputs: referenced.outputs, secretOutputNames: [...referenced.secretOutputNames] },
@@ -143,7 +156,12 @@ export class MockEngine {
   };
 
   /** Runs `program` as stack `stack` with `config` and returns everything it declared. */
-  async run(stack: StackIdentity, config: EnvironmentConfig, program: () => unknown): Promise<StackRun> {
+  async run(
+    stack: StackIdentity,
+    config: EnvironmentConfig,
+    program: () => unknown,
+    options: RunOptions = {},
+  ): Promise<StackRun> {
     // The SDK reads `new Error().stack` for every promise it makes (runtime/debuggable.js), and under
     // ts-node each read runs source-map-support over every frame: about 70% of an infra synth's CPU.
     // V8's own formatter serves those reads. A stack is formatted when first read, so an error the
@@ -151,6 +169,10 @@ export class MockEngine {
     const sourceMappedStacks = Object.getOwnPropertyDescriptor(Error, "prepareStackTrace");
     Reflect.deleteProperty(Error, "prepareStackTrace");
     try {
+      this.self = {
+        name: `${MOCK_ORGANIZATION}/${PROJECT_NAME}/${stack.name}`,
+        outputs: options.previousOutputs ?? {},
+      };
       return await this.runProgram(stack, config, program);
     } finally {
       if (sourceMappedStacks) Object.defineProperty(Error, "prepareStackTrace", sourceMappedStacks);
