@@ -86,6 +86,17 @@ export async function platformNextUp(env: Environment, context: DriverContext): 
   return planNextUp(await readPlatformRun(env, context), readEndState(env, context.rootDir));
 }
 
+/** The platform's phase as a preview reports it, or why it could not be read. */
+export type PlatformPhasePreview = { readonly next: NextUp } | { readonly error: string };
+
+export async function previewPlatformPhase(env: Environment, context: DriverContext): Promise<PlatformPhasePreview> {
+  try {
+    return { next: await platformNextUp(env, context) };
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
 /** How logs, summaries and the PR comment name the phases. */
 export const PHASE_NAMES: Record<PlatformPhase, string> = { bootstrap: "bootstrap", handoff: "hand-off" };
 
