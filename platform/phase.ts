@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { InputError } from "../config";
 import { COMPONENTS, Component, Owner, OWNERS } from "./components";
-import { PlatformConfig } from "./config";
-import { ReleasePlan } from "./releases";
+import type { PlatformConfig } from "./config";
+import type { ReleasePlan } from "./releases";
 
 /**
  * The platform stack's phase on its cluster. `releases.<r>.owner` in config is where a release ends

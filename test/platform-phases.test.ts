@@ -7,6 +7,7 @@ import { GUARDRAILS_KEY, parseGuardrailsConfig } from "../policy/config";
 import { evaluatePolicy } from "../policy/engine";
 import { ENVIRONMENTS, stackIdentity } from "../stack";
 import { synth, testEngine } from "./support/engine";
+import { PLATFORM_PROGRAM } from "./support/platform-program";
 import {
   APP_PROJECT_TYPE,
   APPLICATION_TYPE,
@@ -103,6 +104,15 @@ describe("platform phases: bootstrap on a new cluster, then the hand-off", () =>
     const handoff = await synth({ env: "staging", layers: ["platform"], platformPhase: "handoff" });
     assert.equal(handoff.stacks[0].outputs.platformPhase, "handoff");
     assert.deepEqual(handoff.stacks[0].outputs.releaseOwners, Object.fromEntries(COMPONENTS.map((c) => [c, "argocd"])));
+  });
+
+  it("records, for staging, the outputs the fake pulumi's platform program plays (test/support/platform-program.ts)", async () => {
+    const played = { bootstrap: PLATFORM_PROGRAM.runs.none.outputs, handoff: PLATFORM_PROGRAM.runs.bootstrap.outputs };
+    for (const phase of ["bootstrap", "handoff"] as const) {
+      const { outputs } = (await synth({ env: "staging", layers: ["platform"], platformPhase: phase })).stacks[0];
+      assert.deepEqual(outputs.releaseOwners, played[phase].releaseOwners, phase);
+    }
+    assert.deepEqual(PLATFORM_PROGRAM.runs.handoff.outputs, PLATFORM_PROGRAM.runs.bootstrap.outputs);
   });
 
   it("hands over after a previous run that recorded releaseOwners but no phase (a stack deployed before phases existed)", async () => {
