@@ -75,14 +75,12 @@ describe("Pulumi entry point (index.ts)", () => {
     assert.deepEqual(Object.keys(result.stacks[1].outputs).sort(), Object.keys(platformOutputs.schema.shape).sort());
   });
 
-  it("reads the layer below, and the platform its own previous run, through a StackReference to <org>/gitops-platform/<layer>-<env>", async () => {
+  it("reads the layer below through a StackReference to <org>/gitops-platform/<layer>-<env>", async () => {
     const result = await synth({ env: "production", layers: ["platform", "gitops"] });
     const refs = result.stacks.flatMap((s) => s.resources.filter((r) => r.type === "pulumi:pulumi:StackReference"));
     assert.deepEqual(
       refs.map((r) => [r.name, r.inputs.name]),
       [
-        // The platform reads the phase its last up recorded before it declares anything.
-        ["previous-run", "organization/gitops-platform/platform-production"],
         ["infra-production", "organization/gitops-platform/infra-production"],
         // The gitops layer reads the cluster's kubeconfig from infra and Argo CD's whereabouts from platform.
         ["infra-production", "organization/gitops-platform/infra-production"],

@@ -123,7 +123,7 @@ describe("platform phases: bootstrap on a new cluster, then the hand-off", () =>
     assert.equal(run.outputs.platformPhase, "handoff");
   });
 
-  it("refuses a previous run whose phase it does not know, before declaring anything but the read of that run", async () => {
+  it("refuses a previous run whose phase it does not know, before declaring anything", async () => {
     const stack = stackIdentity("platform", "staging");
     const previousOutputs = { platformPhase: "handed-over" };
     await assert.rejects(
@@ -138,7 +138,7 @@ describe("platform phases: bootstrap on a new cluster, then the hand-off", () =>
         return true;
       },
     );
-    assert.deepEqual(testEngine().declared(), ["pulumi:pulumi:StackReference::previous-run"]);
+    assert.deepEqual(testEngine().declared(), []);
   });
 
   for (const env of ENVIRONMENTS) {

@@ -81,11 +81,13 @@ interface Declaration {
 }
 
 const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+/** The engine's built-in function that reads a stack's outputs: what a StackReference does, without a resource. */
+const READ_STACK_OUTPUTS = "pulumi:pulumi:readStackOutputs";
 
 export interface RunOptions {
   /**
-   * The outputs of this stack's last completed up: what a StackReference to the stack itself reads
-   * (the engine answers it from the backend's checkpoint). None by default: a stack never deployed.
+   * The outputs of this stack's last completed up: what reading the stack itself returns (the engine
+   * answers from the backend's checkpoint). None by default: a stack never deployed.
    */
   readonly previousOutputs?: Readonly<Record<string, unknown>>;
 }
@@ -95,7 +97,7 @@ export class MockEngine {
   private inputs = new Map<string, Record<string, unknown>>();
   private refs: ResourceRefs = new WeakMap();
   private options: MockEngineOptions;
-  /** The stack running now and its previous outputs, for a StackReference to itself. */
+  /** The stack running now and its previous outputs, for a program that reads its own stack. */
   private self?: { readonly name: string; readonly outputs: Readonly<Record<string, unknown>> };
 
   constructor(private readonly defaults: MockEngineOptions) {
@@ -134,10 +136,7 @@ export class MockEngine {
       this.inputs.set(key, inputs);
       if (args.type === STACK_REFERENCE_TYPE) {
         const name = String(inputs.name);
-        const referenced =
-          name === this.self?.name
-            ? { outputs: this.self.outputs, secretOutputNames: [] }
-            : this.options.stackReference(name);
+        const referenced = this.readStack(name);
         return {
           id: name,
           state: { name, outputs: referenced.outputs, secretOutputNames: [...referenced.secretOutputNames] },
@@ -148,12 +147,23 @@ export class MockEngine {
       return { id: undefined, state: { ...inputs, ...this.options.resourceOutputs?.(args) } };
     },
     call: (args) => {
+      if (args.token === READ_STACK_OUTPUTS) {
+        const name = String(args.inputs.name);
+        const referenced = this.readStack(name);
+        return { name, outputs: referenced.outputs, secretOutputNames: [...referenced.secretOutputNames] };
+      }
       if (this.options.call) return this.options.call(args);
       const message = `no offline answer for the provider function ${args.token}; only the cloud knows it`;
       // The SDK rebuilds an invoke failure from the gRPC-style `details` field, not from `message`.
       throw Object.assign(new Error(message), { details: message });
     },
   };
+
+  /** Another stack's outputs, or this one's previous outputs when a program reads its own stack. */
+  private readStack(fullName: string): ReferencedStack {
+    if (fullName === this.self?.name) return { outputs: this.self.outputs, secretOutputNames: [] };
+    return this.options.stackReference(fullName);
+  }
 
   /** Runs `program` as stack `stack` with `config` and returns everything it declared. */
   async run(

@@ -19,7 +19,7 @@
  *         "failure": { "operation": "up", "message": "..." },
  *         "readsOwnOutput": "platformPhase",    a program that reads its stack's own previous output
  *         "runs": { "none": { "program": ..., "outputs": ..., "failure": ... }, "<value>": { ... } } } } }
- *   A program that reads its own previous output (a StackReference to its own stack) behaves as the
+ *   A program that reads its own previous output (as the platform program does) behaves as the
  *   entry of `runs` for that output's value in the state ("none" when the stack has no such output).
  * After a successful `up` the state holds the program's resources, so the next preview of the same
  * program shows no changes, as the real engine would.
