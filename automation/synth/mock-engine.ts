@@ -148,7 +148,7 @@ export class MockEngine {
     },
     call: (args) => {
       if (args.token === READ_STACK_OUTPUTS) {
-        const name = String(args.inputs.name);
+        const name = String((args.inputs as { name?: unknown }).name);
         const referenced = this.readStack(name);
         return { name, outputs: referenced.outputs, secretOutputNames: [...referenced.secretOutputNames] };
       }
