@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineOutputContract } from "../stack";
-import { PLATFORM_PHASES } from "./phase";
+import { PLATFORM_PHASES } from "./phase-names";
 
 /** What the platform stack exports and the gitops stack reads. */
 export const platformOutputs = defineOutputContract({

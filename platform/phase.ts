@@ -2,6 +2,7 @@ import { z } from "zod";
 import { InputError } from "../config";
 import { COMPONENTS, Component, Owner, OWNERS } from "./components";
 import type { PlatformConfig } from "./config";
+import { PLATFORM_PHASES, PlatformPhase } from "./phase-names";
 import type { ReleasePlan } from "./releases";
 
 /**
@@ -18,9 +19,6 @@ import type { ReleasePlan } from "./releases";
  * new cluster and keep a handed-over one), and it cannot be passed per run: `pulumi up --config`
  * saves into the config file, and the Automation API has no per-run config.
  */
-export const PLATFORM_PHASES = ["bootstrap", "handoff"] as const;
-export type PlatformPhase = (typeof PLATFORM_PHASES)[number];
-
 /** The stack output that records a run's phase. */
 export const PHASE_OUTPUT = "platformPhase";
 /** The stack output that records who owned each release in a run. */

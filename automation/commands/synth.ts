@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { PLATFORM_PHASES, PlatformPhase } from "../../platform/phase";
+import { PLATFORM_PHASES, PlatformPhase } from "../../platform/phase-names";
 import { Environment, Layer, PROJECT_ROOT } from "../../stack";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption, layerOption, layersOf } from "../options";

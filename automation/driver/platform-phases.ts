@@ -8,9 +8,9 @@ import {
   parsePlatformRun,
   PHASE_OUTPUT,
   planNextUp,
-  PlatformPhase,
   PlatformRun,
 } from "../../platform/phase";
+import { PlatformPhase } from "../../platform/phase-names";
 import { Environment, readEnvironmentConfig, stackIdentity } from "../../stack";
 import { waitForArgoCd } from "./argocd-ready";
 import { clusterKubeconfig, withKubeconfigFile } from "./cluster-access";
@@ -55,7 +55,7 @@ export type PlatformStep =
   | { readonly kind: "argocd"; readonly workloads: readonly string[] }
   | { readonly kind: "verify"; readonly applications: readonly string[] };
 
-/** A phase failed: which one, why, and what of the platform's phases had run. */
+/** A phase failed: which one, why, the phases done before it and those it leaves not run. */
 export class PlatformPhaseError extends Error {
   override readonly name = "PlatformPhaseError";
   constructor(
@@ -146,10 +146,11 @@ export async function runPlatformPhases(
     handoff: `${target.name} (hand-off)`,
     verify: `hand-off verification (${env})`,
   };
-  const ahead = (from: keyof typeof stepLabels) => {
+  /** The steps after `from`, which a stop at `from` leaves not run. */
+  const after = (from: keyof typeof stepLabels) => {
     const order = Object.keys(stepLabels) as (keyof typeof stepLabels)[];
     const verifies = COMPONENTS.some((c) => endState[c] === "argocd");
-    return order.slice(order.indexOf(from)).flatMap((s) => (s === "verify" && !verifies ? [] : [stepLabels[s]]));
+    return order.slice(order.indexOf(from) + 1).flatMap((s) => (s === "verify" && !verifies ? [] : [stepLabels[s]]));
   };
   const step = async <T>(name: keyof typeof stepLabels, action: () => Promise<T>): Promise<T> => {
     context.log(`up: ${stepLabels[name]}`);
@@ -160,7 +161,7 @@ export async function runPlatformPhases(
     } catch (err) {
       if (err instanceof InputError) throw err;
       const reason = err instanceof StackOperationError ? err.reason : err instanceof Error ? err.message : String(err);
-      throw new PlatformPhaseError(stepLabels[name], reason, [...done], ahead(name));
+      throw new PlatformPhaseError(stepLabels[name], reason, [...done], after(name));
     }
   };
   const up = (phase: PlatformPhase) =>

@@ -84,7 +84,7 @@ function stoppedMessage(
   const done = [...layers.slice(0, failedAt).map((l) => stackIdentity(l, env).name), ...(phases?.done ?? [])];
   // When hydration failed, the gitops stack itself did not run either.
   const notRun = [
-    ...(phases?.notRun.slice(1) ?? []),
+    ...(phases?.notRun ?? []),
     ...layers.slice(step.startsWith("hydrate") ? failedAt : failedAt + 1).map((l) => stackIdentity(l, env).name),
   ];
   const resume =

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { renderEnvironmentReport } from "../../gitops/render/environment";
-import { PlatformPhase } from "../../platform/phase";
+import { PlatformPhase } from "../../platform/phase-names";
 import { GUARDRAILS_KEY, parseGuardrailsConfig } from "../../policy/config";
 import { evaluatePolicy, PolicyReport } from "../../policy/engine";
 import { Environment, EnvironmentConfig, Layer, LAYERS, readEnvironmentConfig } from "../../stack";

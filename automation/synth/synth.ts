@@ -1,5 +1,6 @@
 import * as path from "node:path";
-import { PHASE_OUTPUT, PlatformPhase } from "../../platform/phase";
+import { PHASE_OUTPUT } from "../../platform/phase";
+import { PlatformPhase } from "../../platform/phase-names";
 import { Environment, EnvironmentConfig, Layer, PROJECT_ROOT, readEnvironmentConfig, stackIdentity } from "../../stack";
 import { MockEngine, MockEngineOptions, ResourceRecord, RunOptions } from "./mock-engine";
 import { placeholderStack } from "./stack-references";

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { ResourceRecord } from "../../automation/synth/mock-engine";
 import { COMPONENTS, Owner } from "../../platform/components";
-import { PlatformPhase } from "../../platform/phase";
+import { PlatformPhase } from "../../platform/phase-names";
 import { Environment, EnvironmentConfig } from "../../stack";
 import { sectionOf, shippedConfig, withValue } from "./config";
 import { synth } from "./engine";
