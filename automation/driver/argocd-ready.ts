@@ -7,6 +7,9 @@ import { kubectlJson, Observation, pollCluster, PollOptions } from "./cluster-po
  * (k8s.io/kubectl pkg/polymorphichelpers/rollout_status.go), from `kubectl get -o json`.
  */
 
+/** Argo CD's pods start in a few minutes once their images are pulled. */
+export const ARGOCD_WAIT = { timeoutMs: 10 * 60_000, intervalMs: 10_000 } as const;
+
 /** Every workload of the argo-cd chart carries this label (argo-helm's `argo-cd.labels` helper). */
 export const ARGOCD_WORKLOADS = "app.kubernetes.io/part-of=argocd";
 
@@ -103,12 +106,12 @@ export function argocdRollout(list: { readonly items: readonly Workload[] }): Ob
 
 /**
  * Waits until Argo CD's workloads in the cluster `kubeconfigPath` points at have rolled out and
- * are available; returns them as `kind/name`. Throws ClusterWaitError at the deadline, naming what
- * each workload still waited for.
+ * are available; returns them as `kind/name`. Throws ClusterWaitError at the deadline (ARGOCD_WAIT
+ * unless `options` says otherwise), naming what each workload still waited for.
  */
-export function waitForArgoCd(kubeconfigPath: string, options: PollOptions): Promise<readonly string[]> {
+export function waitForArgoCd(kubeconfigPath: string, options: Partial<PollOptions> = {}): Promise<readonly string[]> {
   const args = ["get", "deployments,statefulsets", "-n", ARGOCD_NAMESPACE, "-l", ARGOCD_WORKLOADS, "-o", "json"];
-  return pollCluster(kubeconfigPath, "Argo CD", options, async (kubectl) =>
+  return pollCluster(kubeconfigPath, "Argo CD", { ...ARGOCD_WAIT, ...options }, async (kubectl) =>
     argocdRollout(await kubectlJson<{ items: Workload[] }>(kubectl, args)),
   );
 }

@@ -7,6 +7,9 @@ import { kubectlJson, Observation, pollCluster, PollOptions } from "./cluster-po
  * Application, and no Helm release that a Pulumi `helm.v3.Release` installs is also rendered by one.
  */
 
+/** kube-prometheus-stack's CRDs, admission hooks and Prometheus take longest to sync and turn healthy. */
+export const VERIFY_WAIT = { timeoutMs: 15 * 60_000, intervalMs: 10_000 } as const;
+
 /** The platform's Applications (the root and its children) carry this label (platform/applications.ts). */
 export const PLATFORM_APPLICATIONS = "gitops-platform/layer=platform";
 
@@ -138,17 +141,17 @@ export class DoubleOwnerError extends Error {
 /**
  * Waits until each Application of `expected.applications` is Synced and Healthy in the cluster
  * `kubeconfigPath` points at, then checks that no object has two owners; returns the Applications
- * verified. Throws ClusterWaitError at the deadline with each one's last state, DoubleOwnerError
- * for an object with two owners.
+ * verified. Throws ClusterWaitError at the deadline (VERIFY_WAIT unless `options` says otherwise)
+ * with each one's last state, DoubleOwnerError for an object with two owners.
  */
 export async function verifyHandoff(
   kubeconfigPath: string,
   expected: { readonly applications: readonly string[]; readonly pulumi: PulumiHeld },
-  options: PollOptions,
+  options: Partial<PollOptions> = {},
 ): Promise<readonly string[]> {
   const args = ["get", "applications.argoproj.io", "-n", ARGOCD_NAMESPACE, "-l", PLATFORM_APPLICATIONS, "-o", "json"];
   let applications: readonly ApplicationObject[] = [];
-  const verified = await pollCluster(kubeconfigPath, "hand-off", options, async (kubectl) => {
+  const verified = await pollCluster(kubeconfigPath, "hand-off", { ...VERIFY_WAIT, ...options }, async (kubectl) => {
     const list = await kubectlJson<{ items: ApplicationObject[] }>(kubectl, args);
     applications = list.items;
     return handoffState(list, expected.applications);

@@ -36,17 +36,11 @@ export interface HandoffCluster {
 
 export type HandoffClusterFactory = (kubeconfigPath: string) => HandoffCluster;
 
-/** Bounds of the two checks: Argo CD starts in a few minutes; kube-prometheus-stack's CRDs and Prometheus take longer. */
-export const HANDOFF_WAITS = {
-  argocd: { timeoutMs: 10 * 60_000, intervalMs: 10_000 },
-  verify: { timeoutMs: 15 * 60_000, intervalMs: 10_000 },
-} as const;
-
 /** The checks through the real kubectl client. */
 export function kubectlHandoffCluster(log: (message: string) => void): HandoffClusterFactory {
   return (kubeconfigPath) => ({
-    waitForArgoCd: () => waitForArgoCd(kubeconfigPath, { ...HANDOFF_WAITS.argocd, log }),
-    verifyHandoff: (expected) => verifyHandoff(kubeconfigPath, expected, { ...HANDOFF_WAITS.verify, log }),
+    waitForArgoCd: () => waitForArgoCd(kubeconfigPath, { log }),
+    verifyHandoff: (expected) => verifyHandoff(kubeconfigPath, expected, { log }),
   });
 }
 
