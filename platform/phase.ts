@@ -95,8 +95,8 @@ export interface NextUp {
   readonly handsOver: readonly Component[];
   /** Releases a further up hands over once Argo CD runs (after a bootstrap). */
   readonly thenHandsOver: readonly Component[];
-  /** Releases Argo CD owns once the next up (and the one after a bootstrap) is done. */
-  readonly argocdOwned: readonly Component[];
+  /** Releases Argo CD owns now, before the next up. */
+  readonly argocdOwnsNow: readonly Component[];
 }
 
 export function planNextUp(previous: PlatformRun | undefined, endState: EndState): NextUp {
@@ -109,7 +109,7 @@ export function planNextUp(previous: PlatformRun | undefined, endState: EndState
       handsBack: [],
       handsOver: [],
       thenHandsOver: argocdOwned,
-      argocdOwned,
+      argocdOwnsNow: [],
     };
   }
   // A run that recorded no owners predates phases: it declared the config's owners as they were then.
@@ -122,6 +122,6 @@ export function planNextUp(previous: PlatformRun | undefined, endState: EndState
     handsBack: COMPONENTS.filter((c) => endState[c] === "pulumi" && before(c) === "argocd"),
     handsOver: argocdOwned.filter((c) => before(c) === "pulumi"),
     thenHandsOver: [],
-    argocdOwned,
+    argocdOwnsNow: COMPONENTS.filter((c) => before(c) === "argocd"),
   };
 }

@@ -251,7 +251,7 @@ describe("preview between the platform's phases (against the fake pulumi CLI)", 
       const body = renderPreviewComment({ environments: [staging] }, { marker: "m" });
       assert.ok(
         body.includes(
-          "\n**Platform phase:** bootstrapped; next up: hand-off: 5 releases leave the stack for Argo CD " +
+          "\n**Platform phase:** bootstrapped, hand-off pending; next up: hand-off: 5 releases leave the stack for Argo CD " +
             "(kube-prometheus-stack, argo-cd, sealed-secrets, external-dns, logging).\n",
         ),
         body,

@@ -88,7 +88,7 @@ describe("up: the platform's phases (against the fake pulumi CLI)", () => {
     for (const { path } of project.kubeconfigs) assert.equal(fs.existsSync(path), false, path);
     assert.equal(
       describeNextUp(await platformNextUp("staging", d.context)),
-      "handed over; next up: no owner changes (Argo CD owns 5 releases, Pulumi 0)",
+      "handed over (Argo CD owns 5 releases); next up: no owner changes",
     );
 
     out.length = 0;
@@ -127,7 +127,7 @@ describe("up: the platform's phases (against the fake pulumi CLI)", () => {
     assert.equal(out.join(""), "up staging:\n  platform-staging       bootstrap: 1 replaced (2 unchanged)\n");
     assert.equal(
       describeNextUp(await platformNextUp("staging", d.context)),
-      "bootstrapped; next up: hand-off: 5 releases leave the stack for Argo CD " +
+      "bootstrapped, hand-off pending; next up: hand-off: 5 releases leave the stack for Argo CD " +
         "(kube-prometheus-stack, argo-cd, sealed-secrets, external-dns, logging)",
     );
 

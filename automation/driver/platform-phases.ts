@@ -95,31 +95,37 @@ export async function previewPlatformPhase(env: Environment, context: DriverCont
 export const PHASE_NAMES: Record<PlatformPhase, string> = { bootstrap: "bootstrap", handoff: "hand-off" };
 
 const count = (list: readonly Component[]) => `${list.length} release${list.length === 1 ? "" : "s"}`;
+const names = (list: readonly Component[]) => `(${list.join(", ")})`;
+
+/** Where the stack stands, in words. */
+function standing(next: NextUp): string {
+  if (next.from === "new") return "not deployed yet";
+  if (next.from === "bootstrap") return "bootstrapped, hand-off pending";
+  if (next.argocdOwnsNow.length === 0) return "bootstrapped, every release with Pulumi";
+  return `handed over (Argo CD owns ${count(next.argocdOwnsNow)})`;
+}
 
 /** Which phase the stack is in and what the next up does, in one line (the log, the PR comment). */
 export function describeNextUp(next: NextUp): string {
-  const where = { new: "not deployed yet", bootstrap: "bootstrapped", handoff: "handed over" }[next.from];
   const parts: string[] = [];
   if (next.phase === "bootstrap") {
     parts.push(`bootstrap: ${count(next.installs)} installed by Pulumi`);
     parts.push(
       next.thenHandsOver.length > 0
-        ? `hand-off to Argo CD follows (${next.thenHandsOver.join(", ")})`
+        ? `hand-off to Argo CD follows ${names(next.thenHandsOver)}`
         : "no hand-off follows (every release stays with Pulumi)",
     );
   } else if (next.handsOver.length > 0) {
-    parts.push(`hand-off: ${count(next.handsOver)} leave the stack for Argo CD (${next.handsOver.join(", ")})`);
-  } else {
-    const pulumiOwned = COMPONENTS.length - next.argocdOwned.length;
-    parts.push(`no owner changes (Argo CD owns ${count(next.argocdOwned)}, Pulumi ${pulumiOwned})`);
+    const verb = next.handsOver.length === 1 ? "leaves" : "leave";
+    parts.push(`hand-off: ${count(next.handsOver)} ${verb} the stack for Argo CD ${names(next.handsOver)}`);
   }
   if (next.handsBack.length > 0) {
     parts.push(
-      `${count(next.handsBack)} return to Pulumi (${next.handsBack.join(", ")}), whose helm install meets the running ` +
+      `${count(next.handsBack)} back to Pulumi ${names(next.handsBack)}, whose helm install meets the running ` +
         "release: import it first (pulumi import kubernetes:helm.sh/v3:Release ...)",
     );
   }
-  return `${where}; next up: ${parts.join(", ")}`;
+  return `${standing(next)}; next up: ${parts.length > 0 ? parts.join(", ") : "no owner changes"}`;
 }
 
 /** Runs the platform's phases from where its record says it stands; each completed step is passed to `record`. */
