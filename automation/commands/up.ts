@@ -15,7 +15,9 @@ export interface UpOptions {
 
 export function upCommand(): Command {
   return new Command("up")
-    .description("Deploy an environment: infra, then platform, then hydrate + push the state repo, then gitops")
+    .description(
+      "Deploy an environment: infra, then platform in its phases (bootstrap, hand-off to Argo CD), then hydrate + push the state repo, then gitops",
+    )
     .addOption(envOption())
     .addOption(layerOption())
     .addOption(
@@ -28,6 +30,10 @@ export function upCommand(): Command {
       "after",
       "\nStops at the first failure and prints the command that resumes. A stack locked by another update is\n" +
         "retried with backoff. Needs the pulumi CLI, AWS credentials and the state backend (PULUMI_BACKEND_URL).\n" +
+        "The platform layer runs in phases, from where its stack's record says it stands: on a new cluster a\n" +
+        "bootstrap up (Pulumi installs every release), a wait until Argo CD is available, a hand-off up\n" +
+        "(releases owned by argocd leave the stack), then a check that each handed-over Application is Synced\n" +
+        "and Healthy and that no object has two owners. The waits use kubectl with the infra stack's kubeconfig.\n" +
         "Exit codes: 0 deployed, 1 a step failed, 2 bad input (no credentials, bad flag).",
     )
     .action(async (options: UpOptions) => {

@@ -3,6 +3,7 @@ import { logProgress } from "../output";
 import { REPO_ROOT } from "../synth/synth";
 import { gitopsSteps } from "./gitops-steps";
 import { DEFAULT_RETRY, realSleep } from "./operations";
+import { kubectlHandoffCluster } from "./platform-phases";
 import { DriverContext } from "./stack-operation";
 import {
   backendSettings,
@@ -14,7 +15,8 @@ import {
 
 /**
  * The driver as the CLI runs it: this repository, the real `pulumi` (PATH or installed), the backend
- * from the environment, the gitops steps, real waits and progress on stderr.
+ * from the environment, the gitops steps, the real kubectl for the hand-off's checks, real waits and
+ * progress on stderr.
  */
 export function cliDriverContext(rootDir: string = REPO_ROOT, env: NodeJS.ProcessEnv = process.env): DriverContext {
   let command: Promise<PulumiCommand> | undefined;
@@ -28,6 +30,7 @@ export function cliDriverContext(rootDir: string = REPO_ROOT, env: NodeJS.Proces
       return openStack(target, { rootDir, pulumiCommand: await command, backend }, mode);
     },
     gitops: gitopsSteps(rootDir),
+    handoffCluster: kubectlHandoffCluster(logProgress),
     retry: DEFAULT_RETRY,
     sleep: realSleep,
     log: logProgress,

@@ -6,6 +6,7 @@ import { evaluateEnvironment } from "../synth/policy";
 import { synthesize } from "../synth/synth";
 import { hasChanges, StackChanges } from "./engine-events";
 import { ManifestChange } from "./gitops-steps";
+import { PlatformPhasePreview, previewPlatformPhase } from "./platform-phases";
 import { DriverContext, runStackOperation, StackOperationError } from "./stack-operation";
 
 /**
@@ -35,6 +36,8 @@ export interface EnvironmentPreview {
   /** The offline stand-in for `stacks`. */
   readonly synthDiff?: SynthDiff;
   readonly manifests: ManifestPreview;
+  /** The platform stack's phase and what its next up does, from the stack's record; absent offline. */
+  readonly platformPhase?: PlatformPhasePreview;
   /** Listed in the comment; a mandatory violation fails the preview. */
   readonly policy?: PolicyPreview;
 }
@@ -93,7 +96,8 @@ export async function previewEnvironment(env: Environment, context: DriverContex
       stacks.push({ stack: target.name, error: err.reason });
     }
   }
-  return { env, stacks, manifests: await previewManifests(env, context) };
+  const platformPhase = await previewPlatformPhase(env, context);
+  return { env, stacks, platformPhase, manifests: await previewManifests(env, context) };
 }
 
 export async function offlinePreviewEnvironment(
@@ -128,6 +132,7 @@ export function previewFailed(report: PreviewReport): boolean {
     (e) =>
       e.stacks.some((s) => s.error !== undefined) ||
       "error" in e.manifests ||
+      (e.platformPhase !== undefined && "error" in e.platformPhase) ||
       (e.policy !== undefined && ("error" in e.policy || blocksChange(e.policy.report))),
   );
 }

@@ -1,8 +1,10 @@
-import { ConcurrentUpdateError, type Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
+import { ConcurrentUpdateError, type OutputMap, type Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { StackIdentity } from "../../stack";
 import { EngineEventCollector, StackChanges } from "./engine-events";
 import { GitopsSteps } from "./gitops-steps";
+import type { HandoffClusterFactory } from "./platform-phases";
 import { commandMessage, isExpectedNoChangesFailure, retryConcurrentUpdates, RetryPolicy, Sleep } from "./operations";
+import { outputValues } from "./stack-outputs";
 import { configFilePath, OpenMode } from "./workspace";
 
 /** What the orchestrations (up, destroy, preview, drift) run on. Tests give it a fake CLI. */
@@ -11,6 +13,8 @@ export interface DriverContext {
   /** Opens the stack on the repo root's local program: created when missing, unless mode is "select". */
   readonly openStack: (target: StackIdentity, mode?: OpenMode) => Promise<Stack>;
   readonly gitops: GitopsSteps;
+  /** The platform's checks in the cluster (Argo CD available, hand-off verified), given a kubeconfig file. */
+  readonly handoffCluster: HandoffClusterFactory;
   readonly retry: RetryPolicy;
   readonly sleep: Sleep;
   /** Progress, to stderr. */
@@ -37,6 +41,8 @@ export interface StackOperationResult {
   readonly drifted: boolean;
   /** `preview`, `destroy` and `drift`: the stack does not exist (never deployed, or removed), so nothing ran. */
   readonly missing?: boolean;
+  /** `up`: the stack's outputs after it, secret ones in plaintext. */
+  readonly outputs?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -67,12 +73,13 @@ export async function runStackOperation(
       const output = lineLogger(target.name, context.log);
       const common = { configFile, onEvent: collector.onEvent, onOutput: output.write };
       try {
-        if (operation === "up") await stack.up(common);
+        let outputs: OutputMap | undefined;
+        if (operation === "up") outputs = (await stack.up(common)).outputs;
         else if (operation === "preview") await stack.preview(common);
         else if (operation === "destroy") await stack.destroy(common);
         else await stack.previewRefresh({ ...common, expectNoChanges: true });
         output.flush();
-        return { changes: collector.result(), drifted: false };
+        return { changes: collector.result(), drifted: false, ...(outputs ? { outputs: outputValues(outputs) } : {}) };
       } catch (err) {
         output.flush();
         if (operation === "drift" && isExpectedNoChangesFailure(err))

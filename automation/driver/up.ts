@@ -2,17 +2,21 @@ import { InputError } from "../../config";
 import { Environment, Layer, LAYERS, stackIdentity } from "../../stack";
 import { StackChanges } from "./engine-events";
 import { HydrateResult } from "./gitops-steps";
+import { PHASE_NAMES, PlatformPhaseError, PlatformStep, runPlatformPhases } from "./platform-phases";
 import { DriverContext, runStackOperation, StackOperationError } from "./stack-operation";
 
 /**
- * `up`: the environment's stacks in deployment order: infra, then platform, then hydrate the
- * catalog into the state repo and push, then gitops (whose Applications point at what was just
- * pushed). It stops at the first failure and says how to resume.
+ * `up`: the environment's stacks in deployment order: infra, then platform in its phases
+ * (automation/driver/platform-phases.ts), then hydrate the catalog into the state repo and push,
+ * then gitops (whose Applications point at what was just pushed). It stops at the first failure
+ * and says how to resume.
  */
 
 export interface UpResult {
   readonly env: Environment;
   readonly stacks: readonly StackChanges[];
+  /** The platform's phases that ran, in order; its ups are in `stacks` too. */
+  readonly platform?: readonly PlatformStep[];
   readonly hydrate?: HydrateResult;
 }
 
@@ -29,11 +33,21 @@ export class UpStoppedError extends Error {
 
 export async function runUp(env: Environment, layers: readonly Layer[], context: DriverContext): Promise<UpResult> {
   const stacks: StackChanges[] = [];
+  const platform: PlatformStep[] = [];
   let hydrate: HydrateResult | undefined;
+  const partial = (): UpResult => ({ env, stacks, ...(platform.length > 0 ? { platform } : {}), hydrate });
   for (const [index, layer] of layers.entries()) {
     const target = stackIdentity(layer, env);
     let step = target.name;
     try {
+      if (layer === "platform") {
+        context.log(`up: [${index + 1}/${layers.length}] ${target.name}, in phases`);
+        await runPlatformPhases(env, context, (done) => {
+          platform.push(done);
+          if (done.kind === "up") stacks.push(done.changes);
+        });
+        continue;
+      }
       if (layer === "gitops") {
         step = `hydrate (${env})`;
         context.log(`up: [${index + 1}/${layers.length}] hydrate ${env} into its state repo`);
@@ -48,11 +62,14 @@ export async function runUp(env: Environment, layers: readonly Layer[], context:
     } catch (err) {
       // Bad input (a missing passphrase, an invalid config) is reported as such, not as a failed step.
       if (err instanceof InputError) throw err;
-      const reason = err instanceof StackOperationError ? err.reason : err instanceof Error ? err.message : String(err);
-      throw new UpStoppedError(stoppedMessage(env, layers, layer, step, reason), { env, stacks, hydrate });
+      const phases = err instanceof PlatformPhaseError ? err : undefined;
+      const reason =
+        phases?.reason ??
+        (err instanceof StackOperationError ? err.reason : err instanceof Error ? err.message : String(err));
+      throw new UpStoppedError(stoppedMessage(env, layers, layer, phases?.step ?? step, reason, phases), partial());
     }
   }
-  return { env, stacks, hydrate };
+  return partial();
 }
 
 function stoppedMessage(
@@ -61,13 +78,15 @@ function stoppedMessage(
   failedLayer: Layer,
   step: string,
   reason: string,
+  phases?: PlatformPhaseError,
 ): string {
   const failedAt = layers.indexOf(failedLayer);
-  const done = layers.slice(0, failedAt).map((l) => stackIdentity(l, env).name);
+  const done = [...layers.slice(0, failedAt).map((l) => stackIdentity(l, env).name), ...(phases?.done ?? [])];
   // When hydration failed, the gitops stack itself did not run either.
-  const notRun = layers
-    .slice(step.startsWith("hydrate") ? failedAt : failedAt + 1)
-    .map((l) => stackIdentity(l, env).name);
+  const notRun = [
+    ...(phases?.notRun ?? []),
+    ...layers.slice(step.startsWith("hydrate") ? failedAt : failedAt + 1).map((l) => stackIdentity(l, env).name),
+  ];
   const resume =
     layers.length === 1
       ? `gitops-platform up --env ${env} --layer ${failedLayer}`
@@ -103,10 +122,24 @@ export function describeHydrate(result: HydrateResult): string {
   return `${counts}; pushed ${result.commit ? result.commit.slice(0, 12) : "(no commit id)"}`;
 }
 
-/** The per-stack summary `up` prints on stdout. */
+/** A line of the summary for one of the platform's steps: what, and how it went. */
+function describePlatformStep(stack: string, step: PlatformStep): [string, string] {
+  if (step.kind === "up") return [stack, `${PHASE_NAMES[step.phase]}: ${describeCounts(step.changes)}`];
+  if (step.kind === "argocd") return ["argo cd", `available (${step.workloads.length} workloads rolled out)`];
+  return ["hand-off", `${step.applications.length} Applications Synced and Healthy; no object with two owners`];
+}
+
+/** The per-stack summary `up` prints on stdout; the platform's ups are labelled with their phase. */
 export function renderUpSummary(result: UpResult): string {
   const lines = [`up ${result.env}:`];
-  for (const stack of result.stacks) lines.push(`  ${stack.stack.padEnd(22)} ${describeCounts(stack)}`);
-  if (result.hydrate) lines.push(`  ${"hydrate".padEnd(22)} ${describeHydrate(result.hydrate)}`);
+  const line = (what: string, text: string) => lines.push(`  ${what.padEnd(22)} ${text}`);
+  const platform = stackIdentity("platform", result.env).name;
+  for (const stack of result.stacks) {
+    if (stack.stack !== platform || !result.platform) line(stack.stack, describeCounts(stack));
+    else if (stack === result.platform.find((s) => s.kind === "up")?.changes) {
+      for (const step of result.platform) line(...describePlatformStep(platform, step));
+    }
+  }
+  if (result.hydrate) line("hydrate", describeHydrate(result.hydrate));
   return `${lines.join("\n")}\n`;
 }
