@@ -1,5 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
+import { waitForArgoCd } from "../../automation/driver/argocd-ready";
+import { ClusterWaitError } from "../../automation/driver/cluster-poll";
+import { DoubleOwnerError, PLATFORM_APPLICATIONS, verifyHandoff } from "../../automation/driver/handoff-verify";
 import { renderEnvironment } from "../../gitops/hydrate";
 import { parse } from "yaml";
 import { releaseValuesOf } from "./support/config-variants";
@@ -60,6 +63,63 @@ describe(`the GitOps loop with a real Argo CD (${ENV})`, function () {
         const live = await loop.api.get(desired);
         assert.ok(live, `${file}: ${desired.kind}/${desired.metadata.name} is in the cluster`);
         assertLiveHolds(live, desired, file);
+      }
+    });
+
+    it("the hand-off check reads Argo CD's real status: passes on a Synced and Healthy Application, finds a double owner", async function () {
+      // verifyHandoff looks at the platform's Applications; the demo app stands in for one here.
+      const [labelKey] = PLATFORM_APPLICATIONS.split("=");
+      await loop.kubectl("label", "application", DEMO, "-n", "argocd", PLATFORM_APPLICATIONS);
+      try {
+        const kubeconfig = loop.plane.kubeconfig;
+        const quick = { timeoutMs: 30_000, intervalMs: 500 };
+        const nothingHeld = { objects: [], releases: [] };
+        assert.deepEqual(await verifyHandoff(kubeconfig, { applications: [DEMO], pulumi: nothingHeld }, quick), [DEMO]);
+        const deployment = { group: "apps", kind: "Deployment", namespace: DEMO, name: DEMO };
+        await assert.rejects(
+          verifyHandoff(kubeconfig, { applications: [DEMO], pulumi: { objects: [deployment], releases: [] } }, quick),
+          (error: Error) =>
+            error instanceof DoubleOwnerError &&
+            error.message.includes(
+              "Deployment.apps demo/demo: held by Pulumi's state and synced by Application argocd/demo",
+            ),
+        );
+      } finally {
+        await loop.kubectl("label", "application", DEMO, "-n", "argocd", `${labelKey}-`);
+      }
+    });
+
+    it("the wait for Argo CD names what a Deployment that never rolled out still waits for", async function () {
+      const deployment = {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "argocd-server", namespace: "argocd", labels: { "app.kubernetes.io/part-of": "argocd" } },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: "argocd-server" } },
+          template: {
+            metadata: { labels: { app: "argocd-server" } },
+            spec: { containers: [{ name: "s", image: "x:1" }] },
+          },
+        },
+      };
+      await loop.api.apply(deployment);
+      try {
+        // No deployment controller runs in this harness: the Deployment is never observed, as on a
+        // cluster whose controller-manager is down.
+        await assert.rejects(
+          waitForArgoCd(loop.plane.kubeconfig, { timeoutMs: 2000, intervalMs: 500 }),
+          (error: Error) => {
+            assert.ok(error instanceof ClusterWaitError);
+            assert.match(
+              error.message,
+              /^Argo CD: not done after 2 s\. Still waiting for: deployment argocd-server: spec update not observed yet$/,
+            );
+            return true;
+          },
+        );
+      } finally {
+        await loop.api.delete(deployment);
       }
     });
 

@@ -94,6 +94,10 @@ const scenarios: Scenario[] = [
     name: `${env}: every stack and every hydrated file, as shipped`,
     objects: async () => [...(await synthObjects(env)), ...hydratedObjects(env)],
   })),
+  ...ENVIRONMENTS.map((env) => ({
+    name: `${env} in the bootstrap phase (every release installed by Pulumi, the root Application empty)`,
+    objects: () => synthObjects(env, undefined, "bootstrap"),
+  })),
   {
     name: "staging in applicationset mode",
     objects: () =>

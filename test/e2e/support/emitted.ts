@@ -3,6 +3,7 @@ import { MockEngine } from "../../../automation/synth/mock-engine";
 import { REPO_ROOT, synthesize } from "../../../automation/synth/synth";
 import { STACK_REF_MARKER_PREFIX, UNKNOWN_MARKER } from "../../../config";
 import { renderEnvironment } from "../../../gitops/hydrate";
+import { PlatformPhase } from "../../../platform/phase-names";
 import { appViewsOf } from "../../../policy/argocd";
 import { kubeObjectOf } from "../../../policy/kube";
 import { Environment, EnvironmentConfig, LAYERS, parseStackName, readEnvironmentConfig } from "../../../stack";
@@ -29,7 +30,11 @@ function sectionOf(config: EnvironmentConfig, section: string): Record<string, u
 }
 
 /** Synth of all three layers, each stack reading the one before through its StackReference. */
-export async function synthObjects(env: Environment, config?: EnvironmentConfig): Promise<Emitted[]> {
+export async function synthObjects(
+  env: Environment,
+  config?: EnvironmentConfig,
+  platformPhase?: PlatformPhase,
+): Promise<Emitted[]> {
   const effective = config ?? readEnvironmentConfig(REPO_ROOT, env);
   const region = String(sectionOf(effective, "infra").region);
   const outputsOf = new Map<string, Record<string, unknown>>();
@@ -47,7 +52,7 @@ export async function synthObjects(env: Environment, config?: EnvironmentConfig)
   });
   const emitted: Emitted[] = [];
   for (const layer of LAYERS) {
-    const { stacks } = await synthesize({ env, layers: [layer], engine, config: effective });
+    const { stacks } = await synthesize({ env, layers: [layer], engine, config: effective, platformPhase });
     for (const stack of stacks) {
       outputsOf.set(stack.stack, stack.outputs);
       for (const resource of stack.resources) {

@@ -35,6 +35,10 @@ export function controlPlane(): { plane: ControlPlane; api: KubeApi } {
   return current;
 }
 
+// The product's own kubectl calls (the platform's hand-off checks, cluster teardown) run `kubectl`
+// from PATH: in this tier, the pinned client built by e2e:tools.
+process.env.PATH = `${BIN_DIR}:${process.env.PATH ?? ""}`;
+
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context): Promise<void> {
     this.timeout(120_000);
