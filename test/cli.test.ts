@@ -19,6 +19,15 @@ describe("CLI", () => {
     assert.match(stderr, /^synth: infra, platform, gitops for staging under the mock engine$/m);
   });
 
+  for (const env of ["staging", "production"]) {
+    it(`synthesizes every layer of the shipped ${env} config in a process of its own: exit 0, nothing but progress on stderr`, () => {
+      // A rejection the program leaves behind surfaces only after main() returns, in a real process.
+      const { code, stderr } = spawnCli(["synth", "--env", env]);
+      assert.equal(stderr, `synth: infra, platform, gitops for ${env} under the mock engine\n`);
+      assert.equal(code, 0);
+    });
+  }
+
   it("synthesizes one layer with --layer, in the platform phase --platform-phase names", async () => {
     const argv = ["synth", "--env", "staging", "--layer", "platform", "--platform-phase", "bootstrap", "--json"];
     const { code, stdout } = await runCli(argv);

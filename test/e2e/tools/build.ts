@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { derivedReplaces, formatReplace, GoModJson, replaceDifferences } from "./replaces";
+import { BuildStamp, readStamp, STAMP_DIR, stampFileOf } from "./stamps";
 import {
   BIN_DIR,
   BIN_SCRIPTS,
@@ -27,7 +28,6 @@ import {
  */
 
 const LOG_DIR = path.join(E2E_DIR, "logs");
-const STAMP_DIR = path.join(BIN_DIR, ".stamps");
 
 class StepError extends Error {}
 
@@ -126,9 +126,9 @@ function stampOf(tool: Tool, ldflags: string, goVersion: string): string {
 function buildTool(tool: Tool, version: string, goVersion: string): string {
   const ldflags = ["-s", "-w", ...tool.stamp(version).map((x) => `-X ${x}`)].join(" ");
   const stamp = stampOf(tool, ldflags, goVersion);
-  const stampFile = path.join(STAMP_DIR, tool.binary);
+  const stampFile = stampFileOf(tool.binary);
   const binary = path.join(BIN_DIR, tool.binary);
-  if (fs.existsSync(binary) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === stamp) {
+  if (fs.existsSync(binary) && readStamp(tool.binary)?.key === stamp) {
     return `${tool.binary} ${version}: up to date`;
   }
   log(`building ${tool.binary} ${version} from test/e2e/tools/${tool.module} ...`);
@@ -145,9 +145,11 @@ function buildTool(tool: Tool, version: string, goVersion: string): string {
       `build ${tool.binary}: it reports ${JSON.stringify(printed.trim())}, expected version ${version}`,
     );
   }
+  const seconds = (Date.now() - started) / 1000;
   fs.mkdirSync(STAMP_DIR, { recursive: true });
-  fs.writeFileSync(stampFile, stamp);
-  return `${tool.binary} ${version}: built in ${((Date.now() - started) / 1000).toFixed(0)} s`;
+  const record: BuildStamp = { key: stamp, version, seconds, builtAt: new Date().toISOString() };
+  fs.writeFileSync(stampFile, JSON.stringify(record));
+  return `${tool.binary} ${version}: built in ${seconds.toFixed(0)} s`;
 }
 
 /** Copies files out of a pinned module's zip: CRDs into CRD_DIR/<name>/, scripts into BIN_DIR. */
