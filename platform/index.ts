@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { loadTier } from "../environments";
 import { infraOutputs } from "../infra/outputs";
 import { exportOutputs, readStackOutputs, StackIdentity, StackOutputs } from "../stack";
 import { AppNamespaces } from "./app-namespaces";
@@ -18,6 +19,7 @@ export function platformProgram(stack: StackIdentity): StackOutputs<typeof platf
   const secrets = loadPlatformSecrets(stack, config);
   const plans = planReleases({
     env: stack.env,
+    tier: loadTier(stack),
     config,
     secrets: new Set(Object.keys(secrets) as PlatformSecretKey[]),
   });

@@ -66,14 +66,16 @@ const protectInProduction = defineRule({
   id: "pulumi-protect-in-production",
   severity: "mandatory",
   area: "pulumi",
-  title: "Stateful and identity resources are protected in production",
+  title: "Stateful and identity resources are protected in production-tier environments",
   rationale:
     "A replace or a stray destroy of the cluster, a KMS key or a role cannot be undone; protect makes Pulumi refuse.",
-  fix: "Set protect: true on it (or on its parent component) in production.",
+  fix: "Set protect: true on it (or on its parent component) in every production-tier environment.",
   resources: {
     types: STATEFUL_TYPES,
     check: (r, ctx) =>
-      ctx.env !== "production" || r.options.protect ? [] : [violation("is not protected in production")],
+      ctx.tier !== "production" || r.options.protect
+        ? []
+        : [violation("is not protected in a production-tier environment")],
   },
 });
 
