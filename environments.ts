@@ -51,15 +51,29 @@ export interface EnvironmentDeclaration {
 
 export const tierSchema = z.enum(TIERS);
 
-const environmentName = z
-  .string()
-  .refine(isEnvironmentName, { message: `an environment name, ${ENVIRONMENT_NAME_RULE}` });
-
 /** One name or a list of names; either way a list once parsed. */
 const promotesFromSchema = z
-  .union([environmentName, z.array(environmentName)], { error: "an environment name or a list of them" })
-  .optional()
-  .transform((value) => (value === undefined ? [] : typeof value === "string" ? [value] : [...new Set(value)]));
+  .unknown()
+  .superRefine((value, ctx) => {
+    if (value === undefined) return;
+    const names: unknown[] | undefined = typeof value === "string" ? [value] : Array.isArray(value) ? value : undefined;
+    if (names === undefined || names.some((n) => typeof n !== "string")) {
+      ctx.addIssue({ code: "custom", message: "an environment name or a list of them" });
+      return;
+    }
+    names.forEach((name, i) => {
+      if (!isEnvironmentName(name as string)) {
+        ctx.addIssue({
+          code: "custom",
+          path: typeof value === "string" ? [] : [i],
+          message: `an environment name, ${ENVIRONMENT_NAME_RULE}`,
+        });
+      }
+    });
+  })
+  .transform((value): Environment[] =>
+    value === undefined ? [] : typeof value === "string" ? [value] : [...new Set(value as string[])],
+  );
 
 /** The declaration of `config`'s environment; `env` is the name its file name gives it. */
 export function parseEnvironmentDeclaration(env: Environment, config: EnvironmentConfig): EnvironmentDeclaration {

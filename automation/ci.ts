@@ -47,8 +47,8 @@ export interface CiRule {
   plan(run: CiEvent): CiPlan;
 }
 
-const PREVIEW_EXIT = "0, or 1 when a stack failed to preview or a mandatory guardrail is violated (changes exit 0)";
-const UP_EXIT = "0, or 1 when a deploy failed (the wave stops; later waves do not run)";
+const PREVIEW_EXIT = "0 (changes too), 1 a stack failed or a mandatory guardrail is violated";
+const UP_EXIT = "0, 1 a deploy failed (no further environment starts)";
 const DRIFT_EXIT = "0 in sync, 3 drift, 1 a check failed";
 
 const names = (fleet: Fleet): Environment[] => fleet.environments.map((e) => e.name);
@@ -200,10 +200,9 @@ export function renderCiTable(): string {
 /** CI_RULES as plain text, for `ci --help`. */
 export function renderCiHelp(): string {
   const plain = (text: string) => text.replace(/`/g, "");
-  const width = Math.max(...CI_RULES.map((r) => `${r.event} ${plain(r.ref)}`.length));
-  return CI_RULES.map(
-    (r) => `  ${`${r.event} ${plain(r.ref)}`.padEnd(width)}  ${plain(r.does)} (exit ${plain(r.exit)})`,
-  ).join("\n");
+  const when = CI_RULES.map((r) => `${r.event} ${plain(r.ref)}`);
+  const width = Math.max(...when.map((w) => w.length));
+  return CI_RULES.map((r, n) => `  ${when[n].padEnd(width)}  ${plain(r.does)} (exit ${plain(r.exit)})`).join("\n");
 }
 
 function eventCell(event: string): string {

@@ -189,7 +189,7 @@ describe("driver commands: help, bad input and the environment", () => {
           });
         },
         // The guardrails run offline too: a fork's pull request still gets them.
-        policy: (env) => Promise.resolve(evaluatePolicy({ env, stacks: [], manifests: [] })),
+        policy: (env) => Promise.resolve(evaluatePolicy({ env, tier: "staging", stacks: [], manifests: [] })),
       };
       const code = await runPreviewCommand(["staging"], { output: out }, deps, { exitOnChanges: true });
 

@@ -37,6 +37,7 @@ function stagingPolicy(): PolicyReport {
   const CONTAINER = "spec.template.spec.containers.0";
   return evaluatePolicy({
     env: "staging",
+    tier: "staging",
     stacks: [
       {
         stack: "infra-staging",
@@ -136,6 +137,7 @@ describe("preview comment (against the fake pulumi CLI)", () => {
           policy: {
             report: evaluatePolicy({
               env: "staging",
+              tier: "staging",
               stacks: [
                 {
                   stack: "platform-staging",

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { renderEnvironment, renderEnvironmentReport } from "../gitops/render/environment";
 import { assertInsideApps } from "../gitops/render/file-names";
-import { ENVIRONMENTS } from "../stack";
+import { discoverEnvironments } from "../stack";
 import { inputErrorOf, removeTempDirs, validBase, writeCatalog } from "./support/gitops";
 
 /** Golden files: the demo app hydrated per env. Regenerate with UPDATE_GOLDEN=1 npm run mocha, then review the diff. */
@@ -41,7 +41,7 @@ function render(apps: Record<string, Record<string, unknown>>, env: "staging" | 
 describe("gitops rendering", () => {
   after(removeTempDirs);
 
-  for (const env of ENVIRONMENTS) {
+  for (const env of discoverEnvironments()) {
     it(`renders the demo app for ${env} exactly as its golden files`, () => {
       const files = renderEnvironment(env);
       if (process.env.UPDATE_GOLDEN) writeGolden(env, files);

@@ -18,7 +18,7 @@ function stack(...resources: ReturnType<typeof declared>[]): DeclaredStack {
 
 describe("guardrails engine", () => {
   it("reports a violation with its rule, severity, target and message, and blocks on it", () => {
-    const report = evaluatePolicy({ env: "production", stacks: [stack(keyWithoutRotation)] });
+    const report = evaluatePolicy({ env: "production", tier: "production", stacks: [stack(keyWithoutRotation)] });
     assert.deepEqual(report.violations, [
       {
         rule: "kms-key-rotation",
@@ -34,6 +34,7 @@ describe("guardrails engine", () => {
   it("does not block on advisory violations", () => {
     const report = evaluatePolicy({
       env: "staging",
+      tier: "staging",
       manifests: [manifest(patch(deployment, "spec.template.spec.containers.0.securityContext.capabilities", {}))],
     });
     assert.deepEqual(
@@ -45,7 +46,8 @@ describe("guardrails engine", () => {
 
   it("blocks on an advisory rule the environment raises to mandatory", () => {
     const report = evaluatePolicy({
-      env: "production",
+      env: "staging",
+      tier: "staging",
       manifests: [manifest(patch(deployment, "spec.template.spec.containers.0.securityContext.capabilities", {}))],
       guardrails: { severity: { "k8s-drop-all-capabilities": "mandatory" }, suppressions: [] },
     });
@@ -67,6 +69,7 @@ describe("guardrails engine", () => {
     };
     const report = evaluatePolicy({
       env: "staging",
+      tier: "staging",
       // The other app's PDB selects the same labels, in the same namespace, but lives in another app's directory.
       manifests: [
         manifest(replicated, "apps/web/deployment-web.yaml"),
@@ -92,7 +95,12 @@ describe("guardrails engine", () => {
         },
       ],
     };
-    const report = evaluatePolicy({ env: "production", stacks: [stack(keyWithoutRotation)], guardrails });
+    const report = evaluatePolicy({
+      env: "production",
+      tier: "production",
+      stacks: [stack(keyWithoutRotation)],
+      guardrails,
+    });
     assert.deepEqual(report.violations, []);
     assert.deepEqual(report.suppressed, [
       {
@@ -118,6 +126,7 @@ describe("guardrails engine", () => {
     };
     const report = evaluatePolicy({
       env: "staging",
+      tier: "staging",
       manifests: [
         manifest(latest, "apps/legacy/deployment-legacy.yaml"),
         manifest(latest, "apps/demo/deployment-demo.yaml"),
@@ -139,7 +148,7 @@ describe("guardrails engine", () => {
     const cluster = declared("eks:index:Cluster", "cluster", patch(eksCluster, "authenticationMode", UNKNOWN_MARKER), {
       protect: true,
     });
-    const report = evaluatePolicy({ env: "production", stacks: [stack(cluster)] });
+    const report = evaluatePolicy({ env: "production", tier: "production", stacks: [stack(cluster)] });
     assert.deepEqual(report.violations, []);
     assert.deepEqual(
       report.undetermined.map((u) => [u.rule, u.message]),
@@ -156,6 +165,7 @@ describe("guardrails engine", () => {
     const cluster = declared("eks:index:Cluster", "cluster", eksCluster, { protect: true });
     const report = evaluatePolicy({
       env: "production",
+      tier: "production",
       stacks: [stack(cluster), { stack: "platform-production", resources: [addon] }],
     });
     assert.deepEqual(report.violations, []);
@@ -187,7 +197,7 @@ describe("guardrails engine", () => {
       env: "production",
       stacks: [{ layer: "infra", stack: "infra-production", resources: [], outputs: {} }],
     };
-    const report: PolicyReport = evaluatePolicy({ env: synth.env, stacks: synth.stacks });
+    const report: PolicyReport = evaluatePolicy({ env: synth.env, tier: "production", stacks: synth.stacks });
     assert.deepEqual(report.subjects, { resources: 0, manifests: 0 });
   });
 
@@ -198,6 +208,7 @@ describe("guardrails engine", () => {
     };
     const report = evaluatePolicy({
       env: "production",
+      tier: "production",
       stacks: [stack(keyWithoutRotation)],
       manifests: [manifest(latest)],
       guardrails,
@@ -236,6 +247,7 @@ describe("guardrails engine", () => {
     });
     const report = evaluatePolicy({
       env: "staging",
+      tier: "staging",
       stacks: [stack(cluster)],
       manifests: [manifest(patch(latest, "spec.template.spec.containers.0.securityContext.capabilities", {}))],
       guardrails,

@@ -8,7 +8,8 @@ import { kubeObjectOf } from "../policy/kube";
 import { HydratedManifest, Subject } from "../policy/model";
 import { ruleById } from "../policy/rules";
 import { isOpaque, valueAt } from "../policy/values";
-import { Environment, EnvironmentConfig, ENVIRONMENTS, Layer, LAYERS } from "../stack";
+import { parseEnvironmentDeclaration } from "../environments";
+import { discoverEnvironments, Environment, EnvironmentConfig, Layer, LAYERS } from "../stack";
 import { sectionOf, shippedConfig, withValue } from "./support/config";
 import { synth } from "./support/engine";
 
@@ -39,7 +40,13 @@ async function judge(env: Environment, config: EnvironmentConfig, layers: readon
     env,
     synth: result,
     manifests,
-    report: evaluatePolicy({ env, stacks: result.stacks, manifests, guardrails }),
+    report: evaluatePolicy({
+      env,
+      tier: parseEnvironmentDeclaration(env, config).tier,
+      stacks: result.stacks,
+      manifests,
+      guardrails,
+    }),
   };
 }
 
@@ -119,11 +126,11 @@ function pulumiObjects(judged: Judged): Set<string> {
 describe("reliability invariants over the synth of both environments", () => {
   const shipped = new Map<Environment, Judged>();
   before(async () => {
-    for (const env of ENVIRONMENTS) shipped.set(env, await judge(env, shippedConfig(env)));
+    for (const env of discoverEnvironments()) shipped.set(env, await judge(env, shippedConfig(env)));
   });
   const of = (env: Environment): Judged => shipped.get(env)!;
 
-  for (const env of ENVIRONMENTS) {
+  for (const env of discoverEnvironments()) {
     describe(env, () => {
       it("gives every ops release exactly one owner, and no object both to Pulumi and to Argo CD", () => {
         const judged = of(env);
@@ -186,7 +193,7 @@ describe("reliability invariants over the synth of both environments", () => {
   });
 
   it("finds no mandatory violation in either shipped environment or the demo app", () => {
-    for (const env of ENVIRONMENTS) {
+    for (const env of discoverEnvironments()) {
       const judged = of(env);
       assert.deepEqual(judged.report.violations, [], env);
       assert.ok(judged.report.subjects.manifests > 0, `${env}: the demo app was not judged`);

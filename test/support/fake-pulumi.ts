@@ -8,8 +8,9 @@ import { DriverContext } from "../../automation/driver/stack-operation";
 import { backendSettings, openStack } from "../../automation/driver/workspace";
 import { REPO_ROOT } from "../../automation/synth/synth";
 import { hydrate } from "../../gitops/hydrate";
-import { Environment, ENVIRONMENTS } from "../../stack";
+import { discoverEnvironments, Environment } from "../../stack";
 import { git } from "./project-copy";
+import { parseDocument } from "yaml";
 
 /** Where the fake CLI lives: PulumiCommand.get({ root }) runs `<root>/bin/pulumi`. */
 export const FAKE_PULUMI_ROOT = path.join(REPO_ROOT, "test", "fake-pulumi");
@@ -27,6 +28,31 @@ async function fakeCommand(worldFile: string): Promise<PulumiCommand> {
     if (saved === undefined) delete process.env.PULUMI_FAKE_WORLD;
     else process.env.PULUMI_FAKE_WORLD = saved;
   }
+}
+
+/** An environment beyond the shipped ones: a copy of `from`'s file with its name, tier and promotion order changed. */
+export interface ExtraEnvironment {
+  readonly name: Environment;
+  readonly from: Environment;
+  readonly tier: string;
+  readonly promotesFrom?: readonly Environment[];
+}
+
+/**
+ * Writes `Pulumi.<name>.yaml` into the project at `dir`: `from`'s file with the environment's name,
+ * tier and promotion order, its own cluster name and its own bare state repo (`state-<name>.git`).
+ */
+export function addEnvironment(dir: string, extra: ExtraEnvironment): void {
+  const stateRepo = path.join(dir, `state-${extra.name}.git`);
+  git(dir, "init", "--quiet", "--bare", "--initial-branch=main", stateRepo);
+  const document = parseDocument(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${extra.from}.yaml`), "utf8"));
+  document.setIn(["config", "gitops-platform:environment"], extra.name);
+  document.setIn(["config", "gitops-platform:tier"], extra.tier);
+  if (extra.promotesFrom) document.setIn(["config", "gitops-platform:promotesFrom"], [...extra.promotesFrom]);
+  else document.deleteIn(["config", "gitops-platform:promotesFrom"]);
+  document.setIn(["config", "gitops-platform:infra", "clusterName"], `gitops-${extra.name}`);
+  document.setIn(["config", "gitops-platform:platform", "stateRepo", "url"], stateRepo);
+  fs.writeFileSync(path.join(dir, `Pulumi.${extra.name}.yaml`), document.toString());
 }
 
 /** The state of the world the fake CLI plays (see test/fake-pulumi/fake-pulumi.js). */
@@ -72,10 +98,13 @@ export class FakeProject {
     private readonly command: PulumiCommand,
   ) {}
 
-  static async create(world: FakeWorld): Promise<FakeProject> {
+  static async create(
+    world: FakeWorld,
+    options: { extraEnvironments?: readonly ExtraEnvironment[] } = {},
+  ): Promise<FakeProject> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-platform-driver-"));
     fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    for (const env of ENVIRONMENTS) {
+    for (const env of discoverEnvironments(REPO_ROOT)) {
       const stateRepo = path.join(dir, `state-${env}.git`);
       git(dir, "init", "--quiet", "--bare", "--initial-branch=main", stateRepo);
       const config = fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${env}.yaml`), "utf8");
@@ -83,8 +112,9 @@ export class FakeProject {
       assert.match(config, url, `the shipped Pulumi.${env}.yaml names its state repo`);
       fs.writeFileSync(path.join(dir, `Pulumi.${env}.yaml`), config.replace(url, `$1${stateRepo}`));
     }
+    for (const extra of options.extraEnvironments ?? []) addEnvironment(dir, extra);
     git(dir, "init", "--quiet", "--initial-branch=main");
-    git(dir, "add", "Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml");
+    git(dir, "add", "--all");
     git(dir, "commit", "--quiet", "--message", "the project");
     fs.writeFileSync(path.join(dir, "world.json"), JSON.stringify(world));
     const version = world.version ?? "3.205.0";
