@@ -34,8 +34,16 @@ function objectsOf(files: ReadonlyMap<string, string>): Record<string, Record<st
   return Object.fromEntries([...files].map(([file, text]) => [file, parse(text) as Record<string, unknown>]));
 }
 
+/** Renders `apps` for `env`, each app running there (an empty env file unless the test gives one). */
 function render(apps: Record<string, Record<string, unknown>>, env: "staging" | "production" = "staging") {
-  return renderEnvironment(env, { catalogDir: writeCatalog(apps) });
+  return renderEnvironment(env, { catalogDir: writeCatalog(runningIn(env, apps)) });
+}
+
+function runningIn(
+  env: string,
+  apps: Record<string, Record<string, unknown>>,
+): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(Object.entries(apps).map(([name, files]) => [name, { [`${env}.yaml`]: "", ...files }]));
 }
 
 describe("gitops rendering", () => {
@@ -245,11 +253,13 @@ describe("gitops rendering", () => {
   });
 
   it("judges the rendered manifests with the guardrails, app by app, with the environment's severities and suppressions", () => {
-    const catalogDir = writeCatalog({
-      web: { "app.yaml": { ...validBase(), replicas: 3, image: { repository: "ghcr.io/example/web" } } },
-      ok: { "app.yaml": validBase() },
-    });
-    const plain = renderEnvironmentReport("staging", { catalogDir });
+    const catalogDir = writeCatalog(
+      runningIn("staging", {
+        web: { "app.yaml": { ...validBase(), replicas: 3, image: { repository: "ghcr.io/example/web" } } },
+        ok: { "app.yaml": validBase() },
+      }),
+    );
+    const plain = renderEnvironmentReport("staging", { catalogDir, tier: "staging" });
     assert.deepEqual(
       plain.policy.violations.map((f) => [f.rule, f.severity, "file" in f && f.file, f.message]),
       [
@@ -271,6 +281,7 @@ describe("gitops rendering", () => {
 
     const suppressed = renderEnvironmentReport("staging", {
       catalogDir,
+      tier: "staging",
       guardrails: {
         severity: {},
         suppressions: [
