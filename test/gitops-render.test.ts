@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { renderEnvironment, renderEnvironmentReport } from "../gitops/render/environment";
 import { assertInsideApps } from "../gitops/render/file-names";
 import { discoverEnvironments } from "../stack";
-import { inputErrorOf, removeTempDirs, validBase, writeCatalog } from "./support/gitops";
+import { inputErrorOf, removeTempDirs, runningIn, validBase, writeCatalog } from "./support/gitops";
 
 /** Golden files: the demo app hydrated per env. Regenerate with UPDATE_GOLDEN=1 npm run mocha, then review the diff. */
 const GOLDEN_DIR = path.join(__dirname, "golden", "gitops");
@@ -37,13 +37,6 @@ function objectsOf(files: ReadonlyMap<string, string>): Record<string, Record<st
 /** Renders `apps` for `env`, each app running there (an empty env file unless the test gives one). */
 function render(apps: Record<string, Record<string, unknown>>, env: "staging" | "production" = "staging") {
   return renderEnvironment(env, { catalogDir: writeCatalog(runningIn(env, apps)) });
-}
-
-function runningIn(
-  env: string,
-  apps: Record<string, Record<string, unknown>>,
-): Record<string, Record<string, unknown>> {
-  return Object.fromEntries(Object.entries(apps).map(([name, files]) => [name, { [`${env}.yaml`]: "", ...files }]));
 }
 
 describe("gitops rendering", () => {

@@ -34,6 +34,11 @@ export function writeCatalog(apps: Record<string, AppFiles>, dir: string = tempD
   return dir;
 }
 
+/** `apps` with each app running in `env`: an empty `<env>.yaml` unless the app's files give one. */
+export function runningIn(env: string, apps: Record<string, AppFiles>): Record<string, AppFiles> {
+  return Object.fromEntries(Object.entries(apps).map(([name, files]) => [name, { [`${env}.yaml`]: "", ...files }]));
+}
+
 /** A small valid base spec that passes every guardrail. */
 export function validBase(): Record<string, unknown> {
   return {
