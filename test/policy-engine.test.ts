@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { SynthResult } from "../automation/synth/synth";
 import { GuardrailsConfig } from "../policy/config";
+import type { Tier } from "../environments";
 import { blocksChange, evaluatePolicy, PolicyReport } from "../policy/engine";
 import { DeclaredStack, Subject } from "../policy/model";
 import { UNKNOWN_MARKER } from "../config";
@@ -42,6 +43,17 @@ describe("guardrails engine", () => {
       [["k8s-drop-all-capabilities", "advisory", "apps/demo/deployment-demo.yaml"]],
     );
     assert.equal(blocksChange(report), false);
+  });
+
+  it("enforces every rule as mandatory in a production-tier environment, whatever its name", () => {
+    const capabilities = manifest(
+      patch(deployment, "spec.template.spec.containers.0.securityContext.capabilities", {}),
+    );
+    const severity = (env: string, tier: Tier) =>
+      evaluatePolicy({ env, tier, manifests: [capabilities] }).violations.map((v) => [v.rule, v.severity]);
+    assert.deepEqual(severity("live-eu", "production"), [["k8s-drop-all-capabilities", "mandatory"]]);
+    assert.deepEqual(severity("production", "staging"), [["k8s-drop-all-capabilities", "advisory"]]);
+    assert.deepEqual(severity("production", "development"), [["k8s-drop-all-capabilities", "advisory"]]);
   });
 
   it("blocks on an advisory rule the environment raises to mandatory", () => {

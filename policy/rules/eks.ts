@@ -50,7 +50,7 @@ const endpointPrivateInProduction = defineRule({
   id: "eks-endpoint-private-in-production",
   severity: "mandatory",
   area: "eks",
-  title: "A production-tier cluster's API endpoint is private",
+  title: "The production cluster's API endpoint is private",
   rationale:
     "A public Kubernetes API is the first thing scanned and attacked; production is reached through the VPC (checkov CKV_AWS_39).",
   fix: "Set endpointPublicAccess: false and endpointPrivateAccess: true in every production-tier environment.",

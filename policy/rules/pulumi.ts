@@ -66,7 +66,7 @@ const protectInProduction = defineRule({
   id: "pulumi-protect-in-production",
   severity: "mandatory",
   area: "pulumi",
-  title: "Stateful and identity resources are protected in production-tier environments",
+  title: "Stateful and identity resources are protected in production",
   rationale:
     "A replace or a stray destroy of the cluster, a KMS key or a role cannot be undone; protect makes Pulumi refuse.",
   fix: "Set protect: true on it (or on its parent component) in every production-tier environment.",

@@ -32,7 +32,7 @@ export const awsCases: RuleCase[] = [
     "eks-endpoint-private-in-production",
     "fails on the aws.eks.Cluster shape too",
     one(AWS_EKS, patch(awsEksCluster, "vpcConfig.endpointPublicAccess", true)),
-    "vpcConfig.endpointPublicAccess is true in production",
+    "vpcConfig.endpointPublicAccess is true in a production-tier environment",
   ),
   cannotJudge(
     "eks-endpoint-private-in-production",
