@@ -49,7 +49,7 @@ describe("CLI", () => {
     [
       "an unknown environment",
       ["synth", "--env", "prod"],
-      /argument 'prod' is invalid\. received "prod"; expected one of staging, production\./,
+      /argument 'prod' is invalid\. received "prod", which has no Pulumi\.prod\.yaml; expected one of dev, prod-eu, production, staging\./,
     ],
     [
       "an unknown layer",
@@ -80,6 +80,9 @@ describe("CLI", () => {
     assert.equal((JSON.parse(ok.stdout) as SynthResult).stacks[0].stack, "infra-staging");
     const bad = spawnCli(["synth", "--env", "qa"]);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /received "qa"; expected one of staging, production/);
+    assert.match(
+      bad.stderr,
+      /received "qa", which has no Pulumi\.qa\.yaml; expected one of dev, prod-eu, production, staging/,
+    );
   });
 });
