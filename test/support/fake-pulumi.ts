@@ -108,7 +108,7 @@ export class FakeProject {
       const stateRepo = path.join(dir, `state-${env}.git`);
       git(dir, "init", "--quiet", "--bare", "--initial-branch=main", stateRepo);
       const config = fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${env}.yaml`), "utf8");
-      const url = /^(\s+url: )https:\/\/github\.com\/example-org\/gitops-state-\w+\.git$/m;
+      const url = /^(\s+url: )https:\/\/github\.com\/example-org\/gitops-state-[\w-]+\.git$/m;
       assert.match(config, url, `the shipped Pulumi.${env}.yaml names its state repo`);
       fs.writeFileSync(path.join(dir, `Pulumi.${env}.yaml`), config.replace(url, `$1${stateRepo}`));
     }
