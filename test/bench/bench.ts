@@ -1,5 +1,6 @@
 import * as os from "node:os";
 import { benchCli } from "./cli.bench";
+import { benchFleet } from "./fleet.bench";
 import { Figure } from "./measure";
 import { benchHydrate } from "./hydrate.bench";
 import { benchSuite } from "./suite.bench";
@@ -9,18 +10,20 @@ import { benchSynth } from "./synth.bench";
  * `npm run bench`: prints the figures DESIGN.md sets targets for. Never part of `npm test`.
  * `npm run bench -- --suite` adds the minutes-long ones: `npm ci` and the whole `npm test`.
  */
-const benchmarks: readonly (() => Figure[])[] = [
+const benchmarks: readonly (() => Figure[] | Promise<Figure[]>)[] = [
   benchSynth,
   benchHydrate,
+  benchFleet,
   benchCli,
   ...(process.argv.includes("--suite") ? [benchSuite] : []),
 ];
 
-function main(): void {
+async function main(): Promise<void> {
   process.stdout.write(
     `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n\n`,
   );
-  const figures = benchmarks.flatMap((bench) => bench());
+  const figures: Figure[] = [];
+  for (const bench of benchmarks) figures.push(...(await bench()));
   const width = Math.max(...figures.map((f) => f.what.length));
   for (const f of figures) {
     const verdict = f.target ? `  target ${f.target}: ${f.met ? "met" : "MISSED"}` : "";
@@ -28,4 +31,7 @@ function main(): void {
   }
 }
 
-main();
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});

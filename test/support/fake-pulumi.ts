@@ -9,8 +9,8 @@ import { backendSettings, openStack } from "../../automation/driver/workspace";
 import { REPO_ROOT } from "../../automation/synth/synth";
 import { hydrate } from "../../gitops/hydrate";
 import { discoverEnvironments, Environment } from "../../stack";
+import { ExtraEnvironment, writeEnvironment } from "./environments";
 import { git } from "./project-copy";
-import { parseDocument } from "yaml";
 
 /** Where the fake CLI lives: PulumiCommand.get({ root }) runs `<root>/bin/pulumi`. */
 export const FAKE_PULUMI_ROOT = path.join(REPO_ROOT, "test", "fake-pulumi");
@@ -30,29 +30,14 @@ async function fakeCommand(worldFile: string): Promise<PulumiCommand> {
   }
 }
 
-/** An environment beyond the shipped ones: a copy of `from`'s file with its name, tier and promotion order changed. */
-export interface ExtraEnvironment {
-  readonly name: Environment;
-  readonly from: Environment;
-  readonly tier: string;
-  readonly promotesFrom?: readonly Environment[];
-}
-
 /**
- * Writes `Pulumi.<name>.yaml` into the project at `dir`: `from`'s file with the environment's name,
- * tier and promotion order, its own cluster name and its own bare state repo (`state-<name>.git`).
+ * Writes `Pulumi.<name>.yaml` into the project at `dir` (see writeEnvironment), with its own bare
+ * state repo in the project (`state-<name>.git`).
  */
 export function addEnvironment(dir: string, extra: ExtraEnvironment): void {
   const stateRepo = path.join(dir, `state-${extra.name}.git`);
   git(dir, "init", "--quiet", "--bare", "--initial-branch=main", stateRepo);
-  const document = parseDocument(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${extra.from}.yaml`), "utf8"));
-  document.setIn(["config", "gitops-platform:environment"], extra.name);
-  document.setIn(["config", "gitops-platform:tier"], extra.tier);
-  if (extra.promotesFrom) document.setIn(["config", "gitops-platform:promotesFrom"], [...extra.promotesFrom]);
-  else document.deleteIn(["config", "gitops-platform:promotesFrom"]);
-  document.setIn(["config", "gitops-platform:infra", "clusterName"], `gitops-${extra.name}`);
-  document.setIn(["config", "gitops-platform:platform", "stateRepo", "url"], stateRepo);
-  fs.writeFileSync(path.join(dir, `Pulumi.${extra.name}.yaml`), document.toString());
+  writeEnvironment(dir, { ...extra, stateRepoUrl: stateRepo });
 }
 
 /** The state of the world the fake CLI plays (see test/fake-pulumi/fake-pulumi.js). */
