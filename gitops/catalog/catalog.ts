@@ -84,12 +84,7 @@ function listAppDirs(catalogDir: string): string[] {
   return names.sort();
 }
 
-function readApp(
-  catalogDir: string,
-  name: string,
-  env: Environment,
-  environments: readonly Environment[],
-): AppSource {
+function readApp(catalogDir: string, name: string, env: Environment, environments: readonly Environment[]): AppSource {
   const dir = path.join(catalogDir, name);
   if (!isDnsLabel(name)) {
     throw new InputError(

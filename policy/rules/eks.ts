@@ -62,7 +62,9 @@ const endpointPrivateInProduction = defineRule({
       if (isOpaque(value)) return [undetermined(describeOpaque(path, value))];
       if (isFalse(value)) return [];
       return [
-        violation(`${path} is ${value === undefined ? "unset (AWS default: public)" : show(value)} in a production-tier environment`),
+        violation(
+          `${path} is ${value === undefined ? "unset (AWS default: public)" : show(value)} in a production-tier environment`,
+        ),
       ];
     },
   },

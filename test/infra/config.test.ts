@@ -148,12 +148,14 @@ describe("infra config", () => {
         'Pulumi.live.yaml: gitops-platform:infra.publicEndpoint: received {"allowedCidrs":["203.0.113.0/24"]}; ' +
         "expected no public endpoint in a production-tier environment (remove publicEndpoint: the API is reachable only from inside the VPC)",
     });
-    const { publicEndpoint: _, ...privateEndpoint } = staging;
-    assert.throws(() => checkTierRules({ ...privateEndpoint, protect: false }, "production", "Pulumi.live.yaml"), {
-      name: "InputError",
-      message:
-        "Pulumi.live.yaml: gitops-platform:infra.protect: received false; expected true in a production-tier environment",
-    });
+    assert.throws(
+      () => checkTierRules({ ...staging, publicEndpoint: undefined, protect: false }, "production", "Pulumi.live.yaml"),
+      {
+        name: "InputError",
+        message:
+          "Pulumi.live.yaml: gitops-platform:infra.protect: received false; expected true in a production-tier environment",
+      },
+    );
   });
 
   for (const env of ["staging", "production"] as const) {
