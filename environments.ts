@@ -216,13 +216,11 @@ export function repositoryIdentity(url: string, rootDir: string): string {
     .trim()
     .replace(/\/+$/, "")
     .replace(/\.git$/, "");
-  const scpLike = /^(?:[^@/:]+@)?([^/:]+):(?!\/)(.+)$/.exec(trimmed);
+  if (/^file:\/\//i.test(trimmed)) return path.resolve(trimmed.slice("file://".length));
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?(\/.*)?$/i.exec(trimmed);
-  if (withScheme && !trimmed.toLowerCase().startsWith("file://")) {
-    return `${withScheme[1].toLowerCase()}${(withScheme[2] ?? "").replace(/\/+$/, "")}`;
-  }
-  if (trimmed.toLowerCase().startsWith("file://")) return path.resolve(trimmed.slice("file://".length));
-  if (scpLike && !path.isAbsolute(trimmed)) return `${scpLike[1].toLowerCase()}/${scpLike[2]}`;
+  if (withScheme) return `${withScheme[1].toLowerCase()}${withScheme[2] ?? ""}`;
+  const scpLike = /^(?:[^@/:]+@)?([^/:]+):(?!\/)(.+)$/.exec(trimmed);
+  if (scpLike) return `${scpLike[1].toLowerCase()}/${scpLike[2]}`;
   return path.resolve(rootDir, trimmed);
 }
 

@@ -171,20 +171,6 @@ export function discoverEnvironments(rootDir: string = PROJECT_ROOT): Environmen
   return environments.sort();
 }
 
-/** Whether `Pulumi.<value>.yaml` exists at `rootDir` (the project by default). */
-export function isEnvironment(value: string, rootDir: string = PROJECT_ROOT): value is Environment {
-  return isEnvironmentName(value) && discoverEnvironments(rootDir).includes(value);
-}
-
-/** The error for an environment that does not exist, listing those that do. */
-export function unknownEnvironmentError(what: string, received: string, rootDir: string = PROJECT_ROOT): InputError {
-  const existing = discoverEnvironments(rootDir);
-  return new InputError(
-    `${what}: received "${received}", which has no ${configFileOf(received)}; expected one of the environments: ` +
-      `${existing.length > 0 ? existing.join(", ") : `none (no Pulumi.<env>.yaml in ${rootDir})`}`,
-  );
-}
-
 export function isLayer(value: string): value is Layer {
   return (LAYERS as readonly string[]).includes(value);
 }
