@@ -23,13 +23,12 @@ export interface CatalogOptions {
   readonly environments?: readonly Environment[];
 }
 
-/** One app directory, read and parsed but not yet merged. */
+/** One app directory, read and parsed but not yet merged: its base and its file for the environment. */
 interface AppSource {
   readonly name: string;
   readonly baseFile: string;
   readonly base: unknown;
   readonly overrideFile: string;
-  /** The app's `<env>.yaml`; undefined when the app does not run in the environment. */
   readonly override: unknown;
 }
 
@@ -53,7 +52,7 @@ export function loadCatalog(env: Environment, options: CatalogOptions = {}): Cat
   for (const name of listAppDirs(catalogDir)) {
     try {
       const source = readApp(catalogDir, name, env, environments);
-      if (source.override === undefined) continue;
+      if (source === undefined) continue;
       const app = parseApp(source);
       if (app.spec.enabled) apps.push(app);
     } catch (err) {
@@ -84,7 +83,12 @@ function listAppDirs(catalogDir: string): string[] {
   return names.sort();
 }
 
-function readApp(catalogDir: string, name: string, env: Environment, environments: readonly Environment[]): AppSource {
+function readApp(
+  catalogDir: string,
+  name: string,
+  env: Environment,
+  environments: readonly Environment[],
+): AppSource | undefined {
   const dir = path.join(catalogDir, name);
   if (!isDnsLabel(name)) {
     throw new InputError(
@@ -114,7 +118,7 @@ function readApp(catalogDir: string, name: string, env: Environment, environment
     throw new InputError(`${shown(dir)}: app ${name} has no ${BASE_FILE}; expected its base spec there`);
   }
   const overrideFile = path.join(dir, `${env}.yaml`);
-  if (!files.includes(`${env}.yaml`)) return { name, baseFile, base: undefined, overrideFile, override: undefined };
+  if (!files.includes(`${env}.yaml`)) return undefined;
   return { name, baseFile, base: readYamlMap(baseFile, name), overrideFile, override: readYamlMap(overrideFile, name) };
 }
 
