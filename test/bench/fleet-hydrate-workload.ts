@@ -14,6 +14,8 @@ export interface FleetHydrateTimings {
   readonly startupMs: number;
   /** Check the fleet, then render, validate, judge and write every app of each environment given. */
   readonly renderWriteMs: number;
+  /** CPU time of the process until then (user + system): its wall time on an otherwise idle core. */
+  readonly renderWriteCpuMs: number;
   /** Then commit each environment's new state repo. */
   readonly commitMs: number;
   readonly files: number;
@@ -43,6 +45,7 @@ export default async function fleetHydrateWorkload([outDir, resultFile, ...envs]
     appEnvs += report.apps.length;
   }
   const rendered = performance.now();
+  const cpu = process.cpuUsage();
   for (const env of envs) {
     const dir = path.join(outDir, env);
     await git(dir, ["init", "--quiet"]);
@@ -51,6 +54,7 @@ export default async function fleetHydrateWorkload([outDir, resultFile, ...envs]
   const timings: FleetHydrateTimings = {
     startupMs,
     renderWriteMs: rendered - started,
+    renderWriteCpuMs: (cpu.user + cpu.system) / 1000,
     commitMs: performance.now() - rendered,
     files,
     appEnvs,

@@ -7,6 +7,8 @@ export interface FleetSynthResult {
   readonly resources: number;
   /** After the first environment: the program is loaded, as in one synth run over the fleet. */
   readonly warmMsPerStack: number;
+  /** CPU time of the whole run (user + system): its wall time on an otherwise idle core. */
+  readonly cpuMs: number;
 }
 
 /** The fleet synth benchmark's workload, run inside the fleet project: every layer of every environment given. */
@@ -25,6 +27,7 @@ export default async function fleetSynthWorkload([resultFile, ...envs]: string[]
     stacks,
     resources,
     warmMsPerStack: warmStacks > 0 ? (performance.now() - warmStarted) / warmStacks : 0,
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
   };
   fs.writeFileSync(resultFile, JSON.stringify(outcome));
 }
