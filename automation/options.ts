@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option } from "commander";
+import { loadFleet } from "../environments";
 import { discoverEnvironments, Environment, isLayer, Layer, LAYERS } from "../stack";
 
 /** `--env`, shared by every command that acts on one environment. */
@@ -29,9 +30,12 @@ function environmentChoices(): string {
   }
 }
 
-/** An existing environment: one with its `Pulumi.<env>.yaml` in this project. */
+/**
+ * An existing environment: one with its `Pulumi.<env>.yaml` in this project. The whole fleet is
+ * checked first (docs/config.md, "Environments"), so no command starts on a broken set of files.
+ */
 export function parseEnv(value: string): Environment {
-  const existing = discoverEnvironments();
+  const existing = loadFleet().environments.map((e) => e.name);
   if (!existing.includes(value))
     throw new InvalidArgumentError(
       `received "${value}", which has no Pulumi.${value}.yaml; expected one of ${existing.join(", ")}.`,
