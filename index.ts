@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, InputError } from "./config";
+import { loadFleet } from "./environments";
 import { gitopsProgram } from "./gitops";
 import { infraProgram } from "./infra";
 import { platformProgram } from "./platform";
@@ -16,6 +17,8 @@ const programs: Record<Layer, (stack: StackIdentity) => object | Promise<object>
 async function main(): Promise<object> {
   try {
     const stack = selectStack(pulumi.getStack(), new pulumi.Config(CONFIG_NAMESPACE).get("environment"));
+    // The fleet as a whole (promotion order, one cluster and state repo each) before anything is declared.
+    loadFleet();
     return await programs[stack.layer](stack);
   } catch (err) {
     // A RunError is printed by the CLI as its message alone: bad input deserves no stack trace.

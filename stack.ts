@@ -21,8 +21,11 @@ export const PROJECT_ROOT = __dirname;
 export const LAYERS = ["infra", "platform", "gitops"] as const;
 export type Layer = (typeof LAYERS)[number];
 
-export const ENVIRONMENTS = ["staging", "production"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
+/**
+ * An environment's name: the `<env>` of its file `Pulumi.<env>.yaml` and of its stacks. Which
+ * environments exist is data (the files present, see discoverEnvironments), so this is a plain string.
+ */
+export type Environment = string;
 
 export interface StackIdentity {
   /** `<layer>-<env>`, e.g. `infra-staging`. */
@@ -115,22 +118,80 @@ export function upCommand(stack: StackIdentity): string {
   return `pulumi up -s ${stack.name} --config-file ${stack.configFile}`;
 }
 
-export function isEnvironment(value: string): value is Environment {
-  return (ENVIRONMENTS as readonly string[]).includes(value);
+/**
+ * A DNS-1123 label (RFC 1123, as Kubernetes names namespaces): lower-case letters, digits and "-",
+ * starting and ending with a letter or digit, at most 63 characters. An environment's name ends up
+ * in stack names, AWS tags, Argo CD labels and state repo paths, which all accept this form.
+ */
+const ENVIRONMENT_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export const ENVIRONMENT_NAME_RULE =
+  'a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
+
+export function isEnvironmentName(value: string): boolean {
+  return ENVIRONMENT_NAME.test(value);
+}
+
+const CONFIG_FILE = /^Pulumi\.(.+)\.(yaml|yml)$/;
+
+/**
+ * The environments of the project at `rootDir`, sorted: one per `Pulumi.<env>.yaml`. A file whose
+ * `<env>` is not a DNS-1123 label is refused, naming it. `Pulumi.<layer>-<env>.yaml` of an existing
+ * environment is a stack's own file, which `pulumi stack init` writes (and .gitignore ignores): it
+ * is not an environment, so no environment may be named `<layer>-...`.
+ */
+export function discoverEnvironments(rootDir: string = PROJECT_ROOT): Environment[] {
+  const candidates: { file: string; name: string; extension: string }[] = [];
+  for (const file of fs.readdirSync(rootDir)) {
+    const match = CONFIG_FILE.exec(file);
+    if (match) candidates.push({ file, name: match[1], extension: match[2] });
+  }
+  const names = new Set(candidates.map((c) => c.name));
+  const environments: Environment[] = [];
+  for (const { file, name, extension } of candidates) {
+    const layer = LAYERS.find((l) => name.startsWith(`${l}-`));
+    if (layer && names.has(name.slice(layer.length + 1))) continue;
+    if (extension !== "yaml") {
+      throw new InputError(`${file}: received a .${extension} config file; expected Pulumi.${name}.yaml`);
+    }
+    if (!isEnvironmentName(name)) {
+      throw new InputError(
+        `${file}: environment name "${name}" is invalid; expected ${ENVIRONMENT_NAME_RULE} (it names the stacks <layer>-<env>)`,
+      );
+    }
+    if (layer) {
+      throw new InputError(
+        `${file}: environment name "${name}" starts with the layer name "${layer}-"; expected a name that does not ` +
+          `(Pulumi.${layer}-<env>.yaml is the file pulumi stack init writes for the stack ${layer}-<env>; ` +
+          `delete it if ${name.slice(layer.length + 1)} no longer exists)`,
+      );
+    }
+    environments.push(name);
+  }
+  return environments.sort();
 }
 
 export function isLayer(value: string): value is Layer {
   return (LAYERS as readonly string[]).includes(value);
 }
 
-export function parseStackName(name: string): StackIdentity {
+/** `<layer>-<env>` split by its form alone (no file is read); undefined when it has another form. */
+export function splitStackName(name: string): { readonly layer: Layer; readonly env: Environment } | undefined {
   const [layer, ...rest] = name.split("-");
   const env = rest.join("-");
-  if (isLayer(layer) && isEnvironment(env)) return stackIdentity(layer, env);
-  const valid = ENVIRONMENTS.flatMap((e) => LAYERS.map((l) => `${l}-${e}`)).join(", ");
+  return isLayer(layer) && isEnvironmentName(env) ? { layer, env } : undefined;
+}
+
+/** The stack `name` of the project at `rootDir`, whose environment must exist there. */
+export function parseStackName(name: string, rootDir: string = PROJECT_ROOT): StackIdentity {
+  const split = splitStackName(name);
+  const environments = discoverEnvironments(rootDir);
+  if (split && environments.includes(split.env)) return stackIdentity(split.layer, split.env);
+  const valid = environments.flatMap((e) => LAYERS.map((l) => `${l}-${e}`)).join(", ");
+  const example = environments.length > 0 ? ` For example: ${upCommand(stackIdentity("infra", environments[0]))}` : "";
   throw new InputError(
     `Stack "${name}" is not named <layer>-<env>: the layer must be one of ${LAYERS.join(", ")} and the env one of ` +
-      `${ENVIRONMENTS.join(", ")}. Valid stacks: ${valid}. For example: ${upCommand(stackIdentity("infra", "staging"))}`,
+      `${environments.join(", ")} (a Pulumi.<env>.yaml each). Valid stacks: ${valid}.${example}`,
   );
 }
 

@@ -177,7 +177,11 @@ export async function bumpImage(options: BumpImageOptions): Promise<BumpImageRes
   return { file: relative, previous: first.previous, tag, changed: true, commit: pushed.head, pushed: true };
 }
 
-/** `gitops/apps/<app>/<env>.yaml` of a known app; an unknown app is bad input. */
+/**
+ * `gitops/apps/<app>/<env>.yaml` of a known app that runs in `env`. An unknown app is bad input, and
+ * so is an environment the app has no file for: the file is what makes the app run there, and a
+ * bump must never deploy an app to a cluster that does not run it.
+ */
 export function envFileOf(rootDir: string, app: string, env: Environment): string {
   const catalog = path.join(rootDir, CATALOG_DIR);
   const known = fs.existsSync(catalog)
@@ -192,7 +196,19 @@ export function envFileOf(rootDir: string, app: string, env: Environment): strin
         `${known.length > 0 ? known.join(", ") : "the catalog is empty"}`,
     );
   }
-  return path.join(catalog, app, `${env}.yaml`);
+  const file = path.join(catalog, app, `${env}.yaml`);
+  if (!fs.existsSync(file)) {
+    const runsIn = fs
+      .readdirSync(path.join(catalog, app))
+      .filter((name) => name.endsWith(".yaml") && name !== "app.yaml")
+      .map((name) => name.slice(0, -".yaml".length))
+      .sort();
+    throw new InputError(
+      `bump-image --env: received "${env}", where app ${app} does not run (no ${CATALOG_DIR}/${app}/${env}.yaml); ` +
+        `expected an environment it runs in: ${runsIn.length > 0 ? runsIn.join(", ") : "none"}`,
+    );
+  }
+  return file;
 }
 
 function commitMessage(options: BumpImageOptions, file: string, previous: string | undefined): string {

@@ -1,9 +1,10 @@
 import { InvalidArgumentError, Option } from "commander";
-import { ENVIRONMENTS, Environment, isEnvironment, isLayer, Layer, LAYERS } from "../stack";
+import { loadFleet } from "../environments";
+import { discoverEnvironments, Environment, isLayer, Layer, LAYERS } from "../stack";
 
 /** `--env`, shared by every command that acts on one environment. */
 export function envOption(): Option {
-  return new Option("-e, --env <env>", `environment: ${ENVIRONMENTS.join(" | ")}`)
+  return new Option("-e, --env <env>", `environment: ${environmentChoices()}`)
     .makeOptionMandatory()
     .argParser(parseEnv);
 }
@@ -19,9 +20,26 @@ export function jsonOption(): Option {
   return new Option("--json", "machine-readable output on stdout");
 }
 
+/** The environments of this project (one per Pulumi.<env>.yaml), as help text lists them. */
+function environmentChoices(): string {
+  try {
+    return discoverEnvironments().join(" | ");
+  } catch {
+    // A misnamed config file is reported when a command runs; help must still print.
+    return "one per Pulumi.<env>.yaml";
+  }
+}
+
+/**
+ * An existing environment: one with its `Pulumi.<env>.yaml` in this project. The whole fleet is
+ * checked first (docs/config.md, "Environments"), so no command starts on a broken set of files.
+ */
 export function parseEnv(value: string): Environment {
-  if (!isEnvironment(value))
-    throw new InvalidArgumentError(`received "${value}"; expected one of ${ENVIRONMENTS.join(", ")}.`);
+  const existing = loadFleet().environments.map((e) => e.name);
+  if (!existing.includes(value))
+    throw new InvalidArgumentError(
+      `received "${value}", which has no Pulumi.${value}.yaml; expected one of ${existing.join(", ")}.`,
+    );
   return value;
 }
 

@@ -1,6 +1,7 @@
 import { readGuardrailsConfig } from "../policy/config";
 import { blocksChange, PolicyReport, PolicyViolationError } from "../policy/engine";
-import { Environment, PROJECT_ROOT } from "../stack";
+import { declarationOf, loadFleet } from "../environments";
+import { discoverEnvironments, Environment, PROJECT_ROOT } from "../stack";
 import { assertAppNamespacesAllowed } from "./app-namespaces";
 import { readHydrationConfig } from "./environment-config";
 import { renderEnvironment, renderEnvironmentReport, RenderOptions } from "./render/environment";
@@ -41,8 +42,12 @@ export interface StateRepoDiff extends FileChanges {
  * refuses on them, and preview lists them beside this diff.
  */
 export function diffStateRepo(env: Environment, workingCopyDir: string, options: SourceOptions = {}): StateRepoDiff {
-  const config = readHydrationConfig(env, options.rootDir ?? PROJECT_ROOT);
-  const rendered = renderEnvironment(env, { catalogDir: options.catalogDir });
+  const rootDir = options.rootDir ?? PROJECT_ROOT;
+  const config = readHydrationConfig(env, rootDir);
+  const rendered = renderEnvironment(env, {
+    catalogDir: options.catalogDir,
+    environments: discoverEnvironments(rootDir),
+  });
   const current = readAppsTree(workingCopyDir);
   assertAppNamespacesAllowed(appsOf([...rendered.keys()]), config.platform.appNamespaces, config.file);
   const changes = planChanges(current, rendered);
@@ -93,9 +98,13 @@ export interface HydrateResult extends FileChanges {
 export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
   const { env, push } = options;
   const rootDir = options.rootDir ?? PROJECT_ROOT;
+  // The whole fleet first: two environments sharing this state repo would overwrite each other.
+  const fleet = loadFleet(rootDir);
+  const { tier } = declarationOf(fleet, env);
   const config = readHydrationConfig(env, rootDir);
   const guardrails = readGuardrailsConfig(rootDir, env);
-  const render = renderEnvironmentReport(env, { catalogDir: options.catalogDir, guardrails });
+  const environments = fleet.environments.map((e) => e.name);
+  const render = renderEnvironmentReport(env, { catalogDir: options.catalogDir, environments, guardrails, tier });
   if (blocksChange(render.policy)) throw new PolicyViolationError(render.policy);
   const sourceCommit = options.sourceCommit ?? (await sourceCommitOf(rootDir, config.file));
   assertAppNamespacesAllowed(render.apps, config.platform.appNamespaces, config.file);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { InputError, loadConfigSection, parseConfig } from "../config";
-import { Environment, StackIdentity } from "../stack";
+import { loadTier, Tier } from "../environments";
+import { StackIdentity } from "../stack";
 import { parseCidr } from "./cidr";
 
 /**
@@ -173,7 +174,7 @@ export const infraConfigSchema = z
     cloudWatchLogs: z
       .strictObject({ logGroupName: z.string().regex(/^[\w\-./#]{1,512}$/), retentionInDays: retentionDays })
       .optional(),
-    /** Pulumi `protect` (and EKS deletion protection) on the cluster and its KMS key. Required `true` in production. */
+    /** Pulumi `protect` (and EKS deletion protection) on the cluster and its KMS key. Required `true` in a production-tier environment. */
     protect: z.boolean(),
   })
   .superRefine((config, ctx) => {
@@ -214,23 +215,26 @@ export function parseInfraConfig(raw: unknown, file: string): InfraConfig {
 
 /**
  * What issue #3 requires of production whatever its config says: no public API endpoint, and
- * `protect` on. Staging and production otherwise differ only by config; this only refuses.
+ * `protect` on. It follows the declared tier (gitops-platform:tier), never the environment's name;
+ * environments otherwise differ only by config, and this only refuses.
  */
-export function checkEnvironmentRules(config: InfraConfig, env: Environment, file: string): void {
-  if (env !== "production") return;
+export function checkTierRules(config: InfraConfig, tier: Tier, file: string): void {
+  if (tier !== "production") return;
   if (config.publicEndpoint) {
     throw new InputError(
       `${file}: ${SECTION_KEY}.publicEndpoint: received ${JSON.stringify(config.publicEndpoint)}; ` +
-        "expected no public endpoint in production (remove publicEndpoint: the API is reachable only from inside the VPC)",
+        "expected no public endpoint in a production-tier environment (remove publicEndpoint: the API is reachable only from inside the VPC)",
     );
   }
   if (!config.protect) {
-    throw new InputError(`${file}: ${SECTION_KEY}.protect: received false; expected true in production`);
+    throw new InputError(
+      `${file}: ${SECTION_KEY}.protect: received false; expected true in a production-tier environment`,
+    );
   }
 }
 
 export function loadInfraConfig(stack: StackIdentity): InfraConfig {
   const config = loadConfigSection("infra", infraConfigSchema, stack.configFile);
-  checkEnvironmentRules(config, stack.env, stack.configFile);
+  checkTierRules(config, loadTier(stack), stack.configFile);
   return config;
 }

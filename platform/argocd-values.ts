@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { Environment } from "../stack";
+import type { Tier } from "../environments";
 import { PlatformConfig } from "./config";
 import { notificationsValues } from "./notifications";
 import { Values } from "./values";
@@ -50,11 +50,12 @@ function oidcConfig(sso: NonNullable<ArgocdSettings["sso"]>, hasClientSecret: bo
 }
 
 /**
- * The admin user exists only to log in before SSO works: it is disabled in production once SSO is
- * configured. Its password is never set here; Argo CD generates one (argocd-initial-admin-secret).
+ * The admin user exists only to log in before SSO works: it is disabled in a production-tier
+ * environment once SSO is configured. Its password is never set here; Argo CD generates one
+ * (argocd-initial-admin-secret).
  */
-export function adminEnabled(env: Environment, settings: ArgocdSettings): boolean {
-  return !(env === "production" && settings.sso);
+export function adminEnabled(tier: Tier, settings: ArgocdSettings): boolean {
+  return !(tier === "production" && settings.sso);
 }
 
 export interface ArgocdSecretsPresent {
@@ -63,13 +64,13 @@ export interface ArgocdSecretsPresent {
 }
 
 /** Env layer of the argo-cd chart, from the environment's typed settings. */
-export function argocdEnvValues(env: Environment, settings: ArgocdSettings, secrets: ArgocdSecretsPresent): Values {
+export function argocdEnvValues(tier: Tier, settings: ArgocdSettings, secrets: ArgocdSecretsPresent): Values {
   const sso = settings.sso;
   return {
     global: { domain: settings.domain },
     configs: {
       cm: {
-        "admin.enabled": adminEnabled(env, settings),
+        "admin.enabled": adminEnabled(tier, settings),
         ...(sso ? { "oidc.config": oidcConfig(sso, secrets.oidcClientSecret) } : {}),
       },
       ...(sso

@@ -121,7 +121,7 @@ export const platformConfigSchema = z.strictObject({
         .array(z.string().regex(/^Z[A-Z0-9]{1,31}$/))
         .min(1)
         .optional(),
-      /** `upsert-only` never deletes records; the default is upsert-only in production, sync elsewhere. */
+      /** `upsert-only` never deletes records; the default is upsert-only in a production-tier environment, sync elsewhere. */
       policy: z.enum(["sync", "upsert-only"]).optional(),
     }),
     logging: release("logging", {

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { loadTier } from "../environments";
 import { infraOutputs } from "../infra/outputs";
 import { exportOutputs, readStackOutputs, StackIdentity, StackOutputs } from "../stack";
 import { AppNamespaces } from "./app-namespaces";
@@ -23,6 +24,7 @@ export async function platformProgram(
   const secrets = loadPlatformSecrets(stack, config);
   const endState = planReleases({
     env: stack.env,
+    tier: loadTier(stack),
     config,
     secrets: new Set(Object.keys(secrets) as PlatformSecretKey[]),
   });

@@ -1,4 +1,5 @@
 import { workloadIdentities } from "../infra/outputs";
+import type { Tier } from "../environments";
 import { Environment } from "../stack";
 import { argocdBaseValues, argocdEnvValues } from "./argocd-values";
 import { PlatformConfig, PlatformSecretKey, ReleasesConfig } from "./config";
@@ -19,6 +20,8 @@ import { mergeValues, Values } from "./values";
 
 export interface PlanContext {
   readonly env: Environment;
+  /** The environment's declared tier: production-only defaults follow it, never the name. */
+  readonly tier: Tier;
   readonly config: PlatformConfig;
   /** Which platform secrets are set: only their presence shapes values, never their content. */
   readonly secrets: ReadonlySet<PlatformSecretKey>;
@@ -107,7 +110,7 @@ const RELEASES: { readonly [C in Component]: ReleaseDefinition<C> } = {
     base: argocdBaseValues,
     env: (settings, ctx) =>
       mergeValues(
-        argocdEnvValues(ctx.env, settings, {
+        argocdEnvValues(ctx.tier, settings, {
           oidcClientSecret: ctx.secrets.has("argocdOidcClientSecret"),
           webhookToken: ctx.secrets.has("argocdWebhookToken"),
         }),
@@ -148,7 +151,7 @@ const RELEASES: { readonly [C in Component]: ReleaseDefinition<C> } = {
       mergeValues(
         {
           domainFilters: settings.domainFilters,
-          policy: settings.policy ?? (ctx.env === "production" ? "upsert-only" : "sync"),
+          policy: settings.policy ?? (ctx.tier === "production" ? "upsert-only" : "sync"),
           ...(settings.zoneIdFilters ? { extraArgs: { "zone-id-filter": settings.zoneIdFilters } } : {}),
         },
         settings.values ?? {},

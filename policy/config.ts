@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CONFIG_NAMESPACE, parseConfig } from "../config";
 import { Environment, readEnvironmentConfig } from "../stack";
+import type { Tier } from "../environments";
 import { Severity } from "./model";
 import { RULE_IDS, ruleById } from "./rules";
 
@@ -72,8 +73,16 @@ export type Suppression = GuardrailsConfig["suppressions"][number];
 
 export const NO_GUARDRAILS: GuardrailsConfig = { severity: {}, suppressions: [] };
 
-/** A rule's severity in an environment: the table's, unless the guardrails section raises it. */
-export function severityIn(guardrails: GuardrailsConfig, rule: { id: string; severity: Severity }): Severity {
+/**
+ * A rule's severity in an environment: mandatory for every rule in a production-tier environment;
+ * elsewhere the table's, unless the guardrails section raises it.
+ */
+export function severityIn(
+  guardrails: GuardrailsConfig,
+  rule: { id: string; severity: Severity },
+  tier: Tier,
+): Severity {
+  if (tier === "production") return "mandatory";
   return guardrails.severity[rule.id] ?? rule.severity;
 }
 

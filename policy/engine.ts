@@ -1,3 +1,4 @@
+import type { Tier } from "../environments";
 import { Environment } from "../stack";
 import { GuardrailsConfig, NO_GUARDRAILS, severityIn, Suppression } from "./config";
 import { DeclaredStack, HydratedManifest, Outcome, resourceRef, Rule, RuleContext, Severity, Subject } from "./model";
@@ -10,6 +11,8 @@ import { RULES, ruleById } from "./rules";
 
 export interface PolicyInput {
   readonly env: Environment;
+  /** The environment's declared tier (Pulumi.<env>.yaml, gitops-platform:tier). */
+  readonly tier: Tier;
   /** Declared resources, stack by stack (synth's `stacks` fit). */
   readonly stacks?: readonly DeclaredStack[];
   /**
@@ -88,9 +91,9 @@ export function evaluatePolicy(input: PolicyInput): PolicyReport {
   const used = new Set<Suppression>();
   const groups = groupsOf(input);
   for (const rule of rules) {
-    const severity = severityIn(guardrails, rule);
+    const severity = severityIn(guardrails, rule, input.tier);
     for (const subjects of groups) {
-      const ctx: RuleContext = { env: input.env, subjects };
+      const ctx: RuleContext = { env: input.env, tier: input.tier, subjects };
       for (const subject of subjects) {
         if (!rule.appliesTo(subject)) continue;
         const target = targetOf(subject);

@@ -1,4 +1,5 @@
 import { UNKNOWN_MARKER } from "../config";
+import type { Tier } from "../environments";
 import { Environment } from "../stack";
 
 /**
@@ -84,6 +85,8 @@ export type Subject =
 
 export interface RuleContext {
   readonly env: Environment;
+  /** The environment's declared tier: what production-only rules look at, never the name. */
+  readonly tier: Tier;
   /** Every subject of the same group: the whole stack, or every hydrated manifest. */
   readonly subjects: readonly Subject[];
 }

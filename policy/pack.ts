@@ -7,7 +7,8 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { UnknownValueError } from "@pulumi/policy";
-import { configFileOf, Environment, isEnvironment, isLayer, PROJECT_NAME } from "../stack";
+import type { Tier } from "../environments";
+import { configFileOf, Environment, PROJECT_NAME, splitStackName } from "../stack";
 import { GuardrailsConfig } from "./config";
 import { suppressionFor, Target } from "./engine";
 import { DeclaredResource, Outcome, resourceRef, Rule, RuleContext, Subject } from "./model";
@@ -40,12 +41,10 @@ export function refOfUrn(urn: string): string {
 
 /**
  * The environment of a `<layer>-<env>` stack. The program refuses any other stack name; should the
- * pack meet one anyway, it judges by the stricter production rules.
+ * pack meet one anyway, it judges it as the environment named production.
  */
 export function envOfStack(stack: string): Environment {
-  const [layer, ...rest] = stack.split("-");
-  const env = rest.join("-");
-  return isLayer(layer) && isEnvironment(env) ? env : "production";
+  return splitStackName(stack)?.env ?? "production";
 }
 
 /** A deep plain copy of the analyzer's proxied props, with each unknown value as `[unknown]`. */
@@ -101,12 +100,27 @@ export function declaredOf(r: AnalyzedResource): DeclaredResource {
 
 export type GuardrailsOf = (env: Environment) => GuardrailsConfig;
 
-/** Pulumi policies for `rules`: one per rule, named by its ID, enforced at its severity. */
-export function policiesFor(rules: readonly Rule[], guardrailsOf: GuardrailsOf): Policies {
+/** The declared tier of an environment (its `gitops-platform:tier`). */
+export type TierOf = (env: Environment) => Tier;
+
+/**
+ * Pulumi policies for `rules`: one per rule, named by its ID, enforced at its severity. Without
+ * `tierOf`, every environment is judged by the strictest tier's rules.
+ */
+export function policiesFor(
+  rules: readonly Rule[],
+  guardrailsOf: GuardrailsOf,
+  tierOf: TierOf = () => "production",
+): Policies {
   const cache = new Map<Environment, GuardrailsConfig>();
   const guardrails = (env: Environment): GuardrailsConfig => {
     if (!cache.has(env)) cache.set(env, guardrailsOf(env));
     return cache.get(env) as GuardrailsConfig;
+  };
+  const tiers = new Map<Environment, Tier>();
+  const tier = (env: Environment): Tier => {
+    if (!tiers.has(env)) tiers.set(env, tierOf(env));
+    return tiers.get(env) as Tier;
   };
   return rules.map((rule) => {
     const base = {
@@ -122,7 +136,7 @@ export function policiesFor(rules: readonly Rule[], guardrailsOf: GuardrailsOf):
           const subjects = args.resources.map((r) => subjectOf(r));
           if (subjects.length === 0) return;
           const env = envOfStack(subjects[0].stack);
-          const ctx: RuleContext = { env, subjects };
+          const ctx: RuleContext = { env, tier: tier(env), subjects };
           let reported = 0;
           const quiet = subjects.flatMap((s, n) => {
             if (!rule.appliesTo(s)) return [];
@@ -143,7 +157,7 @@ export function policiesFor(rules: readonly Rule[], guardrailsOf: GuardrailsOf):
         const subject = subjectOf(args);
         if (!rule.appliesTo(subject)) return;
         const env = envOfStack(subject.stack);
-        const ctx: RuleContext = { env, subjects: [subject] };
+        const ctx: RuleContext = { env, tier: tier(env), subjects: [subject] };
         const quiet = reportOutcomes(rule, rule.check(subject, ctx), subject, guardrails(env), report);
         if (quiet.length) args.notApplicable(quiet.join("; "));
       },

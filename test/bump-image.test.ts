@@ -194,8 +194,17 @@ describe("bump-image (real git, bare repos on disk)", () => {
     it("rejects an unknown environment", async () => {
       await rejected(
         ["--app", "demo", "--env", "qa", "--tag", "1.0.1"],
-        /option '-e, --env <env>' argument 'qa' is invalid\. received "qa"; expected one of staging, production\./,
+        /option '-e, --env <env>' argument 'qa' is invalid\. received "qa", which has no Pulumi\.qa\.yaml; expected one of dev, prod-eu, production, staging\./,
       );
+      untouched();
+    });
+
+    it("rejects an environment the app does not run in, creating no env file", async () => {
+      await rejected(
+        ["--app", "demo", "--env", "production", "--tag", "1.0.1"],
+        /error: bump-image --env: received "production", where app demo does not run \(no gitops\/apps\/demo\/production\.yaml\); expected an environment it runs in: staging$/m,
+      );
+      assert.equal(fs.existsSync(path.join(dir, remote.file("demo", "production"))), false);
       untouched();
     });
 

@@ -1,79 +1,122 @@
 import * as assert from "node:assert/strict";
-import { CiPlan, planCi } from "../automation/ci";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CI_RULES, CiPlan, ciRuleFor, planCi, renderCiTable } from "../automation/ci";
+import { REPO_ROOT } from "../automation/synth/synth";
 import { InputError } from "../config";
+import { Fleet, loadFleet } from "../environments";
 import { runCli } from "./support/cli";
 
-describe("ci: what a GitHub Actions run does", () => {
-  const cases: [
-    string,
-    Record<string, string>,
-    { action: CiPlan["action"]; reason: RegExp; env?: string; envs?: string[] },
-  ][] = [
-    [
-      "a pull request previews both environments in one comment",
-      { GITHUB_EVENT_NAME: "pull_request", GITHUB_REF: "refs/pull/7/merge" },
-      { action: "preview", envs: ["staging", "production"], reason: /one preview comment/ },
-    ],
-    [
-      "a push to main deploys staging",
-      { GITHUB_EVENT_NAME: "push", GITHUB_REF: "refs/heads/main" },
-      { action: "up", env: "staging", reason: /a push to main deploys staging/ },
-    ],
-    [
-      "a v* tag deploys production",
-      { GITHUB_EVENT_NAME: "push", GITHUB_REF: "refs/tags/v1.4.0" },
-      { action: "up", env: "production", reason: /the tag v1\.4\.0 deploys production/ },
-    ],
-    [
-      "a manual run on main deploys staging",
-      { GITHUB_EVENT_NAME: "workflow_dispatch", GITHUB_REF: "refs/heads/main" },
-      { action: "up", env: "staging", reason: /deploys staging/ },
-    ],
-    [
-      "a manual run on a v* tag deploys production",
-      { GITHUB_EVENT_NAME: "workflow_dispatch", GITHUB_REF: "refs/tags/v2.0.0-rc.1" },
-      { action: "up", env: "production", reason: /v2\.0\.0-rc\.1/ },
-    ],
-    [
-      "a schedule checks drift in both environments",
-      { GITHUB_EVENT_NAME: "schedule", GITHUB_REF: "refs/heads/main" },
-      { action: "drift", envs: ["staging", "production"], reason: /drift/ },
-    ],
-    [
-      "a push to another branch does nothing",
-      { GITHUB_EVENT_NAME: "push", GITHUB_REF: "refs/heads/feature/x" },
-      { action: "nothing", reason: /refs\/heads\/feature\/x is neither main nor a v\* tag/ },
-    ],
-    [
-      "a tag that is not v* does nothing",
-      { GITHUB_EVENT_NAME: "push", GITHUB_REF: "refs/tags/nightly" },
-      { action: "nothing", reason: /the tag nightly is not a release tag/ },
-    ],
-    [
-      "pull_request_target does nothing: it would run a fork's code with secrets",
-      { GITHUB_EVENT_NAME: "pull_request_target", GITHUB_REF: "refs/heads/main" },
-      { action: "nothing", reason: /pull_request_target is not supported/ },
-    ],
-    [
-      "any other event does nothing",
-      { GITHUB_EVENT_NAME: "release", GITHUB_REF: "refs/tags/v1.0.0" },
-      { action: "nothing", reason: /the release event has nothing to deploy/ },
-    ],
-  ];
-  for (const [what, env, expected] of cases) {
-    it(what, () => {
-      const { reason, ...plan } = planCi(env);
-      const { reason: expectedReason, ...expectedPlan } = expected;
-      assert.deepEqual(plan, expectedPlan);
-      assert.match(reason, expectedReason);
-    });
-  }
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-  it("refuses to guess outside GitHub Actions", () => {
-    assert.throws(
-      () => planCi({}),
-      (err: Error) => err instanceof InputError && /GITHUB_EVENT_NAME: received nothing/.test(err.message),
-    );
+/** A fleet as data, without files: what planCi decides from. */
+function fleetOf(environments: [string, "production" | "staging" | "development", string[]][]): Fleet {
+  return {
+    rootDir: "/nowhere",
+    environments: environments.map(([name, tier, promotesFrom]) => ({
+      name,
+      file: `Pulumi.${name}.yaml`,
+      tier,
+      promotesFrom,
+    })),
+  };
+}
+
+describe("ci: what a GitHub Actions run does", () => {
+  const shipped = loadFleet(REPO_ROOT);
+
+  describe("every row of the decision table, with the shipped fleet (dev -> staging -> production, prod-eu)", () => {
+    // The plan each row's example gets, in the order of CI_RULES; undefined: ci refuses with exit 2.
+    const expected: (DistributiveOmit<CiPlan, "reason"> | undefined)[] = [
+      undefined,
+      { action: "preview", envs: ["dev", "prod-eu", "production", "staging"] },
+      { action: "nothing" },
+      { action: "up", waves: [["dev"], ["staging"]] },
+      { action: "up", waves: [["prod-eu", "production"]] },
+      { action: "nothing" },
+      { action: "nothing" },
+      { action: "drift", envs: ["dev", "prod-eu", "production", "staging"] },
+      { action: "drift", envs: ["dev", "prod-eu", "production", "staging"] },
+      { action: "nothing" },
+    ];
+
+    it("has one expectation per row", () => assert.equal(expected.length, CI_RULES.length));
+
+    CI_RULES.forEach((rule, n) => {
+      it(`${rule.event} ${rule.ref}: ${rule.does}`, () => {
+        assert.equal(ciRuleFor(rule.example, shipped).rule, rule, "the row's example is decided by the row itself");
+        const plan = expected[n];
+        if (plan === undefined) {
+          assert.equal(rule.exit, "2");
+          assert.throws(() => planCi(rule.example, shipped), InputError);
+          return;
+        }
+        const { reason, ...decided } = planCi(rule.example, shipped);
+        assert.deepEqual(decided, plan);
+        assert.ok(reason.length > 0);
+        const documented = rule.does.startsWith("nothing") ? "nothing" : /^`(\w+)`/.exec(rule.does)?.[1];
+        assert.equal(documented, plan.action, "the table says what the row does");
+        assert.equal(rule.exit.startsWith("0"), true);
+      });
+    });
+  });
+
+  it("gives each row's reason", () => {
+    const reasons = CI_RULES.slice(1).map((rule) => planCi(rule.example, shipped).reason);
+    assert.deepEqual(reasons, [
+      "a pull request gets one preview comment",
+      "pull_request_target is not supported: it would run a fork's code with secrets",
+      "a push to main deploys the staging and development tiers",
+      "the tag v1.4.0 deploys the production tier",
+      "the tag nightly is not a release tag (v*)",
+      "refs/heads/feature/x is neither main nor a v* tag",
+      "a scheduled run checks drift",
+      "a manual run checks drift; deploys come only from a push to main or a v* tag",
+      "the release event has nothing to deploy",
+    ]);
+  });
+
+  it("treats an empty GITHUB_EVENT_NAME as unset", () => {
+    assert.throws(() => planCi({ GITHUB_EVENT_NAME: "" }, shipped), /GITHUB_EVENT_NAME: received nothing/);
+  });
+
+  it("deploys by tier, not by name, in promotion waves", () => {
+    const fleet = fleetOf([
+      ["qa", "development", []],
+      ["uat", "staging", ["qa"]],
+      ["live-us", "production", ["uat"]],
+      ["live-eu", "production", ["live-us"]],
+      ["live-ap", "production", ["uat"]],
+    ]);
+    const push = planCi({ GITHUB_EVENT_NAME: "push", GITHUB_REF: "refs/heads/main" }, fleet);
+    assert.deepEqual(push.action === "up" && push.waves, [["qa"], ["uat"]]);
+    const tag = planCi({ GITHUB_EVENT_NAME: "push", GITHUB_REF: "refs/tags/v2.0.0" }, fleet);
+    assert.deepEqual(tag.action === "up" && tag.waves, [["live-ap", "live-us"], ["live-eu"]]);
+  });
+
+  it("does nothing for a tag when no environment has the production tier", () => {
+    const fleet = fleetOf([["dev", "development", []]]);
+    assert.deepEqual(planCi({ GITHUB_EVENT_NAME: "push", GITHUB_REF: "refs/tags/v1.0.0" }, fleet), {
+      action: "nothing",
+      reason: "the tag v1.0.0 deploys the production tier, and no environment has that tier",
+    });
+  });
+
+  it("is the table docs/ci.md shows (UPDATE_GOLDEN=1 rewrites it there)", () => {
+    const file = path.join(REPO_ROOT, "docs", "ci.md");
+    const doc = fs.readFileSync(file, "utf8");
+    const block =
+      /(<!-- ci-table:begin[^>]*-->\n<!-- prettier-ignore-start -->\n)([\s\S]*?)(\n<!-- prettier-ignore-end -->)/;
+    const match = block.exec(doc);
+    assert.ok(match, "docs/ci.md holds the generated table between its markers");
+    if (process.env.UPDATE_GOLDEN === "1") {
+      fs.writeFileSync(
+        file,
+        doc.replace(block, (_, begin: string, __, end: string) => `${begin}${renderCiTable()}${end}`),
+      );
+      return;
+    }
+    assert.equal(match[2], renderCiTable(), "docs/ci.md differs from renderCiTable() (UPDATE_GOLDEN=1 rewrites it)");
   });
 
   it("prints its plan with --plan-only, and exits 2 outside GitHub Actions", async () => {
@@ -81,13 +124,22 @@ describe("ci: what a GitHub Actions run does", () => {
     assert.equal(tag.code, 0, tag.stderr);
     assert.deepEqual(JSON.parse(tag.stdout), {
       action: "up",
-      env: "production",
-      reason: "the tag v3.1.0 deploys production",
+      waves: [["prod-eu", "production"]],
+      reason: "the tag v3.1.0 deploys the production tier",
     });
-    assert.match(tag.stderr, /^ci: up: the tag v3\.1\.0 deploys production$/m);
+    assert.match(tag.stderr, /^ci: up: the tag v3\.1\.0 deploys the production tier$/m);
 
     const outside = await runCli(["ci"], { GITHUB_EVENT_NAME: undefined });
     assert.equal(outside.code, 2);
     assert.match(outside.stderr, /error: ci: GITHUB_EVENT_NAME: received nothing; expected a GitHub Actions run/);
+  });
+
+  it("refuses --parallel that is not a positive integer", async () => {
+    const result = await runCli(["ci", "--plan-only", "--parallel", "0"], { GITHUB_EVENT_NAME: "schedule" });
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr,
+      /option '--parallel <n>' argument '0' is invalid\. received "0"; expected an integer >= 1\./,
+    );
   });
 });

@@ -1,6 +1,9 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { SynthResult } from "../automation/synth/synth";
 import { runCli, spawnCli } from "./support/cli";
+import { projectCopy } from "./support/project-copy";
 
 describe("CLI", () => {
   it("prints synth as JSON on stdout, one entry per layer, with progress on stderr only", async () => {
@@ -62,7 +65,7 @@ describe("CLI", () => {
     [
       "an unknown environment",
       ["synth", "--env", "prod"],
-      /argument 'prod' is invalid\. received "prod"; expected one of staging, production\./,
+      /argument 'prod' is invalid\. received "prod", which has no Pulumi\.prod\.yaml; expected one of dev, prod-eu, production, staging\./,
     ],
     [
       "an unknown layer",
@@ -98,6 +101,34 @@ describe("CLI", () => {
     assert.equal((JSON.parse(ok.stdout) as SynthResult).stacks[0].stack, "infra-staging");
     const bad = spawnCli(["synth", "--env", "qa"]);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /received "qa"; expected one of staging, production/);
+    assert.match(
+      bad.stderr,
+      /received "qa", which has no Pulumi\.qa\.yaml; expected one of dev, prod-eu, production, staging/,
+    );
+  });
+
+  it("refuses to start on a broken set of environments, naming the files, and writes nothing (exit 2)", () => {
+    const dir = projectCopy();
+    try {
+      const dev = path.join(dir, "Pulumi.dev.yaml");
+      const text = fs.readFileSync(dev, "utf8");
+      const cyclic = text.replace(
+        /^(\s+gitops-platform:tier: development)$/m,
+        "$1\n  gitops-platform:promotesFrom: production",
+      );
+      assert.notEqual(cyclic, text);
+      fs.writeFileSync(dev, cyclic);
+      const result = spawnCli(["hydrate", "--env", "staging"], { cwd: dir });
+      assert.equal(result.code, 2, result.stderr);
+      assert.equal(
+        result.stderr.trim(),
+        "error: Pulumi.dev.yaml, Pulumi.production.yaml, Pulumi.staging.yaml: gitops-platform:promotesFrom: the " +
+          "promotion order has a cycle dev -> production -> staging -> dev (each promotes from the next); expected an " +
+          "order without cycles, where a change reaches every environment after the ones it promotes from",
+      );
+      assert.equal(fs.existsSync(path.join(dir, ".state")), false, "nothing was hydrated");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

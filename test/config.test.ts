@@ -11,7 +11,8 @@ import { parseGitopsConfig } from "../gitops/config";
 import { parseInfraConfig } from "../infra/config";
 import { parsePlatformConfig } from "../platform/config";
 import { parseGuardrailsConfig } from "../policy/config";
-import { ENVIRONMENTS, PROJECT_NAME, readEnvironmentConfig } from "../stack";
+import { parseEnvironmentDeclaration } from "../environments";
+import { discoverEnvironments, PROJECT_NAME, readEnvironmentConfig } from "../stack";
 
 const source = { file: "Pulumi.staging.yaml", key: "gitops-platform:example" };
 const schema = z.strictObject({
@@ -118,7 +119,11 @@ describe("config parsing", () => {
 });
 
 describe("shipped config files", () => {
-  for (const env of ENVIRONMENTS) {
+  it("are the four shipped environments", () => {
+    assert.deepEqual(discoverEnvironments(REPO_ROOT), ["dev", "prod-eu", "production", "staging"]);
+  });
+
+  for (const env of discoverEnvironments(REPO_ROOT)) {
     const config = readEnvironmentConfig(REPO_ROOT, env);
 
     it(`Pulumi.${env}.yaml names its own environment`, () => {
@@ -130,11 +135,16 @@ describe("shipped config files", () => {
       assert.doesNotThrow(() => parsePlatformConfig(config.values["gitops-platform:platform"], config.file));
       assert.doesNotThrow(() => parseGitopsConfig(config.values["gitops-platform:gitops"], config.file));
       assert.doesNotThrow(() => parseGuardrailsConfig(config.values["gitops-platform:guardrails"], config.file));
+      assert.doesNotThrow(() => parseEnvironmentDeclaration(env, config));
     });
 
-    it(`Pulumi.${env}.yaml holds exactly the environment key, the three layer sections and the guardrails`, () => {
-      const known = ["environment", "infra", "platform", "gitops", "guardrails"].map((k) => `gitops-platform:${k}`);
-      assert.deepEqual(Object.keys(config.values).sort(), [...known].sort());
+    it(`Pulumi.${env}.yaml holds exactly the environment's declaration, the three layer sections and the guardrails`, () => {
+      const known = ["environment", "tier", "infra", "platform", "gitops", "guardrails"];
+      const promotes = env === "dev" ? [] : ["promotesFrom"];
+      assert.deepEqual(
+        Object.keys(config.values).sort(),
+        [...known, ...promotes].map((k) => `gitops-platform:${k}`).sort(),
+      );
     });
   }
 
@@ -145,6 +155,7 @@ describe("shipped config files", () => {
     };
     assert.equal(project.name, PROJECT_NAME);
     assert.equal(project.config.environment.type, "string");
+    assert.equal(project.config.tier.type, "string");
   });
 });
 

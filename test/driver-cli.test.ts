@@ -42,7 +42,10 @@ describe("driver commands: help, bad input and the environment", () => {
     it(`rejects an unknown environment for ${command} with exit 2`, async () => {
       const { code, stderr } = await runCli([command, "--env", "qa"]);
       assert.equal(code, 2);
-      assert.match(stderr, /argument 'qa' is invalid\. received "qa"; expected one of staging, production\./);
+      assert.match(
+        stderr,
+        /argument 'qa' is invalid\. received "qa", which has no Pulumi\.qa\.yaml; expected one of dev, prod-eu, production, staging\./,
+      );
     });
   }
 
@@ -189,7 +192,7 @@ describe("driver commands: help, bad input and the environment", () => {
           });
         },
         // The guardrails run offline too: a fork's pull request still gets them.
-        policy: (env) => Promise.resolve(evaluatePolicy({ env, stacks: [], manifests: [] })),
+        policy: (env) => Promise.resolve(evaluatePolicy({ env, tier: "staging", stacks: [], manifests: [] })),
       };
       const code = await runPreviewCommand(["staging"], { output: out }, deps, { exitOnChanges: true });
 
@@ -202,9 +205,12 @@ describe("driver commands: help, bad input and the environment", () => {
         /^> \[!NOTE\]\n> Previewed offline: this run has no cloud credentials \(a pull request from a fork gets none\)\./m,
       );
       assert.match(comment, /compares the offline synth of this commit with `origin\/main` \(`synth --diff`\)/);
-      assert.match(comment, /^\| `infra-staging` \| 0 \| 1 \| 0 \|$/m);
+      assert.match(comment, /^\| `staging` \| `infra-staging` \| 0 \| 1 \| 0 \| 0 \| {2}\| pass \|$/m);
       assert.match(comment, /^~ {5}inputs\.region: "eu-west-1" => "eu-west-2"$/m);
-      assert.match(comment, /^- \*\*staging\*\*: declared resources change \(offline synth\); .*; guardrails pass$/m);
+      assert.match(
+        comment,
+        /^<summary><b>staging<\/b>: declared resources change \(offline synth\); .*; guardrails pass<\/summary>$/m,
+      );
     } finally {
       project.remove();
     }

@@ -38,6 +38,7 @@ function stagingPolicy(): PolicyReport {
   const CONTAINER = "spec.template.spec.containers.0";
   return evaluatePolicy({
     env: "staging",
+    tier: "staging",
     stacks: [
       {
         stack: "infra-staging",
@@ -119,7 +120,8 @@ describe("preview comment (against the fake pulumi CLI)", () => {
 
   it("lists the guardrails' violations, suppressions with their reasons, and the undetermined count", () => {
     const body = renderPreviewComment(report, { marker: "m" });
-    assert.match(body, /^- \*\*staging\*\*: .*; :x: 1 mandatory guardrail violation$/m);
+    assert.match(body, /^<summary><b>staging<\/b>: .*; :x: 1 mandatory guardrail violation<\/summary>$/m);
+    assert.match(body, /^\| `staging` \| `infra-staging` \| 1 \| 0 \| 0 \| 0 \| {2}\| :x: 1 mandatory \|$/m);
     assert.match(body, /: :x: 1 mandatory violation, 1 advisory finding, 1 suppressed, 1 undetermined /);
     assert.match(
       body,
@@ -141,6 +143,7 @@ describe("preview comment (against the fake pulumi CLI)", () => {
           policy: {
             report: evaluatePolicy({
               env: "staging",
+              tier: "staging",
               stacks: [
                 {
                   stack: "platform-staging",
@@ -216,7 +219,8 @@ describe("preview of an environment not deployed yet (against the fake pulumi CL
       assert.equal(previewHasChanges(report), true);
       assert.equal(previewFailed(report), false);
       const body = renderPreviewComment(report, { marker: "m" });
-      assert.match(body, /^- \*\*staging\*\*: [^;]+; 2 stacks not deployed yet; /m);
+      assert.match(body, /^<summary><b>staging<\/b>: [^;]+; 2 stacks not deployed yet; /m);
+      assert.match(body, /^\| `staging` \| `platform-staging` \| not deployed yet \| {2}\| {2}\| {2}\| {2}\| {2}\|$/m);
       assert.ok(
         body.includes(
           "\n**Platform phase:** not deployed yet; next up: bootstrap: 5 releases installed by Pulumi, hand-off to " +
@@ -224,7 +228,6 @@ describe("preview of an environment not deployed yet (against the fake pulumi CL
         ),
         body,
       );
-      assert.match(body, /^\| `platform-staging` \| not deployed yet \| \| \| \| \|$/m);
       assert.match(
         body,
         /^`gitops-staging` does not exist yet, so there is nothing to compare with: the first `up` creates it\. `npm run --silent cli -- synth --env staging --layer gitops` lists every resource it declares\.$/m,

@@ -48,13 +48,14 @@ describe("Pulumi entry point (index.ts)", () => {
     assert.deepEqual(testEngine().declared(), []);
   });
 
-  it("refuses a stack name that is not <layer>-<env>", async () => {
-    const stack: StackIdentity = { ...stackIdentity("infra", "staging"), name: "infra-dev" };
+  it("refuses a stack name that is not <layer>-<env> of an existing environment", async () => {
+    const stack: StackIdentity = { ...stackIdentity("infra", "staging"), name: "infra-qa" };
     await assertRunError(
       testEngine().run(stack, shippedConfig("staging"), () => runEntryPoint()),
-      'Stack "infra-dev" is not named <layer>-<env>: the layer must be one of infra, platform, gitops and the env one of ' +
-        "staging, production. Valid stacks: infra-staging, platform-staging, gitops-staging, infra-production, " +
-        "platform-production, gitops-production. For example: pulumi up -s infra-staging --config-file Pulumi.staging.yaml",
+      'Stack "infra-qa" is not named <layer>-<env>: the layer must be one of infra, platform, gitops and the env one of ' +
+        "dev, prod-eu, production, staging (a Pulumi.<env>.yaml each). Valid stacks: infra-dev, platform-dev, gitops-dev, " +
+        "infra-prod-eu, platform-prod-eu, gitops-prod-eu, infra-production, platform-production, gitops-production, " +
+        "infra-staging, platform-staging, gitops-staging. For example: pulumi up -s infra-dev --config-file Pulumi.dev.yaml",
     );
     assert.deepEqual(testEngine().declared(), []);
   });

@@ -56,8 +56,8 @@ describe("gitops app catalog", () => {
     );
   });
 
-  it("applies defaults, and the base alone when an environment has no file", () => {
-    const dir = writeCatalog({ web: { "app.yaml": validBase() } });
+  it("applies defaults, and the base alone when the environment's file is empty", () => {
+    const dir = writeCatalog({ web: { "app.yaml": validBase(), "production.yaml": "" } });
     const [web] = loadCatalog("production", { catalogDir: dir });
     assert.equal(web.spec.replicas, 1);
     assert.deepEqual(web.spec.securityContext, {
@@ -68,10 +68,43 @@ describe("gitops app catalog", () => {
     assert.equal(web.spec.ports[0].protocol, "TCP");
   });
 
+  it("runs an app only in the environments it has a file for", () => {
+    const dir = writeCatalog({
+      web: { "app.yaml": validBase(), "staging.yaml": {} },
+      api: { "app.yaml": validBase(), "production.yaml": { replicas: 2 }, "dev.yaml": "" },
+      batch: { "app.yaml": validBase() },
+    });
+    const names = (env: string) => loadCatalog(env, { catalogDir: dir }).map((a) => a.name);
+    assert.deepEqual(
+      ["dev", "staging", "production", "prod-eu"].map((env) => [env, names(env)]),
+      [
+        ["dev", ["api"]],
+        ["staging", ["web"]],
+        ["production", ["api"]],
+        ["prod-eu", []],
+      ],
+    );
+  });
+
+  it("reads env files against the environments it is given", () => {
+    const dir = writeCatalog({ web: { "app.yaml": validBase(), "qa.yaml": { replicas: 3 } } });
+    const [web] = loadCatalog("qa", { catalogDir: dir, environments: ["qa", "live"] });
+    assert.equal(web.spec.replicas, 3);
+    assert.deepEqual(loadCatalog("live", { catalogDir: dir, environments: ["qa", "live"] }), []);
+  });
+
+  it("fails for an environment that does not exist, listing those that do", () => {
+    const dir = writeCatalog({ web: { "app.yaml": validBase(), "staging.yaml": {} } });
+    assert.equal(
+      inputErrorOf(() => loadCatalog("qa", { catalogDir: dir })),
+      'app catalog: received the environment "qa", which has no Pulumi.qa.yaml; expected one of dev, prod-eu, production, staging',
+    );
+  });
+
   it("leaves out an app disabled in one environment only", () => {
     const dir = writeCatalog({
-      web: { "app.yaml": validBase(), "production.yaml": { enabled: false } },
-      api: { "app.yaml": validBase() },
+      web: { "app.yaml": validBase(), "staging.yaml": {}, "production.yaml": { enabled: false } },
+      api: { "app.yaml": validBase(), "staging.yaml": {}, "production.yaml": {} },
     });
     assert.deepEqual(
       loadCatalog("staging", { catalogDir: dir }).map((a) => a.name),
@@ -243,9 +276,16 @@ describe("gitops app catalog", () => {
         "<dir>/web/app.yaml: received invalid YAML (duplicated mapping key at line 2, column 1); expected the settings of app web",
       ],
       [
-        "a misnamed env file",
+        "an env file of an environment that does not exist",
         { "app.yaml": base, "prod.yaml": { replicas: 2 } },
-        "<dir>/web/prod.yaml: unexpected file in app web; expected only app.yaml, staging.yaml, production.yaml",
+        '<dir>/web/prod.yaml: env file of app web for the environment "prod", which has no Pulumi.prod.yaml; ' +
+          "expected <env>.yaml of an existing environment: dev, prod-eu, production, staging",
+      ],
+      [
+        "a file that is not YAML",
+        { "app.yaml": base, "notes.txt": "todo" },
+        "<dir>/web/notes.txt: unexpected file in app web; expected only app.yaml and <env>.yaml for each environment " +
+          "it runs in (dev, prod-eu, production, staging)",
       ],
       [
         "an app without its base spec",
@@ -255,7 +295,7 @@ describe("gitops app catalog", () => {
     ];
     for (const [what, files, expected] of cases) {
       it(`fails on ${what}`, () => {
-        const dir = writeCatalog({ web: files });
+        const dir = writeCatalog({ web: { "staging.yaml": {}, ...files } });
         const message = inputErrorOf(() => loadCatalog("staging", { catalogDir: dir }));
         assert.equal(message.split(dir).join("<dir>"), expected);
       });
@@ -274,8 +314,8 @@ describe("gitops app catalog", () => {
 
     it("reports every failing app at once", () => {
       const dir = writeCatalog({
-        api: { "app.yaml": { ...base, replicas: -1 } },
-        web: { "app.yaml": { ...base, replicas: -2 } },
+        api: { "app.yaml": { ...base, replicas: -1 }, "staging.yaml": {} },
+        web: { "app.yaml": { ...base, replicas: -2 }, "staging.yaml": {} },
       });
       assert.equal(
         inputErrorOf(() => loadCatalog("staging", { catalogDir: dir }))

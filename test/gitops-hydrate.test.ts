@@ -15,6 +15,7 @@ import {
   snapshotTree,
   tempDir,
   validBase,
+  runningIn,
   writeCatalog,
 } from "./support/gitops";
 
@@ -50,7 +51,7 @@ describe("gitops hydration into a state repo (real git)", () => {
       env: "staging",
       push: false,
       rootDir,
-      catalogDir: writeCatalog(catalog),
+      catalogDir: writeCatalog(runningIn("staging", catalog)),
       sourceCommit: "1111111",
       ...more,
     });
@@ -118,6 +119,36 @@ describe("gitops hydration into a state repo (real git)", () => {
     assert.equal(git(repo, "rev-parse", "HEAD"), head);
   });
 
+  it("refuses, writing nothing, when another environment's file claims the same state repo", async () => {
+    const remote = bareRemote();
+    for (const env of ["staging", "prod-eu"]) {
+      const file = path.join(rootDir, `Pulumi.${env}.yaml`);
+      const config = fs.readFileSync(file, "utf8").replace(/^(\s+url: ).*$/m, `$1${remote}`);
+      fs.writeFileSync(file, config);
+    }
+    const before = snapshotTree(remote);
+    assert.equal(
+      await inputErrorOfAsync(() => hydrate(options({ web: { "app.yaml": withTag("1.0.0") } }, { push: true }))),
+      `Pulumi.prod-eu.yaml, Pulumi.staging.yaml: gitops-platform:platform.stateRepo.url: received "${remote}" (prod-eu), ` +
+        `"${remote}" (staging); expected one state repo per environment (each environment is its own cluster with its own state repo)`,
+    );
+    assert.deepEqual(snapshotTree(remote), before);
+  });
+
+  it("refuses, writing nothing, an env file of an environment the project does not have", async () => {
+    await hydrate(options({ web: { "app.yaml": withTag("1.0.0") } }));
+    const repo = path.join(rootDir, ".state", "staging");
+    const before = snapshotTree(repo);
+    const message = await inputErrorOfAsync(() =>
+      hydrate(options({ web: { "app.yaml": withTag("2.0.0"), "qa.yaml": { replicas: 2 } } })),
+    );
+    assert.match(
+      message,
+      /\/web\/qa\.yaml: env file of app web for the environment "qa", which has no Pulumi\.qa\.yaml; /,
+    );
+    assert.deepEqual(snapshotTree(repo), before);
+  });
+
   it("refuses an unsuppressed mandatory guardrail violation before writing anything", async () => {
     await hydrate(options({ web: { "app.yaml": withTag("1.0.0") } }));
     const repo = path.join(rootDir, ".state", "staging");
@@ -162,9 +193,12 @@ describe("gitops hydration into a state repo (real git)", () => {
       '(it lists: demo, web, api, new, zzz); add "billing" to gitops-platform:platform.appNamespaces in Pulumi.staging.yaml';
     assert.equal(await inputErrorOfAsync(() => hydrate(options(catalog))), expected);
     assert.deepEqual(snapshotTree(repo), before);
-    assert.throws(() => diffStateRepo("staging", repo, { rootDir, catalogDir: writeCatalog(catalog) }), {
-      message: expected,
-    });
+    assert.throws(
+      () => diffStateRepo("staging", repo, { rootDir, catalogDir: writeCatalog(runningIn("staging", catalog)) }),
+      {
+        message: expected,
+      },
+    );
   });
 
   it("refuses a working copy with uncommitted changes under apps/", async () => {
@@ -324,7 +358,9 @@ describe("gitops hydration into a state repo (real git)", () => {
   it("diffs a working copy against the render, per app and file", async () => {
     await hydrate(options({ api: { "app.yaml": validBase() }, web: { "app.yaml": withTag("1.0.0") } }));
     const repo = path.join(rootDir, ".state", "staging");
-    const catalogDir = writeCatalog({ web: { "app.yaml": withTag("1.0.1") }, new: { "app.yaml": validBase() } });
+    const catalogDir = writeCatalog(
+      runningIn("staging", { web: { "app.yaml": withTag("1.0.1") }, new: { "app.yaml": validBase() } }),
+    );
     const diff = diffStateRepo("staging", repo, { rootDir, catalogDir });
     assert.equal(diff.hasChanges, true);
     assert.deepEqual(

@@ -4,8 +4,8 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { renderEnvironment, renderEnvironmentReport } from "../gitops/render/environment";
 import { assertInsideApps } from "../gitops/render/file-names";
-import { ENVIRONMENTS } from "../stack";
-import { inputErrorOf, removeTempDirs, validBase, writeCatalog } from "./support/gitops";
+import { discoverEnvironments } from "../stack";
+import { inputErrorOf, removeTempDirs, runningIn, validBase, writeCatalog } from "./support/gitops";
 
 /** Golden files: the demo app hydrated per env. Regenerate with UPDATE_GOLDEN=1 npm run mocha, then review the diff. */
 const GOLDEN_DIR = path.join(__dirname, "golden", "gitops");
@@ -34,14 +34,15 @@ function objectsOf(files: ReadonlyMap<string, string>): Record<string, Record<st
   return Object.fromEntries([...files].map(([file, text]) => [file, parse(text) as Record<string, unknown>]));
 }
 
+/** Renders `apps` for `env`, each app running there (an empty env file unless the test gives one). */
 function render(apps: Record<string, Record<string, unknown>>, env: "staging" | "production" = "staging") {
-  return renderEnvironment(env, { catalogDir: writeCatalog(apps) });
+  return renderEnvironment(env, { catalogDir: writeCatalog(runningIn(env, apps)) });
 }
 
 describe("gitops rendering", () => {
   after(removeTempDirs);
 
-  for (const env of ENVIRONMENTS) {
+  for (const env of discoverEnvironments()) {
     it(`renders the demo app for ${env} exactly as its golden files`, () => {
       const files = renderEnvironment(env);
       if (process.env.UPDATE_GOLDEN) writeGolden(env, files);
@@ -245,11 +246,13 @@ describe("gitops rendering", () => {
   });
 
   it("judges the rendered manifests with the guardrails, app by app, with the environment's severities and suppressions", () => {
-    const catalogDir = writeCatalog({
-      web: { "app.yaml": { ...validBase(), replicas: 3, image: { repository: "ghcr.io/example/web" } } },
-      ok: { "app.yaml": validBase() },
-    });
-    const plain = renderEnvironmentReport("staging", { catalogDir });
+    const catalogDir = writeCatalog(
+      runningIn("staging", {
+        web: { "app.yaml": { ...validBase(), replicas: 3, image: { repository: "ghcr.io/example/web" } } },
+        ok: { "app.yaml": validBase() },
+      }),
+    );
+    const plain = renderEnvironmentReport("staging", { catalogDir, tier: "staging" });
     assert.deepEqual(
       plain.policy.violations.map((f) => [f.rule, f.severity, "file" in f && f.file, f.message]),
       [
@@ -271,6 +274,7 @@ describe("gitops rendering", () => {
 
     const suppressed = renderEnvironmentReport("staging", {
       catalogDir,
+      tier: "staging",
       guardrails: {
         severity: {},
         suppressions: [

@@ -12,7 +12,7 @@ import { ARGOCD_APPS_APPLICATION_FIELDS } from "../platform/chart-keys";
 import { clusterSecret } from "../platform/cluster-secret";
 import { parsePlatformConfig } from "../platform/config";
 import { InfraFacts } from "../platform/facts";
-import { ENVIRONMENTS } from "../stack";
+import { discoverEnvironments } from "../stack";
 import { sectionOf, shippedConfig } from "./support/config";
 import {
   allOwnedBy,
@@ -68,7 +68,7 @@ function renderArgocdApps(name: string, entry: Record<string, unknown>): IApplic
 }
 
 describe("platform Argo CD configuration", () => {
-  for (const env of ENVIRONMENTS) {
+  for (const env of discoverEnvironments()) {
     it(`generates Argo CD objects that match the CRD schemas (${env}, handed over)`, async () => {
       const resources = await synthPlatform(env, platformConfig(env, allOwnedBy("argocd")));
       new Application(object(find(resources, APPLICATION_TYPE, "argocd-root")) as unknown as IApplication).validate();

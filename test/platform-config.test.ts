@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import { ARGOCD_APPS_VERIFIED_VERSION, CHART_KEYS } from "../platform/chart-keys";
 import { COMPONENTS } from "../platform/components";
 import { parsePlatformConfig } from "../platform/config";
-import { ENVIRONMENTS } from "../stack";
+import { discoverEnvironments } from "../stack";
 import { sectionOf, shippedConfig } from "./support/config";
 import { synth, testEngine } from "./support/engine";
 import { PLATFORM_KEY, platformConfig, withSecrets } from "./support/platform";
@@ -21,7 +21,7 @@ async function assertRefused(config: ReturnType<typeof platformConfig>, message:
 const AT = "Pulumi.staging.yaml: gitops-platform:platform";
 
 describe("platform config", () => {
-  for (const env of ENVIRONMENTS) {
+  for (const env of discoverEnvironments()) {
     it(`parses the shipped ${env} section, with every chart pinned at the version its keys were checked against`, () => {
       const config = parsePlatformConfig(sectionOf(shippedConfig(env), PLATFORM_KEY), `Pulumi.${env}.yaml`);
       for (const component of COMPONENTS) {

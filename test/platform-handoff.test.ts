@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { ResourceRecord } from "../automation/synth/mock-engine";
 import { COMPONENTS } from "../platform/components";
-import { ENVIRONMENTS } from "../stack";
+import { discoverEnvironments } from "../stack";
 import {
   allOwnedBy,
   APP_PROJECT_TYPE,
@@ -79,7 +79,7 @@ describe("platform releases and the hand-off to Argo CD", () => {
     });
   });
 
-  for (const env of ENVIRONMENTS) {
+  for (const env of discoverEnvironments()) {
     it(`bootstraps and hands over the same chart, repo, version, release name, namespace and values (${env})`, async () => {
       const bootstrap = await synthPlatform(env, platformConfig(env, allOwnedBy("pulumi")));
       const handedOver = childApplications(await synthPlatform(env, platformConfig(env, allOwnedBy("argocd"))));

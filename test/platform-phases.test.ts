@@ -5,7 +5,8 @@ import { runEntryPoint } from "../automation/synth/synth";
 import { COMPONENTS } from "../platform/components";
 import { GUARDRAILS_KEY, parseGuardrailsConfig } from "../policy/config";
 import { evaluatePolicy } from "../policy/engine";
-import { ENVIRONMENTS, stackIdentity } from "../stack";
+import { discoverEnvironments, stackIdentity } from "../stack";
+import { parseEnvironmentDeclaration } from "../environments";
 import { synth, testEngine } from "./support/engine";
 import { PLATFORM_PROGRAM } from "./support/platform-program";
 import {
@@ -33,7 +34,7 @@ const mixedOwners = platformConfig("staging", (s) => {
 });
 
 describe("platform phases: bootstrap on a new cluster, then the hand-off", () => {
-  for (const env of ENVIRONMENTS) {
+  for (const env of discoverEnvironments()) {
     it(`installs every release with Helm in the bootstrap, whatever its end-state owner, and the root Application without children (${env})`, async () => {
       const resources = await synthPlatform(env, platformConfig(env), "bootstrap");
       assert.deepEqual(
@@ -141,12 +142,13 @@ describe("platform phases: bootstrap on a new cluster, then the hand-off", () =>
     assert.deepEqual(testEngine().declared(), []);
   });
 
-  for (const env of ENVIRONMENTS) {
+  for (const env of discoverEnvironments()) {
     it(`passes the hand-off guardrails in the bootstrap too: one owner per release, every Release retained (${env})`, async () => {
       const config = platformConfig(env);
       const result = await synth({ env, layers: ["platform"], config, platformPhase: "bootstrap" });
       const guardrails = parseGuardrailsConfig(config.values[GUARDRAILS_KEY], config.file);
-      const report = evaluatePolicy({ env, stacks: result.stacks, guardrails });
+      const { tier } = parseEnvironmentDeclaration(env, config);
+      const report = evaluatePolicy({ env, tier, stacks: result.stacks, guardrails });
       const handoffRules = new Set([
         "argocd-handoff-single-owner",
         "argocd-handoff-release-retained",

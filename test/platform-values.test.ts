@@ -7,7 +7,8 @@ import { InfraFacts } from "../platform/facts";
 import { workloadIdentities } from "../infra/outputs";
 import { LOGGING_SERVICE_ACCOUNT, planReleases } from "../platform/releases";
 import { isKnownPath, keyPaths, mergeValues } from "../platform/values";
-import { Environment, ENVIRONMENTS } from "../stack";
+import { parseEnvironmentDeclaration, Tier } from "../environments";
+import { discoverEnvironments, Environment } from "../stack";
 import { sectionOf, shippedConfig } from "./support/config";
 import { dig, PLATFORM_KEY } from "./support/platform";
 
@@ -24,13 +25,17 @@ const facts: InfraFacts = {
   logGroupName: "/gitops/staging",
 };
 
+function tierOf(env: Environment): Tier {
+  return parseEnvironmentDeclaration(env, shippedConfig(env)).tier;
+}
+
 function shipped(env: Environment): PlatformConfig {
   return parsePlatformConfig(sectionOf(shippedConfig(env), PLATFORM_KEY), `Pulumi.${env}.yaml`);
 }
 
 /** Every variant of config that changes which keys the table sets. */
 function variants(): { name: string; env: Environment; config: PlatformConfig; secrets: PlatformSecretKey[] }[] {
-  return ENVIRONMENTS.flatMap((env) => {
+  return discoverEnvironments().flatMap((env) => {
     const config = shipped(env);
     const argocd = config.releases["argo-cd"];
     const sso = { issuer: "https://login.example.com", clientId: "argocd", adminGroups: ["admins"] };
@@ -103,7 +108,12 @@ describe("platform release values", () => {
 
   for (const variant of variants()) {
     it(`sets only checked chart keys (${variant.name})`, () => {
-      const plans = planReleases({ env: variant.env, config: variant.config, secrets: new Set(variant.secrets) });
+      const plans = planReleases({
+        env: variant.env,
+        tier: tierOf(variant.env),
+        config: variant.config,
+        secrets: new Set(variant.secrets),
+      });
       for (const plan of plans) {
         const unchecked = keyPaths(plan.values(facts)).filter((p) => !isKnownPath(p, CHART_KEYS[plan.component].keys));
         assert.deepEqual(unchecked, [], `${plan.component} sets keys not checked against ${plan.chart}`);
@@ -112,7 +122,7 @@ describe("platform release values", () => {
   }
 
   it("checks its key lists against the chart each release installs", () => {
-    const plans = planReleases({ env: "staging", config: shipped("staging"), secrets: new Set() });
+    const plans = planReleases({ env: "staging", tier: "staging", config: shipped("staging"), secrets: new Set() });
     assert.deepEqual(
       plans.map((p) => [p.component, p.chart]),
       COMPONENTS.map((c) => [c, CHART_KEYS[c].chart]),
@@ -120,7 +130,7 @@ describe("platform release values", () => {
   });
 
   it("runs external-dns and Fluent Bit as exactly the service accounts infra binds their roles to", () => {
-    const plans = planReleases({ env: "staging", config: shipped("staging"), secrets: new Set() });
+    const plans = planReleases({ env: "staging", tier: "staging", config: shipped("staging"), secrets: new Set() });
     const externalDns = plans.find((p) => p.component === "external-dns");
     const logging = plans.find((p) => p.component === "logging");
     assert.deepEqual(
@@ -135,7 +145,7 @@ describe("platform release values", () => {
 
   it("injects the cluster identity: external-dns owner id, region and, with IRSA, the role ARN", () => {
     const config = { ...shipped("production"), identityBinding: "irsa" as const };
-    const externalDns = planReleases({ env: "production", config, secrets: new Set() })
+    const externalDns = planReleases({ env: "production", tier: "production", config, secrets: new Set() })
       .find((p) => p.component === "external-dns")
       ?.values(facts);
     assert.deepEqual(

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { SynthResult } from "../automation/synth/synth";
 import { GuardrailsConfig } from "../policy/config";
+import type { Tier } from "../environments";
 import { blocksChange, evaluatePolicy, PolicyReport } from "../policy/engine";
 import { DeclaredStack, Subject } from "../policy/model";
 import { UNKNOWN_MARKER } from "../config";
@@ -18,7 +19,7 @@ function stack(...resources: ReturnType<typeof declared>[]): DeclaredStack {
 
 describe("guardrails engine", () => {
   it("reports a violation with its rule, severity, target and message, and blocks on it", () => {
-    const report = evaluatePolicy({ env: "production", stacks: [stack(keyWithoutRotation)] });
+    const report = evaluatePolicy({ env: "production", tier: "production", stacks: [stack(keyWithoutRotation)] });
     assert.deepEqual(report.violations, [
       {
         rule: "kms-key-rotation",
@@ -34,6 +35,7 @@ describe("guardrails engine", () => {
   it("does not block on advisory violations", () => {
     const report = evaluatePolicy({
       env: "staging",
+      tier: "staging",
       manifests: [manifest(patch(deployment, "spec.template.spec.containers.0.securityContext.capabilities", {}))],
     });
     assert.deepEqual(
@@ -43,9 +45,21 @@ describe("guardrails engine", () => {
     assert.equal(blocksChange(report), false);
   });
 
+  it("enforces every rule as mandatory in a production-tier environment, whatever its name", () => {
+    const capabilities = manifest(
+      patch(deployment, "spec.template.spec.containers.0.securityContext.capabilities", {}),
+    );
+    const severity = (env: string, tier: Tier) =>
+      evaluatePolicy({ env, tier, manifests: [capabilities] }).violations.map((v) => [v.rule, v.severity]);
+    assert.deepEqual(severity("live-eu", "production"), [["k8s-drop-all-capabilities", "mandatory"]]);
+    assert.deepEqual(severity("production", "staging"), [["k8s-drop-all-capabilities", "advisory"]]);
+    assert.deepEqual(severity("production", "development"), [["k8s-drop-all-capabilities", "advisory"]]);
+  });
+
   it("blocks on an advisory rule the environment raises to mandatory", () => {
     const report = evaluatePolicy({
-      env: "production",
+      env: "staging",
+      tier: "staging",
       manifests: [manifest(patch(deployment, "spec.template.spec.containers.0.securityContext.capabilities", {}))],
       guardrails: { severity: { "k8s-drop-all-capabilities": "mandatory" }, suppressions: [] },
     });
@@ -67,6 +81,7 @@ describe("guardrails engine", () => {
     };
     const report = evaluatePolicy({
       env: "staging",
+      tier: "staging",
       // The other app's PDB selects the same labels, in the same namespace, but lives in another app's directory.
       manifests: [
         manifest(replicated, "apps/web/deployment-web.yaml"),
@@ -92,7 +107,12 @@ describe("guardrails engine", () => {
         },
       ],
     };
-    const report = evaluatePolicy({ env: "production", stacks: [stack(keyWithoutRotation)], guardrails });
+    const report = evaluatePolicy({
+      env: "production",
+      tier: "production",
+      stacks: [stack(keyWithoutRotation)],
+      guardrails,
+    });
     assert.deepEqual(report.violations, []);
     assert.deepEqual(report.suppressed, [
       {
@@ -118,6 +138,7 @@ describe("guardrails engine", () => {
     };
     const report = evaluatePolicy({
       env: "staging",
+      tier: "staging",
       manifests: [
         manifest(latest, "apps/legacy/deployment-legacy.yaml"),
         manifest(latest, "apps/demo/deployment-demo.yaml"),
@@ -139,7 +160,7 @@ describe("guardrails engine", () => {
     const cluster = declared("eks:index:Cluster", "cluster", patch(eksCluster, "authenticationMode", UNKNOWN_MARKER), {
       protect: true,
     });
-    const report = evaluatePolicy({ env: "production", stacks: [stack(cluster)] });
+    const report = evaluatePolicy({ env: "production", tier: "production", stacks: [stack(cluster)] });
     assert.deepEqual(report.violations, []);
     assert.deepEqual(
       report.undetermined.map((u) => [u.rule, u.message]),
@@ -156,6 +177,7 @@ describe("guardrails engine", () => {
     const cluster = declared("eks:index:Cluster", "cluster", eksCluster, { protect: true });
     const report = evaluatePolicy({
       env: "production",
+      tier: "production",
       stacks: [stack(cluster), { stack: "platform-production", resources: [addon] }],
     });
     assert.deepEqual(report.violations, []);
@@ -187,7 +209,7 @@ describe("guardrails engine", () => {
       env: "production",
       stacks: [{ layer: "infra", stack: "infra-production", resources: [], outputs: {} }],
     };
-    const report: PolicyReport = evaluatePolicy({ env: synth.env, stacks: synth.stacks });
+    const report: PolicyReport = evaluatePolicy({ env: synth.env, tier: "production", stacks: synth.stacks });
     assert.deepEqual(report.subjects, { resources: 0, manifests: 0 });
   });
 
@@ -198,6 +220,7 @@ describe("guardrails engine", () => {
     };
     const report = evaluatePolicy({
       env: "production",
+      tier: "production",
       stacks: [stack(keyWithoutRotation)],
       manifests: [manifest(latest)],
       guardrails,
@@ -236,6 +259,7 @@ describe("guardrails engine", () => {
     });
     const report = evaluatePolicy({
       env: "staging",
+      tier: "staging",
       stacks: [stack(cluster)],
       manifests: [manifest(patch(latest, "spec.template.spec.containers.0.securityContext.capabilities", {}))],
       guardrails,

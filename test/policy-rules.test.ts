@@ -41,7 +41,8 @@ describe("guardrail rules", () => {
         `${c.rule} judges none of the inputs`,
       );
       const report = evaluatePolicy({
-        env: c.env,
+        env: "any-name",
+        tier: c.tier,
         stacks: [{ stack: "test-production", resources: c.resources }],
         manifests: c.manifests,
         rules: [rule],

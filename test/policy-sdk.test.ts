@@ -117,7 +117,11 @@ const noConfig: EnvironmentConfig = { file: "Pulumi.production.yaml", values: {}
 async function judge(made: readonly Mistake[]): Promise<PolicyReport> {
   const stack = stackIdentity("infra", "production");
   const run = await testEngine().run(stack, noConfig, () => program(new Set(made)));
-  return evaluatePolicy({ env: "production", stacks: [{ stack: stack.name, resources: run.resources }] });
+  return evaluatePolicy({
+    env: "production",
+    tier: "production",
+    stacks: [{ stack: stack.name, resources: run.resources }],
+  });
 }
 
 describe("guardrails over real SDK declarations", () => {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { InputError } from "../config";
-import { parseStackName, selectStack, stackIdentity, upCommand } from "../stack";
+import { parseStackName, selectStack, splitStackName, stackIdentity, upCommand } from "../stack";
 
 describe("stack scheme", () => {
   describe("parseStackName", () => {
@@ -9,8 +9,8 @@ describe("stack scheme", () => {
       ["platform-staging", "platform", "staging"],
       ["gitops-staging", "gitops", "staging"],
       ["infra-production", "infra", "production"],
-      ["platform-production", "platform", "production"],
-      ["gitops-production", "gitops", "production"],
+      ["gitops-dev", "gitops", "dev"],
+      ["platform-prod-eu", "platform", "prod-eu"],
     ];
     for (const [name, layer, env] of valid) {
       it(`reads ${name} as layer ${layer} of ${env}, with Pulumi.${env}.yaml`, () => {
@@ -21,11 +21,12 @@ describe("stack scheme", () => {
     for (const name of [
       "dev",
       "infra",
-      "infra-dev",
+      "infra-qa",
       "staging-infra",
       "network-staging",
       "infra-staging-2",
       "Infra-staging",
+      "infra-Staging",
       "",
     ]) {
       it(`fails for "${name}", listing the valid stacks and the command to type`, () => {
@@ -35,11 +36,19 @@ describe("stack scheme", () => {
             err instanceof InputError &&
             err.message ===
               `Stack "${name}" is not named <layer>-<env>: the layer must be one of infra, platform, gitops and the env one of ` +
-                "staging, production. Valid stacks: infra-staging, platform-staging, gitops-staging, infra-production, " +
-                "platform-production, gitops-production. For example: pulumi up -s infra-staging --config-file Pulumi.staging.yaml",
+                "dev, prod-eu, production, staging (a Pulumi.<env>.yaml each). Valid stacks: infra-dev, platform-dev, " +
+                "gitops-dev, infra-prod-eu, platform-prod-eu, gitops-prod-eu, infra-production, platform-production, " +
+                "gitops-production, infra-staging, platform-staging, gitops-staging. For example: pulumi up -s infra-dev " +
+                "--config-file Pulumi.dev.yaml",
         );
       });
     }
+
+    it("splits a name by its form alone, whether or not the environment exists", () => {
+      assert.deepEqual(splitStackName("gitops-qa-2"), { layer: "gitops", env: "qa-2" });
+      assert.equal(splitStackName("gitops-QA"), undefined);
+      assert.equal(splitStackName("network-qa"), undefined);
+    });
   });
 
   describe("selectStack", () => {

@@ -5,6 +5,8 @@ import { ResourceRecord } from "../automation/synth/mock-engine";
 import { diffSynth, diffValues, renderSynthDiff, SynthDiff } from "../automation/synth/diff";
 import { SynthResult } from "../automation/synth/synth";
 import { runCli, spawnCli } from "./support/cli";
+import { synth } from "./support/engine";
+import { addEnvironment } from "./support/fake-pulumi";
 import { projectCopy } from "./support/project-copy";
 
 function resource(name: string, inputs: Record<string, unknown>, protect = false): ResourceRecord {
@@ -99,6 +101,26 @@ describe("synth --diff", () => {
           },
         ],
       });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("compares a new environment with nothing, when the base commit does not have it yet", async () => {
+    const dir = projectCopy();
+    try {
+      addEnvironment(dir, { name: "qa", from: "dev", tier: "development", promotesFrom: ["dev"] });
+      const added = spawnCli(["synth", "--env", "qa", "--layer", "infra", "--diff", "HEAD", "--json"], { cwd: dir });
+      assert.equal(added.code, 3, added.stderr);
+      const diff = JSON.parse(added.stdout) as SynthDiff;
+      assert.deepEqual(
+        diff.stacks.map((s) => [s.stack, s.removed, s.changed]),
+        [["infra-qa", [], []]],
+      );
+      // qa is a copy of dev: it declares what dev declares, under its own names.
+      const dev = await synth({ env: "dev", layers: ["infra"] });
+      const expected = dev.stacks[0].resources.map((r) => `${r.type}::${r.name}`.replace(/-dev\b/g, "-qa"));
+      assert.deepEqual([...diff.stacks[0].added].sort(), expected.sort());
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

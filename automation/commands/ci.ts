@@ -1,37 +1,50 @@
-import { Command, Option } from "commander";
-import { planCi } from "../ci";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { loadFleet } from "../../environments";
+import { Environment } from "../../stack";
+import { planCi, renderCiHelp } from "../ci";
+import { requireCloudCredentials } from "../driver/credentials";
 import { ExitCode } from "../exit-codes";
 import { cliDeps, CommandDeps } from "./deps";
 import { runDriftCommand } from "./drift";
 import { runPreviewCommand } from "./preview";
-import { runUpCommand } from "./up";
 
 export interface CiOptions {
   readonly output?: string;
   readonly planOnly?: boolean;
+  /** Environments of one wave deployed at a time; 1 by default. */
+  readonly parallel?: number;
 }
+
+/** The comment `ci` keeps on a pull request: one for every environment, whichever exist. */
+export const CI_COMMENT_MARKER = "gitops-platform:preview:every-environment";
 
 export function ciCommand(): Command {
   return new Command("ci")
     .description("The whole workflow in one command, decided from the GitHub Actions environment")
     .addOption(new Option("--output <file>", "write the preview comment or drift report to this file"))
     .addOption(new Option("--plan-only", "print what would run (JSON) and stop"))
+    .addOption(
+      new Option("--parallel <n>", "deploy up to n environments of one wave at a time (default 1)").argParser(
+        parseParallel,
+      ),
+    )
     .addHelpText(
       "after",
-      "\nGITHUB_EVENT_NAME and GITHUB_REF decide:\n" +
-        "  pull_request               one preview comment for staging and production\n" +
-        "  push to refs/heads/main    up --env staging\n" +
-        "  push of a tag v*           up --env production\n" +
-        "  schedule                   drift for staging and production (exit 3 on drift)\n" +
-        "  anything else              nothing (exit 0, the reason on stderr)",
+      `\nGITHUB_EVENT_NAME and GITHUB_REF decide (the tiers and promotion order come from Pulumi.<env>.yaml):\n${renderCiHelp()}`,
     )
     .action(async (options: CiOptions) => {
       process.exitCode = await runCiCommand(options, await cliDeps());
     });
 }
 
+function parseParallel(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`received "${value}"; expected an integer >= 1.`);
+  return n;
+}
+
 export async function runCiCommand(options: CiOptions, deps: CommandDeps): Promise<ExitCode> {
-  const plan = planCi(deps.env);
+  const plan = planCi(deps.env, loadFleet(deps.context.rootDir));
   deps.context.log(`ci: ${plan.action}: ${plan.reason}`);
   if (options.planOnly) {
     deps.write(JSON.stringify(plan, null, 2));
@@ -39,12 +52,35 @@ export async function runCiCommand(options: CiOptions, deps: CommandDeps): Promi
   }
   switch (plan.action) {
     case "preview":
-      return runPreviewCommand(plan.envs, { output: options.output }, deps, { exitOnChanges: false });
+      return runPreviewCommand(plan.envs, { output: options.output }, deps, {
+        exitOnChanges: false,
+        marker: CI_COMMENT_MARKER,
+      });
     case "up":
-      return runUpCommand({ env: plan.env }, deps);
+      return runDeployWaves(plan.waves, options.parallel ?? 1, deps);
     case "drift":
       return runDriftCommand(plan.envs, { output: options.output }, deps);
     case "nothing":
       return ExitCode.Ok;
   }
+}
+
+async function runDeployWaves(
+  waves: readonly (readonly Environment[])[],
+  parallel: number,
+  deps: CommandDeps,
+): Promise<ExitCode> {
+  requireCloudCredentials(`ci: up --env ${waves.flat().join(",")}`, deps.env);
+  const [{ runUp, upLayers }, { renderWavesReport, runWaves }] = await Promise.all([
+    import("../driver/up"),
+    import("../driver/waves"),
+  ]);
+  const report = await runWaves(waves, (env) => runUp(env, upLayers({}), deps.context), {
+    parallel,
+    log: deps.context.log,
+  });
+  deps.write(renderWavesReport(report));
+  const failed = report.outcomes.filter((o) => o.status === "failed");
+  if (failed.length === 0) return ExitCode.Ok;
+  return failed.every((o) => o.badInput) ? ExitCode.BadInput : ExitCode.Failure;
 }

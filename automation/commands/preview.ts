@@ -47,7 +47,7 @@ export async function runPreviewCommand(
   envs: readonly Environment[],
   options: Omit<PreviewOptions, "env">,
   deps: CommandDeps,
-  behaviour: { exitOnChanges: boolean },
+  behaviour: { exitOnChanges: boolean; marker?: string },
 ): Promise<ExitCode> {
   const [
     { offlinePreviewEnvironment, previewEnvironment, previewFailed, previewHasChanges, previewPolicy },
@@ -79,7 +79,7 @@ export async function runPreviewCommand(
   if (options.json) {
     deps.write(JSON.stringify(report, null, 2));
   } else {
-    const marker = commentMarker(envs);
+    const marker = behaviour.marker ?? commentMarker(envs);
     const body = renderPreviewComment(report, { marker });
     await publishComment(body, marker, {
       outputFile: options.output,

@@ -118,21 +118,27 @@ async function previewManifests(env: Environment, context: DriverContext): Promi
   }
 }
 
-export function previewHasChanges(report: PreviewReport): boolean {
-  return report.environments.some(
-    (e) =>
-      e.stacks.some((s) => s.missing || (s.changes && hasChanges(s.changes))) ||
-      (e.synthDiff?.hasChanges ?? false) ||
-      ("changes" in e.manifests && e.manifests.changes.length > 0),
+export function environmentHasChanges(e: EnvironmentPreview): boolean {
+  return (
+    e.stacks.some((s) => s.missing || (s.changes && hasChanges(s.changes))) ||
+    (e.synthDiff?.hasChanges ?? false) ||
+    ("changes" in e.manifests && e.manifests.changes.length > 0)
   );
 }
 
-export function previewFailed(report: PreviewReport): boolean {
-  return report.environments.some(
-    (e) =>
-      e.stacks.some((s) => s.error !== undefined) ||
-      "error" in e.manifests ||
-      (e.platformPhase !== undefined && "error" in e.platformPhase) ||
-      (e.policy !== undefined && ("error" in e.policy || blocksChange(e.policy.report))),
+export function environmentFailed(e: EnvironmentPreview): boolean {
+  return (
+    e.stacks.some((s) => s.error !== undefined) ||
+    "error" in e.manifests ||
+    (e.platformPhase !== undefined && "error" in e.platformPhase) ||
+    (e.policy !== undefined && ("error" in e.policy || blocksChange(e.policy.report)))
   );
+}
+
+export function previewHasChanges(report: PreviewReport): boolean {
+  return report.environments.some(environmentHasChanges);
+}
+
+export function previewFailed(report: PreviewReport): boolean {
+  return report.environments.some(environmentFailed);
 }

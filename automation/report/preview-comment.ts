@@ -1,18 +1,29 @@
-import { ChangeCounts, hasChanges, StackChanges } from "../driver/engine-events";
+import { hasChanges, ChangeCounts, StackChanges } from "../driver/engine-events";
 import { ManifestChange } from "../driver/gitops-steps";
-import { EnvironmentPreview, PreviewReport, StackPreview } from "../driver/preview";
-import { parseStackName } from "../../stack";
+import {
+  EnvironmentPreview,
+  environmentFailed,
+  environmentHasChanges,
+  PreviewReport,
+  StackPreview,
+} from "../driver/preview";
+import { splitStackName } from "../../stack";
 import { StackDiff } from "../synth/diff";
-import { clip, collapsible, fenced, htmlCode, plural, resourceLines, showValue, tableCell } from "./markdown";
+import { fitComment, NOTE_SLOT, Section, slot } from "./comment-budget";
+import { summaryTable } from "./fleet-summary";
+import { escapeHtml, fenced, htmlCode, plural, resourceLines, showValue, tableCell } from "./markdown";
 import { platformPhaseLines } from "./platform-phase";
 import { policyHeadline, policyLines } from "./policy-comment";
 
+export type { Item, Section } from "./comment-budget";
+
 /**
  * The pull-request comment: ONE Markdown comment for every environment previewed. A summary table
- * per environment, collapsible details per stack with the changed properties, and the manifest diff
- * per app. Values come from engine events, where secrets are already `[secret]`. The comment always
- * fits GitHub's limit: when the details do not, whole resources and files are left out, and a note
- * at the top says how many and where.
+ * first (environment x stack), the environments without changes on one line, then a collapsible
+ * section per environment that changes: its guardrails, the changed properties per stack, and the
+ * manifest diff per app. Values come from engine events, where secrets are already `[secret]`. The
+ * comment always fits GitHub's limit: when the details do not, the largest sections lose whole
+ * resources and files first (automation/report/comment-budget.ts), and a note at the top says so.
  */
 
 /** GitHub rejects issue comments longer than this (characters). */
@@ -25,127 +36,14 @@ export interface CommentOptions {
   readonly limit?: number;
 }
 
-/** An item of a collapsible section: one resource, one file diff or one guardrail finding. */
-export interface Item {
-  readonly text: string;
-}
-
-export interface Section {
-  /** Where, for the note: `platform-staging`, `staging/demo`, `staging/guardrails`. */
-  readonly where: string;
-  readonly summary: string;
-  /** `finding`: a row of a guardrails table (automation/report/policy-comment.ts). */
-  readonly kind: "resource" | "file" | "finding";
-  readonly items: readonly Item[];
-  /** Items wrapped in one ```diff block (resources), each fenced on its own (files), or table rows (findings). */
-  readonly render: (items: readonly Item[]) => string;
-  /** Shown unfolded: mandatory violations are why a preview fails. */
-  readonly open?: boolean;
-}
-
-/** Placeholder in the frame where a section's rendered text goes. */
-const slot = (index: number) => `\u0000section-${index}\u0000`;
-const NOTE_SLOT = "\u0000note\u0000";
-const EMPTY: Item = { text: "" };
-
 export function renderPreviewComment(report: PreviewReport, options: CommentOptions): string {
-  const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
   const sections: Section[] = [];
   const frame = renderFrame(report, options.marker, sections);
-  const all = sections.map((s) => s.items);
-  const full = assemble(frame, sections, all, "");
-  if (full.length <= limit) return full;
-
-  const chosen = chooseItems(frame, sections, limit);
-  let body = assemble(frame, sections, chosen, renderNote(sections, chosen, limit));
-  // The accounting above is an upper bound; should it ever fall short, drop items from the end until it fits.
-  while (body.length > limit) {
-    const last = chosen.findLastIndex((items) => items.length > 0);
-    if (last < 0) return clip(body, limit);
-    chosen[last] = chosen[last].slice(0, -1);
-    body = assemble(frame, sections, chosen, renderNote(sections, chosen, limit));
-  }
-  return body;
-}
-
-/**
- * Picks items in reading order while they fit. Every length is an upper bound: a section costs its
- * one-line "cut" form until it shows an item, then its collapsible wrapper (with the longest possible
- * "not shown" line) plus each item and its separator; the note is counted as if every section lost items.
- */
-function chooseItems(frame: string, sections: readonly Section[], limit: number): Item[][] {
-  const slots = sections.reduce((n, _, i) => n + slot(i).length, 0);
-  const frameLength = frame.length - slots - (NOTE_SLOT.length + 1);
-  const noteLength =
-    renderNote(
-      sections,
-      sections.map(() => []),
-      limit,
-    ).length + 2;
-  const cutLength = (s: Section) => renderSection(s, []).length;
-  let budget = limit - frameLength - noteLength - sections.reduce((n, s) => n + cutLength(s), 0);
-  return sections.map((section) => {
-    const separator = section.kind === "file" ? 2 : 1;
-    const open = renderSection(section, [EMPTY]).length - cutLength(section);
-    const picked: Item[] = [];
-    for (const item of section.items) {
-      const cost = item.text.length + separator + (picked.length === 0 ? open : 0);
-      if (cost > budget) continue;
-      budget -= cost;
-      picked.push(item);
-    }
-    return picked;
-  });
-}
-
-function assemble(
-  frame: string,
-  sections: readonly Section[],
-  chosen: readonly (readonly Item[])[],
-  note: string,
-): string {
-  // Function replacements: diffs may hold `$&` and friends, which a replacement string would expand.
-  let text = frame.replace(`${NOTE_SLOT}\n`, () => (note ? `${note}\n\n` : ""));
-  sections.forEach((section, i) => {
-    text = text.replace(slot(i), () => renderSection(section, chosen[i]));
-  });
-  return text;
-}
-
-function renderSection(section: Section, items: readonly Item[]): string {
-  const left = section.items.length - items.length;
-  const what = section.kind;
-  if (items.length === 0 && left > 0) {
-    return `${section.summary}: details cut to fit the comment (${plural(left, what)}).`;
-  }
-  const cut = left > 0 ? `\n\n_${plural(left, what)} not shown: cut to fit the comment._` : "";
-  return collapsible(section.summary, `${section.render(items)}${cut}`, section.open);
-}
-
-function renderNote(sections: readonly Section[], chosen: readonly (readonly Item[])[], limit: number): string {
-  const cuts = sections
-    .map((s, i) => ({ where: s.where, kind: s.kind, left: s.items.length - chosen[i].length }))
-    .filter((c) => c.left > 0);
-  if (cuts.length === 0) return "";
-  const total = (kind: Section["kind"]) => cuts.filter((c) => c.kind === kind).reduce((n, c) => n + c.left, 0);
-  const listed = cuts.slice(0, 12).map((c) => `\`${c.where}\`: ${c.left}`);
-  if (cuts.length > 12) listed.push(`and ${cuts.length - 12} more`);
-  const parts = [
-    total("resource") > 0 && `the details of ${plural(total("resource"), "resource")}`,
-    total("file") > 0 && `the diffs of ${plural(total("file"), "manifest file")}`,
-    total("finding") > 0 && `the rows of ${plural(total("finding"), "guardrail finding")}`,
-  ].filter(Boolean);
-  const what = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts[0];
-  return (
-    `> [!WARNING]\n> Trimmed to fit GitHub's comment limit (${limit.toLocaleString("en-US")} characters): cut ${what} ` +
-    `(${listed.join(", ")}). The job log has the full preview.`
-  );
+  return fitComment(frame, sections, options.limit ?? GITHUB_COMMENT_LIMIT);
 }
 
 function renderFrame(report: PreviewReport, marker: string, sections: Section[]): string {
   const lines = [`<!-- ${marker} -->`, "## Pulumi preview", ""];
-  for (const env of report.environments) lines.push(`- **${env.env}**: ${environmentHeadline(env)}`);
-  lines.push("");
   if (report.commit) lines.push(`Commit \`${report.commit.slice(0, 12)}\`.`, "");
   if (report.offline) {
     lines.push(
@@ -156,14 +54,28 @@ function renderFrame(report: PreviewReport, marker: string, sections: Section[])
     );
   }
   lines.push(NOTE_SLOT);
-  for (const env of report.environments) {
-    lines.push(`### ${env.env}`, "");
+  const active = report.environments.filter((e) => environmentHasChanges(e) || environmentFailed(e));
+  const quiet = report.environments.filter((e) => !active.includes(e));
+  if (active.length > 0) lines.push(...summaryTable(active), "");
+  if (quiet.length > 0) {
+    const names = quiet.map((e) => `\`${e.env}\``).join(", ");
+    lines.push(
+      `No changes in ${plural(quiet.length, "environment")}: ${names} (stacks, manifests and guardrails).`,
+      "",
+    );
+  }
+  for (const env of active) {
+    lines.push(
+      `<details${environmentFailed(env) ? " open" : ""}>`,
+      `<summary><b>${escapeHtml(env.env)}</b>: ${escapeHtml(environmentHeadline(env))}</summary>`,
+      "",
+    );
     lines.push(...platformPhaseLines(env.platformPhase));
     // The guardrails first: a mandatory violation is why a preview fails.
     lines.push(...policyLines(env.env, env.policy, (section) => addSection(sections, section)));
     if (env.synthDiff) lines.push(...synthLines(env.synthDiff.stacks, env.env, sections));
     else lines.push(...stackLines(env.stacks, sections));
-    lines.push(...manifestLines(env, sections));
+    lines.push(...manifestLines(env, sections), "</details>", "");
   }
   return `${lines.join("\n").trimEnd()}\n`;
 }
@@ -218,16 +130,7 @@ function countsText(c: ChangeCounts): string {
 }
 
 function stackLines(stacks: readonly StackPreview[], sections: Section[]): string[] {
-  const lines = ["| Stack | Create | Update | Replace | Delete | Unchanged |", "| :-- | --: | --: | --: | --: | --: |"];
-  for (const s of stacks) {
-    const c = s.changes?.counts;
-    lines.push(
-      c
-        ? `| \`${s.stack}\` | ${c.create} | ${c.update} | ${c.replace} | ${c.delete} | ${c.same} |`
-        : `| \`${s.stack}\` | ${s.missing ? "not deployed yet" : ":x: failed"} | | | | |`,
-    );
-  }
-  lines.push("");
+  const lines: string[] = [];
   for (const s of stacks) {
     if (s.missing) lines.push(missingStackNote(s.stack), "");
     if (s.error !== undefined) lines.push(`:x: \`${s.stack}\`: ${tableCell(s.error, 1_000)}`, "");
@@ -238,11 +141,10 @@ function stackLines(stacks: readonly StackPreview[], sections: Section[]): strin
 
 /** A stack the preview found missing and, on purpose, did not create (only `up` creates stacks). */
 function missingStackNote(stackName: string): string {
-  const { layer, env } = parseStackName(stackName);
-  return (
-    `\`${stackName}\` does not exist yet, so there is nothing to compare with: the first \`up\` creates it. ` +
-    `\`npm run --silent cli -- synth --env ${env} --layer ${layer}\` lists every resource it declares.`
-  );
+  const note = `\`${stackName}\` does not exist yet, so there is nothing to compare with: the first \`up\` creates it.`;
+  const split = splitStackName(stackName);
+  if (!split) return note;
+  return `${note} \`npm run --silent cli -- synth --env ${split.env} --layer ${split.layer}\` lists every resource it declares.`;
 }
 
 function stackSection(changes: StackChanges): Section {
@@ -258,10 +160,7 @@ function stackSection(changes: StackChanges): Section {
 }
 
 function synthLines(stacks: readonly StackDiff[], env: string, sections: Section[]): string[] {
-  const lines = ["| Stack | Added | Changed | Removed |", "| :-- | --: | --: | --: |"];
-  for (const s of stacks)
-    lines.push(`| \`${s.stack}\` | ${s.added.length} | ${s.changed.length} | ${s.removed.length} |`);
-  lines.push("");
+  const lines: string[] = [];
   for (const s of stacks) {
     const items = [
       ...s.added.map((ref) => ({ text: `+ ${ref}` })),

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { InputError } from "../../config";
-import { Environment, Layer } from "../../stack";
+import { configFileOf, Environment, Layer, stackIdentity } from "../../stack";
 import { SynthResult } from "./synth";
 
 /**
@@ -21,6 +21,13 @@ export function synthesizeAtRef(rootDir: string, ref: string, env: Environment, 
     });
     execFileSync("tar", ["-x", "-C", dir], { input: archive });
     fs.symlinkSync(path.join(rootDir, "node_modules"), path.join(dir, "node_modules"), "dir");
+    // An environment the pull request adds has nothing at the base: everything it declares is new.
+    if (!fs.existsSync(path.join(dir, configFileOf(env)))) {
+      return {
+        env,
+        stacks: layers.map((layer) => ({ layer, stack: stackIdentity(layer, env).name, resources: [], outputs: {} })),
+      };
+    }
     const cli = path.join(dir, "automation", "cli.ts");
     if (!fs.existsSync(cli))
       throw new InputError(`synth --diff: ${ref} has no automation/cli.ts; expected a commit that has synth`);

@@ -3,7 +3,15 @@ import { renderEnvironmentReport } from "../../gitops/render/environment";
 import { PlatformPhase } from "../../platform/phase-names";
 import { GUARDRAILS_KEY, parseGuardrailsConfig } from "../../policy/config";
 import { evaluatePolicy, PolicyReport } from "../../policy/engine";
-import { Environment, EnvironmentConfig, Layer, LAYERS, readEnvironmentConfig } from "../../stack";
+import { parseEnvironmentDeclaration } from "../../environments";
+import {
+  discoverEnvironments,
+  Environment,
+  EnvironmentConfig,
+  Layer,
+  LAYERS,
+  readEnvironmentConfig,
+} from "../../stack";
 import { MockEngine } from "./mock-engine";
 import { REPO_ROOT, synthesize } from "./synth";
 
@@ -29,6 +37,7 @@ export async function evaluateEnvironment(args: EnvironmentPolicyArgs): Promise<
   const layers = args.layers ?? LAYERS;
   const rootDir = args.rootDir ?? REPO_ROOT;
   const config = args.config ?? readEnvironmentConfig(rootDir, env);
+  const { tier } = parseEnvironmentDeclaration(env, config);
   const guardrails = parseGuardrailsConfig(config.values[GUARDRAILS_KEY], config.file);
   const synth = await synthesize({
     env,
@@ -38,8 +47,7 @@ export async function evaluateEnvironment(args: EnvironmentPolicyArgs): Promise<
     engine: args.engine,
     platformPhase: args.platformPhase,
   });
-  const manifests = layers.includes("gitops")
-    ? renderEnvironmentReport(env, { catalogDir: path.join(rootDir, "gitops", "apps") }).manifests
-    : undefined;
-  return evaluatePolicy({ env, stacks: synth.stacks, manifests, guardrails });
+  const catalog = { catalogDir: path.join(rootDir, "gitops", "apps"), environments: discoverEnvironments(rootDir) };
+  const manifests = layers.includes("gitops") ? renderEnvironmentReport(env, catalog).manifests : undefined;
+  return evaluatePolicy({ env, tier, stacks: synth.stacks, manifests, guardrails });
 }

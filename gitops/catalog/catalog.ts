@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
 import { z } from "zod";
 import { formatIssues, InputError } from "../../config";
-import { Environment, ENVIRONMENTS, PROJECT_ROOT } from "../../stack";
+import { discoverEnvironments, Environment, PROJECT_ROOT } from "../../stack";
 import { comesFromOverride, deepMerge, isMap } from "./merge";
 import { checkReferences } from "./references";
 import { appSpecSchema, CatalogApp, isDnsLabel } from "./spec";
@@ -12,15 +12,18 @@ import { appSpecSchema, CatalogApp, isDnsLabel } from "./spec";
 export const CATALOG_DIR = path.join(PROJECT_ROOT, "gitops", "apps");
 
 export const BASE_FILE = "app.yaml";
-const ENV_FILES = ENVIRONMENTS.map((env) => `${env}.yaml`);
-const ALLOWED_FILES = [BASE_FILE, ...ENV_FILES];
 
 export interface CatalogOptions {
   /** Where the app directories are; by default the shipped catalog, gitops/apps. */
   readonly catalogDir?: string;
+  /**
+   * The environments an app's env files may name; by default those of this project (one per
+   * `Pulumi.<env>.yaml`). Callers with another project pass its environments.
+   */
+  readonly environments?: readonly Environment[];
 }
 
-/** One app directory, read and parsed but not yet merged. */
+/** One app directory, read and parsed but not yet merged: its base and its file for the environment. */
 interface AppSource {
   readonly name: string;
   readonly baseFile: string;
@@ -30,17 +33,27 @@ interface AppSource {
 }
 
 /**
- * Reads every app of the catalog for `env`, merges its env overrides over its base and validates the
- * result. Apps with `enabled: false` in that env are left out. Every problem of every app is
- * reported at once, in one InputError naming the file, the key, the value and the expectation.
+ * Reads every app of the catalog that runs in `env` (it has a `<env>.yaml`, which may be empty),
+ * merges that file over its base and validates the result. An app without the file, or with
+ * `enabled: false` in it, is absent from the environment. An env file of an environment that does
+ * not exist is an error. Every problem of every app is reported at once, in one InputError naming
+ * the file, the key, the value and the expectation.
  */
 export function loadCatalog(env: Environment, options: CatalogOptions = {}): CatalogApp[] {
   const catalogDir = options.catalogDir ?? CATALOG_DIR;
+  const environments = options.environments ?? discoverEnvironments();
+  if (!environments.includes(env)) {
+    throw new InputError(
+      `app catalog: received the environment "${env}", which has no Pulumi.${env}.yaml; expected one of ${environments.join(", ")}`,
+    );
+  }
   const errors: string[] = [];
   const apps: CatalogApp[] = [];
   for (const name of listAppDirs(catalogDir)) {
     try {
-      const app = parseApp(readApp(catalogDir, name, env));
+      const source = readApp(catalogDir, name, env, environments);
+      if (source === undefined) continue;
+      const app = parseApp(source);
       if (app.spec.enabled) apps.push(app);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
@@ -70,7 +83,12 @@ function listAppDirs(catalogDir: string): string[] {
   return names.sort();
 }
 
-function readApp(catalogDir: string, name: string, env: Environment): AppSource {
+function readApp(
+  catalogDir: string,
+  name: string,
+  env: Environment,
+  environments: readonly Environment[],
+): AppSource | undefined {
   const dir = path.join(catalogDir, name);
   if (!isDnsLabel(name)) {
     throw new InputError(
@@ -80,9 +98,18 @@ function readApp(catalogDir: string, name: string, env: Environment): AppSource 
   }
   const files = fs.readdirSync(dir).sort();
   for (const file of files) {
-    if (!ALLOWED_FILES.includes(file)) {
+    if (file === BASE_FILE) continue;
+    const envOfFile = /^(.+)\.yaml$/.exec(file)?.[1];
+    if (envOfFile === undefined) {
       throw new InputError(
-        `${shown(path.join(dir, file))}: unexpected file in app ${name}; expected only ${ALLOWED_FILES.join(", ")}`,
+        `${shown(path.join(dir, file))}: unexpected file in app ${name}; expected only ${BASE_FILE} and ` +
+          `<env>.yaml for each environment it runs in (${environments.join(", ")})`,
+      );
+    }
+    if (!environments.includes(envOfFile)) {
+      throw new InputError(
+        `${shown(path.join(dir, file))}: env file of app ${name} for the environment "${envOfFile}", which has no ` +
+          `Pulumi.${envOfFile}.yaml; expected <env>.yaml of an existing environment: ${environments.join(", ")}`,
       );
     }
   }
@@ -91,8 +118,8 @@ function readApp(catalogDir: string, name: string, env: Environment): AppSource 
     throw new InputError(`${shown(dir)}: app ${name} has no ${BASE_FILE}; expected its base spec there`);
   }
   const overrideFile = path.join(dir, `${env}.yaml`);
-  const override = files.includes(`${env}.yaml`) ? readYamlMap(overrideFile, name) : undefined;
-  return { name, baseFile, base: readYamlMap(baseFile, name), overrideFile, override };
+  if (!files.includes(`${env}.yaml`)) return undefined;
+  return { name, baseFile, base: readYamlMap(baseFile, name), overrideFile, override: readYamlMap(overrideFile, name) };
 }
 
 function readYamlMap(file: string, app: string): unknown {
@@ -117,7 +144,7 @@ function readYamlMap(file: string, app: string): unknown {
 }
 
 function parseApp(source: AppSource): CatalogApp {
-  const merged = deepMerge(source.base, source.override ?? {});
+  const merged = deepMerge(source.base, source.override);
   const result = appSpecSchema.safeParse(merged);
   const issues = result.success ? checkReferences(source.name, result.data) : result.error.issues;
   if (result.success && issues.length === 0) return { name: source.name, spec: result.data };

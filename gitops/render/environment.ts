@@ -1,4 +1,5 @@
 import { InputError } from "../../config";
+import type { Tier } from "../../environments";
 import { GuardrailsConfig } from "../../policy/config";
 import { evaluatePolicy, PolicyReport } from "../../policy/engine";
 import { HydratedManifest } from "../../policy/model";
@@ -17,6 +18,8 @@ export interface RenderOptions extends CatalogOptions {
    * and suppressions by manifest file. Without it, every rule at its table severity, none suppressed.
    */
   readonly guardrails?: GuardrailsConfig;
+  /** The environment's declared tier; without it, judged as production, the strictest. */
+  readonly tier?: Tier;
 }
 
 export interface RenderedEnvironment {
@@ -61,7 +64,7 @@ export function renderEnvironmentReport(env: Environment, options: RenderOptions
   }
   if (errors.length) throw new InputError(errors.join("\n"));
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const policy = evaluatePolicy({ env, manifests, guardrails: options.guardrails });
+  const policy = evaluatePolicy({ env, tier: options.tier ?? "production", manifests, guardrails: options.guardrails });
   return { env, apps: apps.map((a) => a.name), files: new Map(entries), manifests, policy };
 }
 

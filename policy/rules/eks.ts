@@ -53,16 +53,18 @@ const endpointPrivateInProduction = defineRule({
   title: "The production cluster's API endpoint is private",
   rationale:
     "A public Kubernetes API is the first thing scanned and attacked; production is reached through the VPC (checkov CKV_AWS_39).",
-  fix: "Set endpointPublicAccess: false and endpointPrivateAccess: true for production.",
+  fix: "Set endpointPublicAccess: false and endpointPrivateAccess: true in every production-tier environment.",
   resources: {
     types: CLUSTER_TYPES,
     check: (r, ctx) => {
-      if (ctx.env !== "production") return [];
+      if (ctx.tier !== "production") return [];
       const [path, value] = clusterView(r).publicEndpoint;
       if (isOpaque(value)) return [undetermined(describeOpaque(path, value))];
       if (isFalse(value)) return [];
       return [
-        violation(`${path} is ${value === undefined ? "unset (AWS default: public)" : show(value)} in production`),
+        violation(
+          `${path} is ${value === undefined ? "unset (AWS default: public)" : show(value)} in a production-tier environment`,
+        ),
       ];
     },
   },

@@ -69,11 +69,13 @@ const protectInProduction = defineRule({
   title: "Stateful and identity resources are protected in production",
   rationale:
     "A replace or a stray destroy of the cluster, a KMS key or a role cannot be undone; protect makes Pulumi refuse.",
-  fix: "Set protect: true on it (or on its parent component) in production.",
+  fix: "Set protect: true on it (or on its parent component) in every production-tier environment.",
   resources: {
     types: STATEFUL_TYPES,
     check: (r, ctx) =>
-      ctx.env !== "production" || r.options.protect ? [] : [violation("is not protected in production")],
+      ctx.tier !== "production" || r.options.protect
+        ? []
+        : [violation("is not protected in a production-tier environment")],
   },
 });
 

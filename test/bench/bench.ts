@@ -1,6 +1,7 @@
 import * as os from "node:os";
 import { benchCli } from "./cli.bench";
 import { benchE2e } from "./e2e.bench";
+import { benchFleet } from "./fleet.bench";
 import { Figure } from "./measure";
 import { benchHydrate } from "./hydrate.bench";
 import { benchSuite } from "./suite.bench";
@@ -11,19 +12,21 @@ import { benchSynth } from "./synth.bench";
  * `npm run bench -- --suite` adds the minutes-long ones: `npm ci` and the whole `npm test`;
  * `npm run bench -- --e2e` the real-component tier (after `npm run e2e:tools`).
  */
-const benchmarks: readonly (() => Figure[])[] = [
+const benchmarks: readonly (() => Figure[] | Promise<Figure[]>)[] = [
   benchSynth,
   benchHydrate,
+  benchFleet,
   benchCli,
   ...(process.argv.includes("--suite") ? [benchSuite] : []),
   ...(process.argv.includes("--e2e") ? [benchE2e] : []),
 ];
 
-function main(): void {
+async function main(): Promise<void> {
   process.stdout.write(
     `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n\n`,
   );
-  const figures = benchmarks.flatMap((bench) => bench());
+  const figures: Figure[] = [];
+  for (const bench of benchmarks) figures.push(...(await bench()));
   const width = Math.max(...figures.map((f) => f.what.length));
   for (const f of figures) {
     const verdict = f.target ? `  target ${f.target}: ${f.met ? "met" : "MISSED"}` : "";
@@ -31,4 +34,7 @@ function main(): void {
   }
 }
 
-main();
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -35,7 +35,7 @@ export function generateCatalog(dir: string, count: number): string[] {
   return apps;
 }
 
-function baseSpec(app: string, i: number): Record<string, unknown> {
+export function baseSpec(app: string, i: number): Record<string, unknown> {
   return {
     image: { repository: `ghcr.io/example-org/${app}` },
     args: ["--listen=:8080", "--metrics=:9090"],

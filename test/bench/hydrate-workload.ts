@@ -6,7 +6,9 @@ import { readGuardrailsConfig } from "../../policy/config";
 import { commitApps } from "../../gitops/state-repo/commit";
 import { git } from "../../gitops/state-repo/git";
 import { applyChanges, planChanges, readAppsTree } from "../../gitops/state-repo/working-copy";
-import { ENVIRONMENTS } from "../../stack";
+
+/** The environments of the bench catalog's apps (test/bench/hydrate-catalog.ts). */
+const BENCH_ENVIRONMENTS = ["staging", "production"] as const;
 
 export interface HydrateTimings {
   /** Render, validate, judge with the guardrails and write every app of both environments. */
@@ -29,7 +31,7 @@ export default async function hydrateWorkload([catalogDir, rootDir, outDir, resu
   let appEnvs = 0;
   let writeMs = 0;
   const dirs: string[] = [];
-  for (const env of ENVIRONMENTS) {
+  for (const env of BENCH_ENVIRONMENTS) {
     const report = renderEnvironmentReport(env, { catalogDir, guardrails: readGuardrailsConfig(rootDir, env) });
     const dir = path.join(outDir, env);
     fs.mkdirSync(dir, { recursive: true });
@@ -44,7 +46,7 @@ export default async function hydrateWorkload([catalogDir, rootDir, outDir, resu
   for (const [i, dir] of dirs.entries()) {
     await git(dir, ["init", "--quiet"]);
     const changes = planChanges(new Map(), readAppsTree(dir));
-    await commitApps(dir, commitMessage(ENVIRONMENTS[i], changes, "bench"));
+    await commitApps(dir, commitMessage(BENCH_ENVIRONMENTS[i], changes, "bench"));
   }
   const timings: HydrateTimings = {
     renderWriteMs: rendered - started,

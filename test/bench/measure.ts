@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { REPO_ROOT } from "../../automation/synth/synth";
 
@@ -17,27 +17,59 @@ export interface ProcessRun {
   readonly maxRssMb: number;
 }
 
-const CHILD = path.join(__dirname, "child.ts");
+/** The benchmark child of the project at `root` (this checkout, or a generated copy of it). */
+function childArgs(root: string, module: string, args: readonly string[]): string[] {
+  return ["-r", "ts-node/register", path.join(root, "test", "bench", "child.ts"), module, ...args];
+}
+
+function processRun(module: string, status: number | null, stderr: string, wallMs: number): ProcessRun {
+  const line = stderr.split("\n").find((l) => l.startsWith("BENCH "));
+  if (status !== 0 || !line) {
+    throw new Error(`benchmark child ${module} failed (exit ${status}):\n${stderr}`);
+  }
+  const { maxRssKb } = JSON.parse(line.slice("BENCH ".length)) as { maxRssKb: number };
+  return { wallMs, maxRssMb: maxRssKb / 1024 };
+}
 
 /**
  * Runs `module`'s default export in a fresh Node process, cold (TypeScript loading included), and
  * reports its wall time and the peak RSS the child measured of itself just before exiting.
  */
-export function runCold(module: string, args: readonly string[] = []): ProcessRun {
+export function runCold(module: string, args: readonly string[] = [], root: string = REPO_ROOT): ProcessRun {
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ["-r", "ts-node/register", CHILD, module, ...args], {
-    cwd: REPO_ROOT,
+  const result = spawnSync(process.execPath, childArgs(root, module, args), {
+    cwd: root,
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, NO_COLOR: "1" },
   });
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const line = result.stderr.split("\n").find((l) => l.startsWith("BENCH "));
-  if (result.status !== 0 || !line) {
-    throw new Error(`benchmark child ${module} failed (exit ${result.status}):\n${result.stderr}`);
-  }
-  const { maxRssKb } = JSON.parse(line.slice("BENCH ".length)) as { maxRssKb: number };
-  return { wallMs, maxRssMb: maxRssKb / 1024 };
+  return processRun(module, result.status, result.stderr, Number(process.hrtime.bigint() - started) / 1e6);
+}
+
+/** runCold without waiting: several children run side by side. */
+export function runColdAsync(
+  module: string,
+  args: readonly string[] = [],
+  root: string = REPO_ROOT,
+): Promise<ProcessRun> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, childArgs(root, module, args), {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => {
+      try {
+        resolve(processRun(module, status, stderr, Number(process.hrtime.bigint() - started) / 1e6));
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  });
 }
 
 export function median(values: readonly number[]): number {

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { ENVIRONMENTS } from "../../stack";
+import { discoverEnvironments } from "../../stack";
 import { argocdCmData, argocdRbacCmData } from "./support/argocd-settings";
 import { configWith, releaseValuesOf, setOwners } from "./support/config-variants";
 import { synthObjects } from "./support/emitted";
@@ -67,7 +67,7 @@ describe("Argo CD's own validators accept the settings the platform values produ
     assert.deepEqual(failedGroups(stdout), ["general"]);
   });
 
-  for (const env of ENVIRONMENTS) {
+  for (const env of discoverEnvironments()) {
     describe(env, function () {
       let values: Record<string, unknown>;
 

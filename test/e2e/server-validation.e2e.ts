@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { ENVIRONMENTS } from "../../stack";
+import { discoverEnvironments } from "../../stack";
 import { configWith, setOwners } from "./support/config-variants";
 import { installCrds } from "./support/crds";
 import { Emitted, hydratedObjects, synthObjects } from "./support/emitted";
@@ -81,6 +81,8 @@ function everyFeatureCatalog(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-e2e-catalog-"));
   fs.mkdirSync(path.join(dir, "web"));
   fs.writeFileSync(path.join(dir, "web", "app.yaml"), stringify(EVERY_FEATURE_APP));
+  // An app runs in an environment only when it has that environment's file, even an empty one.
+  fs.writeFileSync(path.join(dir, "web", "staging.yaml"), "");
   return dir;
 }
 
@@ -90,11 +92,11 @@ interface Scenario {
 }
 
 const scenarios: Scenario[] = [
-  ...ENVIRONMENTS.map((env) => ({
+  ...discoverEnvironments().map((env) => ({
     name: `${env}: every stack and every hydrated file, as shipped`,
     objects: async () => [...(await synthObjects(env)), ...hydratedObjects(env)],
   })),
-  ...ENVIRONMENTS.map((env) => ({
+  ...discoverEnvironments().map((env) => ({
     name: `${env} in the bootstrap phase (every release installed by Pulumi, the root Application empty)`,
     objects: () => synthObjects(env, undefined, "bootstrap"),
   })),

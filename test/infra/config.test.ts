@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { REPO_ROOT } from "../../automation/synth/synth";
 import { InputError } from "../../config";
-import { checkEnvironmentRules, parseInfraConfig } from "../../infra/config";
+import { checkTierRules, parseInfraConfig } from "../../infra/config";
 import { infraSection, InfraSection } from "./support";
 
 const FILE = "Pulumi.staging.yaml";
@@ -137,15 +137,25 @@ describe("infra config", () => {
     assert.equal(parseInfraConfig(infra, FILE).network.existingVpc?.vpcId, "vpc-0123456789abcdef0");
   });
 
-  it("holds production to no public endpoint and protect on, and staging to neither", () => {
+  it("holds the production tier to no public endpoint and protect on, and the other tiers to neither", () => {
     const staging = parseInfraConfig(infraSection("staging"), FILE);
-    assert.doesNotThrow(() => checkEnvironmentRules({ ...staging, protect: false }, "staging", FILE));
-    assert.throws(() => checkEnvironmentRules({ ...staging, protect: true }, "production", "Pulumi.production.yaml"), {
+    for (const tier of ["staging", "development"] as const) {
+      assert.doesNotThrow(() => checkTierRules({ ...staging, protect: false }, tier, FILE));
+    }
+    assert.throws(() => checkTierRules({ ...staging, protect: true }, "production", "Pulumi.live.yaml"), {
       name: "InputError",
       message:
-        'Pulumi.production.yaml: gitops-platform:infra.publicEndpoint: received {"allowedCidrs":["203.0.113.0/24"]}; ' +
-        "expected no public endpoint in production (remove publicEndpoint: the API is reachable only from inside the VPC)",
+        'Pulumi.live.yaml: gitops-platform:infra.publicEndpoint: received {"allowedCidrs":["203.0.113.0/24"]}; ' +
+        "expected no public endpoint in a production-tier environment (remove publicEndpoint: the API is reachable only from inside the VPC)",
     });
+    assert.throws(
+      () => checkTierRules({ ...staging, publicEndpoint: undefined, protect: false }, "production", "Pulumi.live.yaml"),
+      {
+        name: "InputError",
+        message:
+          "Pulumi.live.yaml: gitops-platform:infra.protect: received false; expected true in a production-tier environment",
+      },
+    );
   });
 
   for (const env of ["staging", "production"] as const) {

@@ -166,13 +166,13 @@ describe("infra stack variants", () => {
         "a public endpoint in production, even with an allowlist",
         "production",
         (i) => (i.publicEndpoint = { allowedCidrs: ["203.0.113.0/24"] }),
-        `Pulumi.production.yaml: ${K}.publicEndpoint: received {"allowedCidrs":["203.0.113.0/24"]}; expected no public endpoint in production (remove publicEndpoint: the API is reachable only from inside the VPC)`,
+        `Pulumi.production.yaml: ${K}.publicEndpoint: received {"allowedCidrs":["203.0.113.0/24"]}; expected no public endpoint in a production-tier environment (remove publicEndpoint: the API is reachable only from inside the VPC)`,
       ],
       [
         "production without protect",
         "production",
         (i) => (i.protect = false),
-        `Pulumi.production.yaml: ${K}.protect: received false; expected true in production`,
+        `Pulumi.production.yaml: ${K}.protect: received false; expected true in a production-tier environment`,
       ],
     ];
     for (const [what, env, edit, message] of refused) {

@@ -9,7 +9,8 @@ import { DriverContext } from "../../automation/driver/stack-operation";
 import { backendSettings, openStack } from "../../automation/driver/workspace";
 import { REPO_ROOT } from "../../automation/synth/synth";
 import { hydrate } from "../../gitops/hydrate";
-import { Environment, ENVIRONMENTS } from "../../stack";
+import { discoverEnvironments, Environment } from "../../stack";
+import { ExtraEnvironment, writeEnvironment } from "./environments";
 import { git } from "./project-copy";
 
 /** Where the fake CLI lives: PulumiCommand.get({ root }) runs `<root>/bin/pulumi`. */
@@ -28,6 +29,16 @@ async function fakeCommand(worldFile: string): Promise<PulumiCommand> {
     if (saved === undefined) delete process.env.PULUMI_FAKE_WORLD;
     else process.env.PULUMI_FAKE_WORLD = saved;
   }
+}
+
+/**
+ * Writes `Pulumi.<name>.yaml` into the project at `dir` (see writeEnvironment), with its own bare
+ * state repo in the project (`state-<name>.git`).
+ */
+export function addEnvironment(dir: string, extra: ExtraEnvironment): void {
+  const stateRepo = path.join(dir, `state-${extra.name}.git`);
+  git(dir, "init", "--quiet", "--bare", "--initial-branch=main", stateRepo);
+  writeEnvironment(dir, { ...extra, stateRepoUrl: stateRepo });
 }
 
 /** The state of the world the fake CLI plays (see test/fake-pulumi/fake-pulumi.js). */
@@ -98,19 +109,23 @@ export class FakeProject {
     private readonly command: PulumiCommand,
   ) {}
 
-  static async create(world: FakeWorld): Promise<FakeProject> {
+  static async create(
+    world: FakeWorld,
+    options: { extraEnvironments?: readonly ExtraEnvironment[] } = {},
+  ): Promise<FakeProject> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-platform-driver-"));
     fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    for (const env of ENVIRONMENTS) {
+    for (const env of discoverEnvironments(REPO_ROOT)) {
       const stateRepo = path.join(dir, `state-${env}.git`);
       git(dir, "init", "--quiet", "--bare", "--initial-branch=main", stateRepo);
       const config = fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${env}.yaml`), "utf8");
-      const url = /^(\s+url: )https:\/\/github\.com\/example-org\/gitops-state-\w+\.git$/m;
+      const url = /^(\s+url: )https:\/\/github\.com\/example-org\/gitops-state-[\w-]+\.git$/m;
       assert.match(config, url, `the shipped Pulumi.${env}.yaml names its state repo`);
       fs.writeFileSync(path.join(dir, `Pulumi.${env}.yaml`), config.replace(url, `$1${stateRepo}`));
     }
+    for (const extra of options.extraEnvironments ?? []) addEnvironment(dir, extra);
     git(dir, "init", "--quiet", "--initial-branch=main");
-    git(dir, "add", "Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml");
+    git(dir, "add", "--all");
     git(dir, "commit", "--quiet", "--message", "the project");
     fs.writeFileSync(path.join(dir, "world.json"), JSON.stringify(world));
     const version = world.version ?? "3.205.0";

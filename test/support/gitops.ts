@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { InputError } from "../../config";
 import { REPO_ROOT } from "../../automation/synth/synth";
+import { configFileOf, discoverEnvironments } from "../../stack";
 
 /** A temporary directory, removed after the current test file's tests. */
 const created: string[] = [];
@@ -33,6 +34,11 @@ export function writeCatalog(apps: Record<string, AppFiles>, dir: string = tempD
   return dir;
 }
 
+/** `apps` with each app running in `env`: an empty `<env>.yaml` unless the app's files give one. */
+export function runningIn(env: string, apps: Record<string, AppFiles>): Record<string, AppFiles> {
+  return Object.fromEntries(Object.entries(apps).map(([name, files]) => [name, { [`${env}.yaml`]: "", ...files }]));
+}
+
 /** A small valid base spec that passes every guardrail. */
 export function validBase(): Record<string, unknown> {
   return {
@@ -47,12 +53,12 @@ export function validBase(): Record<string, unknown> {
 export const TEST_APP_NAMESPACES = ["demo", "web", "api", "new", "zzz"];
 
 /**
- * A project root for hydration: a copy of the shipped config files, nothing else, with
+ * A project root for hydration: a copy of every shipped config file, nothing else, with
  * `appNamespaces` admitting the apps of the test catalogs (`appNamespaces`).
  */
 export function projectRoot(appNamespaces: readonly string[] = TEST_APP_NAMESPACES): string {
   const dir = tempDir("project");
-  for (const file of ["Pulumi.staging.yaml", "Pulumi.production.yaml"]) {
+  for (const file of discoverEnvironments(REPO_ROOT).map(configFileOf)) {
     const config = fs.readFileSync(path.join(REPO_ROOT, file), "utf8");
     const entry = /^(\s+appNamespaces: ).*$/m;
     assert.match(config, entry, `${file} lists the app namespaces`);

@@ -17,20 +17,37 @@ export const STAGING_OWNERS: readonly Component[] = COMPONENTS;
  * Its engine events are recordings (a replace for the bootstrap, deletes for the Releases that
  * leave in the hand-off); its outputs are what the real program exports for staging's config.
  */
-export const PLATFORM_PROGRAM = {
-  readsOwnOutput: "platformPhase",
-  runs: {
-    none: {
-      program: "webserver-userdata.json",
-      outputs: { platformPhase: "bootstrap", releaseOwners: ownedBy("pulumi") },
+export function platformProgram(endOwner: Owner) {
+  return {
+    readsOwnOutput: "platformPhase",
+    runs: {
+      none: {
+        program: "webserver-userdata.json",
+        outputs: { platformPhase: "bootstrap", releaseOwners: ownedBy("pulumi") },
+      },
+      bootstrap: {
+        program: "destroy-with-components.json",
+        outputs: { platformPhase: "handoff", releaseOwners: ownedBy(endOwner) },
+      },
+      handoff: {
+        program: "destroy-with-components.json",
+        outputs: { platformPhase: "handoff", releaseOwners: ownedBy(endOwner) },
+      },
     },
-    bootstrap: {
-      program: "destroy-with-components.json",
-      outputs: { platformPhase: "handoff", releaseOwners: ownedBy("argocd") },
-    },
-    handoff: {
-      program: "destroy-with-components.json",
-      outputs: { platformPhase: "handoff", releaseOwners: ownedBy("argocd") },
-    },
-  },
-} satisfies StackSpec;
+  } satisfies StackSpec;
+}
+
+export const PLATFORM_PROGRAM = platformProgram("argocd");
+
+/**
+ * The infra and platform programs of each environment as `up` relies on them: infra exports the
+ * cluster's kubeconfig (a secret, as the real program does), platform records its phase.
+ */
+export function deployablePrograms(envs: readonly string[], endOwner: Owner): FakeWorld["stacks"] {
+  return Object.fromEntries(
+    envs.flatMap((env): [string, StackSpec][] => [
+      [`infra-${env}`, { outputs: { kubeconfig: { secret: `{"kind":"Config","clusters":[{"name":"${env}"}]}` } } }],
+      [`platform-${env}`, platformProgram(endOwner)],
+    ]),
+  );
+}

@@ -20,19 +20,19 @@ export const awsCases: RuleCase[] = [
   passes("eks-endpoint-private-in-production", "passes with a private endpoint", one(EKS, eksCluster)),
   passes("eks-endpoint-private-in-production", "passes a public endpoint in staging", {
     ...one(EKS, patch(eksCluster, "endpointPublicAccess", true)),
-    env: "staging",
+    tier: "staging",
   }),
   fails(
     "eks-endpoint-private-in-production",
     "fails when production leaves the endpoint at its public default",
     one(EKS, patch(eksCluster, "endpointPublicAccess", undefined)),
-    "endpointPublicAccess is unset (AWS default: public) in production",
+    "endpointPublicAccess is unset (AWS default: public) in a production-tier environment",
   ),
   fails(
     "eks-endpoint-private-in-production",
     "fails on the aws.eks.Cluster shape too",
     one(AWS_EKS, patch(awsEksCluster, "vpcConfig.endpointPublicAccess", true)),
-    "vpcConfig.endpointPublicAccess is true in production",
+    "vpcConfig.endpointPublicAccess is true in a production-tier environment",
   ),
   cannotJudge(
     "eks-endpoint-private-in-production",

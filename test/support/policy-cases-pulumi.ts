@@ -42,13 +42,13 @@ export const pulumiCases: RuleCase[] = [
   passes("pulumi-protect-in-production", "passes a protected key", one("aws:kms/key:Key", {}, { protect: true })),
   passes("pulumi-protect-in-production", "passes an unprotected key in staging", {
     ...one("aws:kms/key:Key", {}),
-    env: "staging",
+    tier: "staging",
   }),
   fails(
     "pulumi-protect-in-production",
     "fails an unprotected role in production",
     one("aws:iam/role:Role", { assumeRolePolicy: "{}" }),
-    "is not protected in production",
+    "is not protected in a production-tier environment",
   ),
 
   passes("pulumi-deleted-with-cluster", "passes an addon deleted with the cluster", withCluster(CLUSTER)),

@@ -1,12 +1,13 @@
 import { DeclaredOptions, DeclaredResource, HydratedManifest } from "../../policy/model";
-import { Environment } from "../../stack";
+import type { Tier } from "../../environments";
 import { declared } from "./policy";
 
 /** One row of the rule tables: inputs, and what one rule must say about them. */
 export interface RuleCase {
   readonly rule: string;
   readonly what: string;
-  readonly env: Environment;
+  /** The tier of the environment judged (its name plays no part). */
+  readonly tier: Tier;
   readonly resources: readonly DeclaredResource[];
   readonly manifests: readonly HydratedManifest[];
   readonly expect: "pass" | "violation" | "undetermined";
@@ -17,7 +18,7 @@ export interface RuleCase {
 export interface Given {
   readonly resources?: readonly DeclaredResource[];
   readonly manifests?: readonly HydratedManifest[];
-  readonly env?: Environment;
+  readonly tier?: Tier;
 }
 
 /** One declared resource, as most resource cases need. */
@@ -29,7 +30,7 @@ function row(rule: string, what: string, given: Given, expect: RuleCase["expect"
   return {
     rule,
     what,
-    env: given.env ?? "production",
+    tier: given.tier ?? "production",
     resources: given.resources ?? [],
     manifests: given.manifests ?? [],
     expect,

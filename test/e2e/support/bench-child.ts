@@ -1,4 +1,4 @@
-import { ENVIRONMENTS } from "../../../stack";
+import { discoverEnvironments } from "../../../stack";
 import { startControlPlane } from "./control-plane";
 import { installCrds } from "./crds";
 import { hydratedObjects, synthObjects } from "./emitted";
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
       const api = new KubeApi(plane.server, plane.token, plane.caFile);
       await installCrds(api);
       const emitted = [];
-      for (const env of ENVIRONMENTS) emitted.push(...(await synthObjects(env)), ...hydratedObjects(env));
+      for (const env of discoverEnvironments()) emitted.push(...(await synthObjects(env)), ...hydratedObjects(env));
       const result = await validateOnServer(api, emitted);
       process.stdout.write(
         `${JSON.stringify({ startups, objects: result.objects, validateMs: result.ms, refusals: result.refusals.length })}\n`,
