@@ -3,6 +3,7 @@ import { InputError } from "../config";
 import { commands } from "./commands";
 import { ExitCode } from "./exit-codes";
 import { logProgress } from "./output";
+import { versionText } from "./versions";
 
 /**
  * `gitops-platform <command>`: the CLI and CI driver. Data goes to stdout, progress and logs to
@@ -11,6 +12,7 @@ import { logProgress } from "./output";
 export function buildProgram(): Command {
   const program = new Command("gitops-platform")
     .description("GitOps on EKS with Pulumi: synth, preview, up, destroy, drift, hydrate, bump-image and ci")
+    .version(versionText(), "-V, --version", "print the version of gitops-platform and the Pulumi SDK and CLI it pins")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) })
     .exitOverride();

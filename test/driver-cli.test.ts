@@ -6,7 +6,8 @@ import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { CommandDeps } from "../automation/commands/deps";
 import { runPreviewCommand } from "../automation/commands/preview";
 import { cloudCredentialSource } from "../automation/driver/credentials";
-import { backendSettings, PINNED_CLI_VERSION, resolvePulumiCommand } from "../automation/driver/workspace";
+import { backendSettings, resolvePulumiCommand } from "../automation/driver/workspace";
+import { PINNED_CLI_VERSION } from "../automation/versions";
 import { ExitCode } from "../automation/exit-codes";
 import { evaluatePolicy } from "../policy/engine";
 import { runCli } from "./support/cli";
@@ -199,12 +200,69 @@ describe("driver commands: help, bad input and the environment", () => {
       const comment = fs.readFileSync(out, "utf8");
       assert.match(
         comment,
-        /^> \[!NOTE\]\n> Previewed offline: this run has no cloud credentials \(a pull request from a fork gets none\)\./m,
+        /^## Pulumi preview, offline: this run has no AWS credentials \(no AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_PROFILE, container credentials or ~\/\.aws files\)$/m,
+      );
+      assert.match(
+        comment,
+        /^> \[!NOTE\]\n> The stacks were not previewed against the cloud, and the policy pack did not run; /m,
+      );
+      assert.ok(
+        project.log.includes(
+          "preview: offline, because this run has no AWS credentials (no AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE, " +
+            "AWS_PROFILE, container credentials or ~/.aws files): the stacks are not previewed against the cloud; the " +
+            "offline synth of this commit is compared with origin/main instead (pass --offline to ask for this)",
+        ),
+        project.log.join("\n"),
       );
       assert.match(comment, /compares the offline synth of this commit with `origin\/main` \(`synth --diff`\)/);
       assert.match(comment, /^\| `infra-staging` \| 0 \| 1 \| 0 \|$/m);
       assert.match(comment, /^~ {5}inputs\.region: "eu-west-1" => "eu-west-2"$/m);
       assert.match(comment, /^- \*\*staging\*\*: declared resources change \(offline synth\); .*; guardrails pass$/m);
+    } finally {
+      project.remove();
+    }
+  });
+
+  it("refuses to fall back offline when a pull request from this repository got no credentials, and falls back for a fork's", async () => {
+    const project = await FakeProject.create({ stacks: {} });
+    try {
+      const event = (fork: boolean) => {
+        const file = path.join(project.dir, `event-${fork ? "fork" : "same"}.json`);
+        const base = { ref: "main", repo: { full_name: "example-org/gitops-platform" } };
+        const head = { sha: "abc123", repo: { full_name: `${fork ? "someone" : "example-org"}/gitops-platform` } };
+        fs.writeFileSync(file, JSON.stringify({ pull_request: { number: 7, base, head } }));
+        return { ...NO_CLOUD, GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: file, GITHUB_BASE_REF: "main" };
+      };
+      const deps = (env: NodeJS.ProcessEnv, out: string[]): CommandDeps => ({
+        context: project.context(),
+        env,
+        write: (text) => out.push(text),
+        synthDiff: (e, b) => Promise.resolve({ env: e, base: b, hasChanges: false, stacks: [] }),
+        policy: (e) => Promise.resolve(evaluatePolicy({ env: e, stacks: [], manifests: [] })),
+      });
+
+      await assert.rejects(
+        runPreviewCommand(["staging"], { json: true }, deps(event(false), []), { exitOnChanges: true }),
+        {
+          name: "InputError",
+          message:
+            "preview: pull request #7 comes from this repository, where the workflow gives the run AWS credentials, but " +
+            "none reached it (no AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_PROFILE, container credentials or " +
+            "~/.aws files); expected the credentials step to have run (vars.AWS_PREVIEW_ROLE_ARN, " +
+            "aws-actions/configure-aws-credentials), or --offline to preview without the cloud on purpose",
+        },
+      );
+
+      const out: string[] = [];
+      const code = await runPreviewCommand(["staging"], { json: true }, deps(event(true), out), {
+        exitOnChanges: true,
+      });
+      assert.equal(code, ExitCode.Changes, "the empty state repo differs from the catalog");
+      const report = JSON.parse(out.join("")) as { offline: { reason: string } };
+      assert.equal(
+        report.offline.reason,
+        "this pull request comes from a fork, and GitHub gives a fork's run no secrets or OIDC token",
+      );
     } finally {
       project.remove();
     }

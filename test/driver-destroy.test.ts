@@ -91,7 +91,7 @@ describe("destroy (against the fake pulumi CLI)", () => {
     assert.ok(
       project.log.includes(
         "destroy: platform-staging failed: argocd: deleting Helm release argocd: timed out\n" +
-          "Every step is safe to repeat: fix the cause, then run again: gitops-platform destroy --env staging --yes",
+          "Every step is safe to repeat: fix the cause, then run again: npm run --silent cli -- destroy --env staging --yes",
       ),
       project.log.join("\n"),
     );

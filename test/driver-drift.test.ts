@@ -106,6 +106,24 @@ describe("drift (against the fake pulumi CLI)", () => {
     );
   });
 
+  it("judges each deployed stack with the policy pack in a preview, and exits 1 on a mandatory violation", async () => {
+    const { code, report } = await drift(
+      { version: "3.205.0", stacks: { "infra-staging": { program: "policy-violations.json" } } },
+      { stateRepo: "hydrated" },
+    );
+    assert.equal(code, ExitCode.Failure, project?.log.join("\n"));
+    assert.deepEqual(project?.operations(), ["refresh infra-staging", "preview infra-staging"]);
+    const preview = project?.journal().find((e) => e.argv?.[0] === "preview")?.argv ?? [];
+    assert.equal(preview[preview.indexOf("--policy-pack") + 1], `${project?.dir}/policy`);
+    assert.match(report, /^\| `infra-staging` \| in sync \| {2}\|$/m);
+    assert.match(report, /^### `infra-staging`: the policy pack's findings \(a mandatory one fails the check\)$/m);
+    assert.match(
+      report,
+      /^\| :x: mandatory \| `kms-key-rotation` \| `aws:kms\/key:Key::secrets-encryption-key` \| enableKeyRotation is unset \|$/m,
+    );
+    assert.match(report, /^\| advisory \| `ec2-imds-hop-limit` \| /m);
+  });
+
   it("exits 1 when a check fails for another reason than changes, on either CLI", async () => {
     for (const version of ["3.205.0", "3.230.0"]) {
       const failing = {

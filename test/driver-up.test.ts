@@ -76,8 +76,8 @@ describe("up (against the fake pulumi CLI)", () => {
         "up staging:",
         "  infra-staging          1 created (5 unchanged)",
         "  platform-staging       1 replaced (2 unchanged)",
-        "  gitops-staging         1 updated",
         `  hydrate                7 added, 0 modified, 0 deleted; pushed ${pushed.slice(0, 12)}`,
+        "  gitops-staging         1 updated",
         "",
       ].join("\n"),
     );
@@ -118,10 +118,64 @@ describe("up (against the fake pulumi CLI)", () => {
       [
         "up: platform-staging failed: web-server-www: creating EC2 Instance: InsufficientInstanceCapacity",
         "Done: infra-staging. Not run: gitops-staging.",
-        "Fix the cause, then resume with: gitops-platform up --env staging --from platform",
+        "Fix the cause, then resume with: npm run --silent cli -- up --env staging --from platform",
       ].join("\n"),
     );
-    assert.equal(out.join(""), "up staging:\n  infra-staging          1 created (5 unchanged)\n");
+    assert.equal(
+      out.join(""),
+      [
+        "up staging:",
+        "  infra-staging          1 created (5 unchanged)",
+        "  platform-staging       failed: web-server-www: creating EC2 Instance: InsufficientInstanceCapacity",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("runs every stack with the project's policy pack, and stops at its mandatory violation before the rejected resource is created", async () => {
+    // A CLI with semantic exit codes, streaming events over gRPC: a policy failure is exit 5.
+    project = await FakeProject.create({
+      version: "3.230.0",
+      stacks: { "infra-staging": { program: "policy-violations.json" } },
+    });
+    project.seed("infra-staging", { resources: [] });
+    const out: string[] = [];
+    const code = await runUpCommand({ env: "staging" }, deps(project.context(), out));
+
+    assert.equal(code, ExitCode.Failure, project.log.join("\n"));
+    assert.deepEqual(project.operations(), ["up infra-staging"]);
+    const up = project.journal().find((e) => e.argv?.[0] === "up")?.argv ?? [];
+    assert.equal(up[up.indexOf("--policy-pack") + 1], path.join(project.dir, "policy"));
+    assert.match(up[up.indexOf("--policy-pack-config") + 1], /\/policy-config\.staging\.json$/);
+    assert.deepEqual(
+      project.journal().filter((e) => e.of === "up"),
+      [{ exit: 5, of: "up" }],
+    );
+    const violation = "kms-key-rotation on aws:kms/key:Key::secrets-encryption-key: enableKeyRotation is unset";
+    assert.equal(
+      out.join(""),
+      [
+        "up staging:",
+        `  infra-staging          failed: the policy pack found 1 mandatory violation: ${violation}`,
+        "      mandatory kms-key-rotation  aws:kms/key:Key::secrets-encryption-key: enableKeyRotation is unset",
+        "",
+      ].join("\n"),
+    );
+    const state = JSON.parse(
+      fs.readFileSync(
+        path.join(project.dir, ".pulumi", ".pulumi", "stacks", "gitops-platform", "infra-staging.json"),
+        "utf8",
+      ),
+    ) as { resources: unknown[] };
+    assert.deepEqual(state.resources, [], "the update stopped before creating anything");
+    assert.ok(
+      project.log.includes(
+        `up: infra-staging failed: the policy pack found 1 mandatory violation: ${violation}\n` +
+          "Done: nothing. Not run: platform-staging, gitops-staging.\n" +
+          "Fix the cause, then resume with: npm run --silent cli -- up --env staging --from infra",
+      ),
+      project.log.join("\n"),
+    );
   });
 
   it("stops before the gitops stack when the state repo refuses the push, and says how to resume", async () => {
@@ -141,9 +195,12 @@ describe("up (against the fake pulumi CLI)", () => {
     assert.match(message, /remote: the state repo is frozen for an audit/);
     assert.match(
       message,
-      /\nDone: nothing\. Not run: gitops-staging\.\nFix the cause, then resume with: gitops-platform up --env staging --layer gitops$/,
+      /\nDone: nothing\. Not run: gitops-staging\.\nFix the cause, then resume with: npm run --silent cli -- up --env staging --layer gitops$/,
     );
-    assert.equal(out.join(""), "up staging:\n");
+    assert.match(
+      out.join(""),
+      /^up staging:\n {2}hydrate \(staging\) {6}failed: git push --quiet origin HEAD:refs\/heads\/main failed \(exit 1\): /,
+    );
   });
 
   it("retries a stack locked by another update with backoff, and goes on once the lock is released", async () => {
@@ -182,6 +239,6 @@ describe("up (against the fake pulumi CLI)", () => {
       /^up: infra-staging failed: infra-staging is locked by another update, and still was after 3 attempts\./,
     );
     assert.match(message, /The CLI said: the stack is currently locked by 1 lock\(s\)\./);
-    assert.match(message, /Fix the cause, then resume with: gitops-platform up --env staging --layer infra$/);
+    assert.match(message, /Fix the cause, then resume with: npm run --silent cli -- up --env staging --layer infra$/);
   });
 });

@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { publishComment } from "../automation/comment-output";
 import { createOctokit, pullRequestContext, upsertComment } from "../automation/github";
+import { removeTempDirs, tempDir } from "./support/temp";
 
 interface Comment {
   id: number;
@@ -73,8 +73,8 @@ const target = { owner: "example-org", repo: "gitops-platform", number: 7 };
 const MARKER = "gitops-platform:preview:staging,production";
 const others = (n: number) => Array.from({ length: n }, (_, i) => `LGTM ${i}`);
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gh-comment-"));
-after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+const scratch = tempDir("gh-comment");
+after(removeTempDirs);
 
 function pullRequestEvent(fork: boolean): string {
   const file = path.join(fs.mkdtempSync(path.join(scratch, "event-")), "event.json");

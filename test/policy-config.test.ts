@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parseGuardrailsConfig, readGuardrailsConfig } from "../policy/config";
+import { removeTempDirs, tempDir } from "./support/temp";
 
 const FILE = "Pulumi.production.yaml";
 const suppression = {
@@ -22,6 +22,8 @@ function errorOf(raw: unknown): string {
 }
 
 describe("guardrails config", () => {
+  after(removeTempDirs);
+
   it("parses suppressions by resource and by manifest file", () => {
     const file = {
       rule: "k8s-image-pinned",
@@ -109,7 +111,7 @@ describe("guardrails config", () => {
   });
 
   it("reads the section from an environment's config file, as the policy pack does", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "guardrails-"));
+    const dir = tempDir("guardrails");
     fs.writeFileSync(
       path.join(dir, FILE),
       [

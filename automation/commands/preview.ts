@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { InputError } from "../../config";
 import { Environment } from "../../stack";
 import { MAIN_BRANCH } from "../ci";
 import { cloudCredentialSource } from "../driver/credentials";
@@ -38,6 +39,33 @@ export function previewCommand(): Command {
     });
 }
 
+/**
+ * Why this preview runs offline, or undefined when it has cloud credentials. A pull request from this
+ * repository is meant to preview online (the workflow gives it an AWS role): without credentials
+ * its setup is broken, and falling back would give it a weaker check that still passes, so that is
+ * bad input (exit 2). A fork's pull request gets no secrets from GitHub, and a run outside a pull
+ * request (a laptop) may not have any: those fall back, saying why.
+ */
+async function offlineReason(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (cloudCredentialSource(env)) return undefined;
+  const pullRequest = (await import("../github")).pullRequestContext(env);
+  if (pullRequest?.fromFork) {
+    return "this pull request comes from a fork, and GitHub gives a fork's run no secrets or OIDC token";
+  }
+  if (pullRequest) {
+    throw new InputError(
+      `preview: pull request #${pullRequest.number} comes from this repository, where the workflow gives the run AWS ` +
+        "credentials, but none reached it (no AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_PROFILE, container " +
+        "credentials or ~/.aws files); expected the credentials step to have run (vars.AWS_PREVIEW_ROLE_ARN, " +
+        "aws-actions/configure-aws-credentials), or --offline to preview without the cloud on purpose",
+    );
+  }
+  return (
+    "this run has no AWS credentials (no AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_PROFILE, container " +
+    "credentials or ~/.aws files)"
+  );
+}
+
 /** The hidden marker of the comment for `envs`: one comment per set of environments, edited in place. */
 export function commentMarker(envs: readonly Environment[]): string {
   return `gitops-platform:preview:${envs.join(",")}`;
@@ -58,12 +86,14 @@ export async function runPreviewCommand(
     import("../report/preview-comment"),
     import("../comment-output"),
   ]);
-  const offline = options.offline
-    ? "--offline was given"
-    : cloudCredentialSource(deps.env)
-      ? undefined
-      : "this run has no cloud credentials (a pull request from a fork gets none)";
+  const offline = options.offline ? "--offline was given" : await offlineReason(deps.env);
   const base = options.base ?? `origin/${deps.env.GITHUB_BASE_REF || MAIN_BRANCH}`;
+  if (offline && !options.offline) {
+    deps.context.log(
+      `preview: offline, because ${offline}: the stacks are not previewed against the cloud; the offline synth of ` +
+        `this commit is compared with ${base} instead (pass --offline to ask for this)`,
+    );
+  }
   const environments: EnvironmentPreview[] = [];
   for (const env of envs) {
     const preview = offline

@@ -1,8 +1,10 @@
 import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { cliInvocation } from "../invocation";
 import { logProgress } from "../output";
 import { REPO_ROOT } from "../synth/synth";
 import { gitopsSteps } from "./gitops-steps";
 import { DEFAULT_RETRY, realSleep } from "./operations";
+import { projectPolicyPack } from "./policy-pack";
 import { DriverContext } from "./stack-operation";
 import {
   backendSettings,
@@ -14,7 +16,7 @@ import {
 
 /**
  * The driver as the CLI runs it: this repository, the real `pulumi` (PATH or installed), the backend
- * from the environment, the gitops steps, real waits and progress on stderr.
+ * from the environment, the gitops steps, the project's policy pack, real waits and progress on stderr.
  */
 export function cliDriverContext(rootDir: string = REPO_ROOT, env: NodeJS.ProcessEnv = process.env): DriverContext {
   let command: Promise<PulumiCommand> | undefined;
@@ -28,8 +30,10 @@ export function cliDriverContext(rootDir: string = REPO_ROOT, env: NodeJS.Proces
       return openStack(target, { rootDir, pulumiCommand: await command, backend }, mode);
     },
     gitops: gitopsSteps(rootDir),
+    policyPack: projectPolicyPack(rootDir),
     retry: DEFAULT_RETRY,
     sleep: realSleep,
     log: logProgress,
+    invocation: cliInvocation(env),
   };
 }

@@ -6,16 +6,17 @@ import { evaluateEnvironment } from "../synth/policy";
 import { synthesize } from "../synth/synth";
 import { hasChanges, StackChanges } from "./engine-events";
 import { ManifestChange } from "./gitops-steps";
-import { DriverContext, runStackOperation, StackOperationError } from "./stack-operation";
+import { DriverContext, mandatoryPackFindings, runStackOperation, StackOperationError } from "./stack-operation";
 
 /**
- * `preview`: every layer of an environment previewed with its engine events, plus the diff of the
- * hydrated manifests against the state repo. Without cloud credentials (a fork's pull request) the
+ * `preview`: every layer of an environment previewed with its engine events and judged by the
+ * policy pack, plus the diff of the hydrated manifests against the state repo. Without cloud credentials (a fork's pull request) the
  * stacks cannot be previewed; the offline synth diff against the base branch stands in for them.
  */
 
 export interface StackPreview {
   readonly stack: string;
+  /** What the engine reported, the policy pack's findings included; also kept when the preview failed. */
   readonly changes?: StackChanges;
   /** The stack does not exist yet: the first `up` creates it. The preview did not create it. */
   readonly missing?: boolean;
@@ -90,7 +91,7 @@ export async function previewEnvironment(env: Environment, context: DriverContex
       // One failed stack (often a downstream one whose upstream is not deployed yet) must not hide the others.
       if (!(err instanceof StackOperationError)) throw err;
       context.log(`preview: ${err.message}`);
-      stacks.push({ stack: target.name, error: err.reason });
+      stacks.push({ stack: target.name, error: err.reason, ...(err.changes ? { changes: err.changes } : {}) });
     }
   }
   return { env, stacks, manifests: await previewManifests(env, context) };
@@ -126,7 +127,7 @@ export function previewHasChanges(report: PreviewReport): boolean {
 export function previewFailed(report: PreviewReport): boolean {
   return report.environments.some(
     (e) =>
-      e.stacks.some((s) => s.error !== undefined) ||
+      e.stacks.some((s) => s.error !== undefined || mandatoryPackFindings(s.changes).length > 0) ||
       "error" in e.manifests ||
       (e.policy !== undefined && ("error" in e.policy || blocksChange(e.policy.report))),
   );

@@ -1,19 +1,22 @@
 import { InputError } from "../../config";
 import { Environment, Layer, LAYERS, stackIdentity } from "../../stack";
-import { StackChanges } from "./engine-events";
+import { PackFinding, StackChanges } from "./engine-events";
 import { HydrateResult } from "./gitops-steps";
 import { DriverContext, runStackOperation, StackOperationError } from "./stack-operation";
 
 /**
  * `up`: the environment's stacks in deployment order: infra, then platform, then hydrate the
  * catalog into the state repo and push, then gitops (whose Applications point at what was just
- * pushed). It stops at the first failure and says how to resume.
+ * pushed). Every stack is judged by the policy pack; a mandatory violation stops the update before
+ * the resource it rejects is changed. It stops at the first failure and says how to resume.
  */
 
 export interface UpResult {
   readonly env: Environment;
   readonly stacks: readonly StackChanges[];
   readonly hydrate?: HydrateResult;
+  /** The step that stopped `up`: why, and what the policy pack reported there. */
+  readonly failed?: { readonly step: string; readonly reason: string; readonly policy: readonly PackFinding[] };
 }
 
 /** Something failed; what did run is kept so the summary can still be printed. */
@@ -49,7 +52,13 @@ export async function runUp(env: Environment, layers: readonly Layer[], context:
       // Bad input (a missing passphrase, an invalid config) is reported as such, not as a failed step.
       if (err instanceof InputError) throw err;
       const reason = err instanceof StackOperationError ? err.reason : err instanceof Error ? err.message : String(err);
-      throw new UpStoppedError(stoppedMessage(env, layers, layer, step, reason), { env, stacks, hydrate });
+      const policy = err instanceof StackOperationError ? (err.changes?.policy ?? []) : [];
+      throw new UpStoppedError(stoppedMessage(env, layers, layer, step, reason, context.invocation), {
+        env,
+        stacks,
+        hydrate,
+        failed: { step, reason, policy },
+      });
     }
   }
   return { env, stacks, hydrate };
@@ -61,6 +70,7 @@ function stoppedMessage(
   failedLayer: Layer,
   step: string,
   reason: string,
+  invocation: string,
 ): string {
   const failedAt = layers.indexOf(failedLayer);
   const done = layers.slice(0, failedAt).map((l) => stackIdentity(l, env).name);
@@ -70,8 +80,8 @@ function stoppedMessage(
     .map((l) => stackIdentity(l, env).name);
   const resume =
     layers.length === 1
-      ? `gitops-platform up --env ${env} --layer ${failedLayer}`
-      : `gitops-platform up --env ${env} --from ${failedLayer}`;
+      ? `${invocation} up --env ${env} --layer ${failedLayer}`
+      : `${invocation} up --env ${env} --from ${failedLayer}`;
   return [
     `up: ${step} failed: ${reason}`,
     `Done: ${done.length > 0 ? done.join(", ") : "nothing"}. Not run: ${notRun.length > 0 ? notRun.join(", ") : "nothing"}.`,
@@ -103,10 +113,26 @@ export function describeHydrate(result: HydrateResult): string {
   return `${counts}; pushed ${result.commit ? result.commit.slice(0, 12) : "(no commit id)"}`;
 }
 
-/** The per-stack summary `up` prints on stdout. */
+/**
+ * The per-step summary `up` prints on stdout, in the order the steps ran: each stack with its
+ * changes and what the policy pack reported, the hydration, and the step that stopped `up`.
+ */
 export function renderUpSummary(result: UpResult): string {
   const lines = [`up ${result.env}:`];
-  for (const stack of result.stacks) lines.push(`  ${stack.stack.padEnd(22)} ${describeCounts(stack)}`);
-  if (result.hydrate) lines.push(`  ${"hydrate".padEnd(22)} ${describeHydrate(result.hydrate)}`);
+  const findings = (policy: readonly PackFinding[]) =>
+    policy.map((f) => `      ${f.severity.padEnd(9)} ${f.rule}  ${f.resource}: ${f.message}`);
+  for (const stack of result.stacks) {
+    if (stack.stack.startsWith("gitops-") && result.hydrate) {
+      lines.push(`  ${"hydrate".padEnd(22)} ${describeHydrate(result.hydrate)}`);
+    }
+    lines.push(`  ${stack.stack.padEnd(22)} ${describeCounts(stack)}`, ...findings(stack.policy));
+  }
+  if (result.hydrate && !result.stacks.some((s) => s.stack.startsWith("gitops-"))) {
+    lines.push(`  ${"hydrate".padEnd(22)} ${describeHydrate(result.hydrate)}`);
+  }
+  if (result.failed) {
+    const reason = result.failed.reason.split("\n")[0];
+    lines.push(`  ${result.failed.step.padEnd(22)} failed: ${reason}`, ...findings(result.failed.policy));
+  }
   return `${lines.join("\n")}\n`;
 }

@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { version as sdkVersion } from "@pulumi/pulumi/version";
 import { InputError } from "../../config";
 import { configFileOf, Environment, readEnvironmentConfig, StackIdentity } from "../../stack";
+import { PINNED_CLI_VERSION } from "../versions";
 
 /**
  * The Automation API workspace over this repository, exactly as admins run it by hand: the local
@@ -11,12 +11,6 @@ import { configFileOf, Environment, readEnvironmentConfig, StackIdentity } from 
  * `<layer>-<env>` created or selected, and `--config-file Pulumi.<env>.yaml` on every operation.
  * The workspace's setConfig/getConfig are never used: they ignore the config file.
  */
-
-/**
- * The CLI installed when none is on PATH: the version of the SDK the lockfile pins, so the CLI and
- * the Automation API always match. Installing needs the internet (get.pulumi.com).
- */
-export const PINNED_CLI_VERSION = sdkVersion;
 
 export interface PulumiCommandSources {
   /** The `pulumi` on PATH. */

@@ -1,10 +1,10 @@
-import { ChangeCounts, hasChanges, StackChanges } from "../driver/engine-events";
+import { ChangeCounts, hasChanges, PackFinding, StackChanges } from "../driver/engine-events";
 import { ManifestChange } from "../driver/gitops-steps";
 import { EnvironmentPreview, PreviewReport, StackPreview } from "../driver/preview";
 import { parseStackName } from "../../stack";
 import { StackDiff } from "../synth/diff";
 import { clip, collapsible, fenced, htmlCode, plural, resourceLines, showValue, tableCell } from "./markdown";
-import { policyHeadline, policyLines } from "./policy-comment";
+import { PackVerdict, policyHeadline, policyLines } from "./policy-comment";
 
 /**
  * The pull-request comment: ONE Markdown comment for every environment previewed. A summary table
@@ -142,13 +142,14 @@ function renderNote(sections: readonly Section[], chosen: readonly (readonly Ite
 }
 
 function renderFrame(report: PreviewReport, marker: string, sections: Section[]): string {
-  const lines = [`<!-- ${marker} -->`, "## Pulumi preview", ""];
+  const title = report.offline ? `## Pulumi preview, offline: ${report.offline.reason}` : "## Pulumi preview";
+  const lines = [`<!-- ${marker} -->`, title, ""];
   for (const env of report.environments) lines.push(`- **${env.env}**: ${environmentHeadline(env)}`);
   lines.push("");
   if (report.commit) lines.push(`Commit \`${report.commit.slice(0, 12)}\`.`, "");
   if (report.offline) {
     lines.push(
-      `> [!NOTE]\n> Previewed offline: ${report.offline.reason}. The stacks were not previewed against the cloud; ` +
+      "> [!NOTE]\n> The stacks were not previewed against the cloud, and the policy pack did not run; " +
         `this compares the offline synth of this commit with \`${report.offline.base}\` (\`synth --diff\`): what ` +
         "the program declares, not what the cloud would change.",
       "",
@@ -158,7 +159,7 @@ function renderFrame(report: PreviewReport, marker: string, sections: Section[])
   for (const env of report.environments) {
     lines.push(`### ${env.env}`, "");
     // The guardrails first: a mandatory violation is why a preview fails.
-    lines.push(...policyLines(env.env, env.policy, (section) => addSection(sections, section)));
+    lines.push(...policyLines(env.env, env.policy, packVerdict(env), (section) => addSection(sections, section)));
     if (env.synthDiff) lines.push(...synthLines(env.synthDiff.stacks, env.env, sections));
     else lines.push(...stackLines(env.stacks, sections));
     lines.push(...manifestLines(env, sections));
@@ -167,7 +168,8 @@ function renderFrame(report: PreviewReport, marker: string, sections: Section[])
 }
 
 function environmentHeadline(env: EnvironmentPreview): string {
-  const failed = env.stacks.filter((s) => s.error !== undefined).length;
+  // A stack the policy pack blocked previewed fine: the guardrails' part of the headline says why it fails.
+  const failed = env.stacks.filter((s) => s.error !== undefined && !s.changes?.policy.some(isMandatory)).length;
   const missing = env.stacks.filter((s) => s.missing).length;
   const stackText = env.synthDiff
     ? env.synthDiff.hasChanges
@@ -180,7 +182,7 @@ function environmentHeadline(env: EnvironmentPreview): string {
       : env.manifests.changes.length > 0
         ? `${plural(env.manifests.changes.length, "manifest file")} change`
         : "no manifest changes";
-  const policy = policyHeadline(env.policy);
+  const policy = policyHeadline(env.policy, packVerdict(env));
   return [
     stackText,
     missing > 0 && `${plural(missing, "stack")} not deployed yet`,
@@ -190,6 +192,17 @@ function environmentHeadline(env: EnvironmentPreview): string {
   ]
     .filter(Boolean)
     .join("; ");
+}
+
+const isMandatory = (f: PackFinding): boolean => f.severity === "mandatory";
+
+function packVerdict(env: EnvironmentPreview): PackVerdict {
+  const judged = env.stacks.filter((s) => s.changes !== undefined);
+  return {
+    ran: env.synthDiff === undefined,
+    stacks: judged.map((s) => s.stack),
+    findings: judged.flatMap((s) => s.changes?.policy ?? []),
+  };
 }
 
 function sumCounts(all: readonly ChangeCounts[]): ChangeCounts {

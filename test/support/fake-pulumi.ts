@@ -4,7 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { gitopsSteps } from "../../automation/driver/gitops-steps";
+import { POLICY_PACK_DIR, projectPolicyPack } from "../../automation/driver/policy-pack";
 import { DriverContext } from "../../automation/driver/stack-operation";
+import { CHECKOUT_INVOCATION } from "../../automation/invocation";
 import { backendSettings, openStack } from "../../automation/driver/workspace";
 import { REPO_ROOT } from "../../automation/synth/synth";
 import { hydrate } from "../../gitops/hydrate";
@@ -36,6 +38,7 @@ export interface FakeWorld {
     Record<
       string,
       {
+        /** A recording of the program; its `policyEvent`s are what the policy pack reports, when one is passed. */
         readonly program?: string;
         readonly drift?: string;
         readonly destroy?: string;
@@ -83,8 +86,13 @@ export class FakeProject {
       assert.match(config, url, `the shipped Pulumi.${env}.yaml names its state repo`);
       fs.writeFileSync(path.join(dir, `Pulumi.${env}.yaml`), config.replace(url, `$1${stateRepo}`));
     }
+    // The policy pack's project files: the fake loads a pack only from a directory holding PulumiPolicy.yaml.
+    fs.mkdirSync(path.join(dir, POLICY_PACK_DIR));
+    for (const file of ["PulumiPolicy.yaml", "package.json"]) {
+      fs.copyFileSync(path.join(REPO_ROOT, POLICY_PACK_DIR, file), path.join(dir, POLICY_PACK_DIR, file));
+    }
     git(dir, "init", "--quiet", "--initial-branch=main");
-    git(dir, "add", "Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml");
+    git(dir, "add", "Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", POLICY_PACK_DIR);
     git(dir, "commit", "--quiet", "--message", "the project");
     fs.writeFileSync(path.join(dir, "world.json"), JSON.stringify(world));
     const version = world.version ?? "3.205.0";
@@ -194,6 +202,7 @@ export class FakeProject {
           },
           mode,
         ),
+      policyPack: projectPolicyPack(this.dir),
       gitops: {
         ...gitops,
         hydrate: (env) => {
@@ -208,6 +217,7 @@ export class FakeProject {
         return Promise.resolve();
       },
       log: (message) => this.log.push(message),
+      invocation: CHECKOUT_INVOCATION,
     };
   }
 
