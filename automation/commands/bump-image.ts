@@ -52,7 +52,9 @@ export function bumpImageCommand(): Command {
         writeData(
           result.changed
             ? `${result.file}: image.tag ${result.previous ?? "(unset)"} -> ${result.tag}`
-            : `${result.file}: unchanged`,
+            : result.pushed
+              ? `${result.file}: image.tag already ${result.tag}; pushed the local commit that set it`
+              : `${result.file}: unchanged`,
         );
       process.exitCode = ExitCode.Ok;
     });
