@@ -81,7 +81,10 @@ describe("up (against the fake pulumi CLI)", () => {
         "",
       ].join("\n"),
     );
-    assert.deepEqual(git(stateRepo, "ls-tree", "-r", "--name-only", "main").trim().split("\n"), DEMO_FILES);
+    assert.deepEqual(git(stateRepo, "ls-tree", "-r", "--name-only", "main").trim().split("\n"), [
+      ...DEMO_FILES,
+      "gitops-platform.yaml",
+    ]);
     assert.equal(
       git(stateRepo, "log", "-1", "--format=%(trailers:key=Source-Commit,valueonly)", "main").trim(),
       project.head(),

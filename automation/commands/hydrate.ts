@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import type { HydrateResult } from "../../gitops/hydrate";
+import { IDENTITY_FILE } from "../../gitops/state-repo/identity";
 import { Environment } from "../../stack";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption } from "../options";
@@ -11,6 +12,7 @@ interface HydrateCommandOptions {
   readonly stateRepo?: string;
   readonly push?: boolean;
   readonly sourceCommit?: string;
+  readonly force?: boolean;
   readonly json?: boolean;
 }
 
@@ -28,6 +30,12 @@ export function hydrateCommand(): Command {
     )
     .addOption(new Option("--push", "push the commit, rebasing and retrying when someone pushed first"))
     .addOption(new Option("--source-commit <sha>", "commit named in the Source-Commit trailer (default: HEAD)"))
+    .addOption(
+      new Option(
+        "--force",
+        `hydrate a state repo that records another environment or cluster (${IDENTITY_FILE}), and make it this one's`,
+      ),
+    )
     .addOption(jsonOption())
     .action(async (options: HydrateCommandOptions) => {
       process.exitCode = await runHydrate(options);
@@ -45,6 +53,7 @@ async function runHydrate(options: HydrateCommandOptions): Promise<ExitCode> {
     stateRepo: options.stateRepo,
     push: options.push === true,
     sourceCommit: options.sourceCommit,
+    force: options.force === true,
   });
   for (const note of policyNotes(result.policy)) logProgress(note);
   if (options.json) writeJson(result);
@@ -59,6 +68,10 @@ export function renderHydrateResult(result: HydrateResult, paint: Paint): string
   for (const file of result.added) lines.push(paint("green", `  + ${file}`));
   for (const file of result.modified) lines.push(paint("yellow", `  ~ ${file}`));
   for (const file of result.deleted) lines.push(paint("red", `  - ${file}`));
+  if (result.identity !== "kept") {
+    const verb = result.identity === "recorded" ? "records" : "now records (taken over with --force)";
+    lines.push(paint(result.identity === "recorded" ? "green" : "yellow", `  ${IDENTITY_FILE} ${verb}: ${result.env}`));
+  }
   if (!result.changed) lines.push(`No changes: the state repo already matches the ${result.env} catalog.`);
   else {
     const counts = `${result.added.length} added, ${result.modified.length} modified, ${result.deleted.length} deleted`;
