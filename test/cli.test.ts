@@ -1,5 +1,7 @@
 import * as assert from "node:assert/strict";
-import { SynthResult } from "../automation/synth/synth";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { REPO_ROOT, SynthResult } from "../automation/synth/synth";
 import { runCli, spawnCli } from "./support/cli";
 
 describe("CLI", () => {
@@ -67,6 +69,19 @@ describe("CLI", () => {
       assert.match(stderr, message);
     });
   }
+
+  it("prints its version and the Pulumi SDK and CLI versions it pins with --version", async () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
+    const sdk = JSON.parse(
+      fs.readFileSync(path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"),
+    ) as { version: string };
+    const { code, stdout } = await runCli(["--version"]);
+    assert.equal(code, 0);
+    assert.equal(
+      stdout,
+      `gitops-platform ${manifest.version}\nPulumi SDK (@pulumi/pulumi) ${sdk.version}\nPulumi CLI (pinned) ${sdk.version}\n`,
+    );
+  });
 
   it("prints help on stdout and exits 0", async () => {
     const { code, stdout } = await runCli(["synth", "--help"]);

@@ -6,7 +6,8 @@ import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { CommandDeps } from "../automation/commands/deps";
 import { runPreviewCommand } from "../automation/commands/preview";
 import { cloudCredentialSource } from "../automation/driver/credentials";
-import { backendSettings, resolvePulumiCommand } from "../automation/driver/workspace";
+import { backendSettings } from "../automation/driver/backend";
+import { resolvePulumiCommand } from "../automation/driver/workspace";
 import { PINNED_CLI_VERSION } from "../automation/versions";
 import { ExitCode } from "../automation/exit-codes";
 import { evaluatePolicy } from "../policy/engine";
@@ -46,51 +47,6 @@ describe("driver commands: help, bad input and the environment", () => {
       assert.match(stderr, /argument 'qa' is invalid\. received "qa"; expected one of staging, production\./);
     });
   }
-
-  for (const command of ["up", "destroy", "drift"]) {
-    it(`refuses ${command} without cloud credentials, with exit 2, before running anything`, async () => {
-      const { code, stderr } = await runCli(
-        [command, "--env", "staging", "--yes"].slice(0, command === "destroy" ? 4 : 3),
-        NO_CLOUD,
-      );
-      assert.equal(code, 2);
-      assert.match(
-        stderr,
-        new RegExp(`^error: ${command} --env staging needs AWS credentials: received none \\(`, "m"),
-      );
-      assert.match(stderr, /expected credentials for the environment's account/);
-    });
-  }
-
-  it("refuses up on the embedded backend without a passphrase, with exit 2", async () => {
-    const { code, stderr } = await runCli(["up", "--env", "staging"], {
-      AWS_ACCESS_KEY_ID: "AKIAEXAMPLE",
-      AWS_SECRET_ACCESS_KEY: "example",
-      PULUMI_BACKEND_URL: undefined,
-      PULUMI_CONFIG_PASSPHRASE: undefined,
-      PULUMI_CONFIG_PASSPHRASE_FILE: undefined,
-      GITHUB_ACTIONS: undefined,
-    });
-    assert.equal(code, 2);
-    assert.match(
-      stderr,
-      /^error: no passphrase: the embedded file backend uses a passphrase secrets provider for the staging stacks; expected PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE to be set$/m,
-    );
-  });
-
-  it("refuses the embedded backend on a GitHub Actions runner, where it would be thrown away", async () => {
-    const { code, stderr } = await runCli(["up", "--env", "staging"], {
-      AWS_ACCESS_KEY_ID: "AKIAEXAMPLE",
-      AWS_SECRET_ACCESS_KEY: "example",
-      GITHUB_ACTIONS: "true",
-      PULUMI_BACKEND_URL: undefined,
-    });
-    assert.equal(code, 2);
-    assert.match(
-      stderr,
-      /^error: PULUMI_BACKEND_URL: received nothing on a GitHub Actions runner, .+; expected a shared backend/m,
-    );
-  });
 
   it("finds credentials where the AWS SDK's default chain looks", () => {
     const home = fs.mkdtempSync(path.join(scratch, "home-"));
@@ -171,6 +127,7 @@ describe("driver commands: help, bad input and the environment", () => {
       const compared: string[] = [];
       const deps: CommandDeps = {
         context: project.context(),
+        checks: project.checks(NO_CLOUD),
         env: { ...NO_CLOUD, GITHUB_BASE_REF: "main", GITHUB_SHA: "9fceb02d0ae598e95dc970b74767f19372d61af8" },
         write: () => assert.fail("the comment goes to --output"),
         // What `synth --diff origin/main` finds when the pull request moves staging to another region.
@@ -235,6 +192,7 @@ describe("driver commands: help, bad input and the environment", () => {
       };
       const deps = (env: NodeJS.ProcessEnv, out: string[]): CommandDeps => ({
         context: project.context(),
+        checks: project.checks(env),
         env,
         write: (text) => out.push(text),
         synthDiff: (e, b) => Promise.resolve({ env: e, base: b, hasChanges: false, stacks: [] }),

@@ -26,6 +26,7 @@ describe("destroy (against the fake pulumi CLI)", () => {
     kubeconfigs.length = 0;
     return {
       context: project.context(),
+      checks: project.checks(AWS),
       env: AWS,
       write: (t) => out.push(t),
       synthDiff: () => Promise.reject(new Error("unused")),

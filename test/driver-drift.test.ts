@@ -30,6 +30,7 @@ describe("drift (against the fake pulumi CLI)", () => {
     const out: string[] = [];
     const deps: CommandDeps = {
       context: project.context(),
+      checks: project.checks(AWS),
       env: AWS,
       write: (text) => out.push(text),
       synthDiff: () => Promise.reject(new Error("not used")),

@@ -80,6 +80,7 @@ describe("the policy pack in previews (against the fake pulumi CLI)", () => {
     const output = path.join(project.dir, "comment.md");
     const deps: CommandDeps = {
       context: project.context(),
+      checks: project.checks(AWS),
       env: AWS,
       write: () => assert.fail("the comment goes to --output"),
       synthDiff: () => Promise.reject(new Error("a preview with credentials does not fall back to synth")),

@@ -4,7 +4,6 @@ import * as path from "node:path";
 import { runUpCommand } from "../automation/commands/up";
 import { ExitCode } from "../automation/exit-codes";
 import { CommandDeps } from "../automation/commands/deps";
-import { DriverContext } from "../automation/driver/stack-operation";
 import { FakeProject } from "./support/fake-pulumi";
 import { git } from "./support/project-copy";
 
@@ -21,9 +20,10 @@ const DEMO_FILES = [
   "apps/demo/servicemonitor-demo.yaml",
 ];
 
-function deps(context: DriverContext, out: string[]): CommandDeps {
+function deps(project: FakeProject, out: string[]): CommandDeps {
   return {
-    context,
+    context: project.context(),
+    checks: project.checks(AWS),
     env: AWS,
     write: (text) => out.push(text),
     synthDiff: () => Promise.reject(new Error("not used")),
@@ -44,7 +44,7 @@ describe("up (against the fake pulumi CLI)", () => {
       },
     });
     const out: string[] = [];
-    const code = await runUpCommand({ env: "staging" }, deps(project.context(), out));
+    const code = await runUpCommand({ env: "staging" }, deps(project, out));
 
     assert.equal(code, ExitCode.Ok, project.log.join("\n"));
     assert.deepEqual(project.operations(), [
@@ -111,7 +111,7 @@ describe("up (against the fake pulumi CLI)", () => {
     project.seed("infra-staging", { resources: [] });
     project.seed("platform-staging", { resources: [] });
     const out: string[] = [];
-    const code = await runUpCommand({ env: "staging" }, deps(project.context(), out));
+    const code = await runUpCommand({ env: "staging" }, deps(project, out));
 
     assert.equal(code, ExitCode.Failure);
     assert.deepEqual(project.operations(), ["up infra-staging", "up platform-staging"]);
@@ -143,7 +143,7 @@ describe("up (against the fake pulumi CLI)", () => {
     });
     project.seed("infra-staging", { resources: [] });
     const out: string[] = [];
-    const code = await runUpCommand({ env: "staging" }, deps(project.context(), out));
+    const code = await runUpCommand({ env: "staging" }, deps(project, out));
 
     assert.equal(code, ExitCode.Failure, project.log.join("\n"));
     assert.deepEqual(project.operations(), ["up infra-staging"]);
@@ -186,7 +186,7 @@ describe("up (against the fake pulumi CLI)", () => {
     const hook = path.join(project.stateRepo("staging"), "hooks", "pre-receive");
     fs.writeFileSync(hook, "#!/bin/sh\necho 'the state repo is frozen for an audit' >&2\nexit 1\n", { mode: 0o755 });
     const out: string[] = [];
-    const code = await runUpCommand({ env: "staging", layer: "gitops" }, deps(project.context(), out));
+    const code = await runUpCommand({ env: "staging", layer: "gitops" }, deps(project, out));
 
     assert.equal(code, ExitCode.Failure);
     assert.deepEqual(project.operations(), ["hydrate staging"]);
@@ -213,7 +213,7 @@ describe("up (against the fake pulumi CLI)", () => {
     // The other update finishes while the driver waits for the second time.
     project.onSleep = (index) => index === 2 && fs.rmSync(lock);
     const out: string[] = [];
-    const code = await runUpCommand({ env: "staging", layer: "infra" }, deps(project.context(), out));
+    const code = await runUpCommand({ env: "staging", layer: "infra" }, deps(project, out));
 
     assert.equal(code, ExitCode.Ok, project.log.join("\n"));
     assert.deepEqual(project.sleeps, [1_000, 2_000]);
@@ -232,7 +232,7 @@ describe("up (against the fake pulumi CLI)", () => {
     project.seed("infra-staging", { resources: [] });
     project.lock("infra-staging");
     const out: string[] = [];
-    const code = await runUpCommand({ env: "staging", layer: "infra" }, deps(project.context(), out));
+    const code = await runUpCommand({ env: "staging", layer: "infra" }, deps(project, out));
 
     assert.equal(code, ExitCode.Failure);
     assert.deepEqual(project.sleeps, [1_000, 2_000]);

@@ -1,7 +1,10 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { REPO_ROOT } from "../automation/synth/synth";
 import { parseGuardrailsConfig, readGuardrailsConfig } from "../policy/config";
+import { policyPackConfig } from "../policy/pack-config";
+import { RULE_IDS } from "../policy/rules";
 import { removeTempDirs, tempDir } from "./support/temp";
 
 const FILE = "Pulumi.production.yaml";
@@ -130,5 +133,20 @@ describe("guardrails config", () => {
       name: "InputError",
       message: /^Pulumi\.staging\.yaml: not found in \S+; expected the config file of the staging stacks$/,
     });
+  });
+});
+
+describe("the policy pack's config per environment", () => {
+  it("gives every rule its environment's severity, so production's raised rules block in a real preview too", () => {
+    const staging = policyPackConfig(readGuardrailsConfig(REPO_ROOT, "staging"));
+    const production = policyPackConfig(readGuardrailsConfig(REPO_ROOT, "production"));
+    assert.deepEqual(Object.keys(staging), RULE_IDS);
+    assert.deepEqual(staging["ec2-imds-hop-limit"], { enforcementLevel: "advisory" });
+    assert.deepEqual(staging["kms-key-rotation"], { enforcementLevel: "mandatory" });
+    assert.deepEqual(
+      Object.entries(production).filter(([, c]) => c.enforcementLevel !== "mandatory"),
+      [],
+      "production raises every advisory rule",
+    );
   });
 });

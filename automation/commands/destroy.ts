@@ -3,11 +3,10 @@ import { Command, Option } from "commander";
 import { InputError } from "../../config";
 import { Environment } from "../../stack";
 import type { ClusterTeardownFactory } from "../driver/cluster-teardown";
-import { requireCloudCredentials } from "../driver/credentials";
 import type { DestroyStep } from "../driver/destroy";
 import { ExitCode } from "../exit-codes";
 import { envOption } from "../options";
-import { cliDeps, CommandDeps } from "./deps";
+import { cliDeps, CommandDeps, preflight } from "./deps";
 
 export interface DestroyOptions {
   readonly env: Environment;
@@ -41,7 +40,7 @@ export async function runDestroyCommand(
   clusterTeardown: ClusterTeardownFactory,
   confirm: Confirm,
 ): Promise<ExitCode> {
-  requireCloudCredentials(`destroy --env ${options.env}`, deps.env);
+  await preflight("destroy", options.env, deps);
   if (!options.yes) {
     const question =
       `This destroys every resource of ${options.env}: its cluster, its apps, its network. ` +

@@ -1,11 +1,10 @@
 import * as fs from "node:fs";
 import { Command, Option } from "commander";
 import { Environment, Layer } from "../../stack";
-import { requireCloudCredentials } from "../driver/credentials";
 import type { DriftReport } from "../driver/drift";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption, layerOption, layersOf } from "../options";
-import { cliDeps, CommandDeps } from "./deps";
+import { cliDeps, CommandDeps, preflight } from "./deps";
 
 export interface DriftOptions {
   readonly env: Environment;
@@ -38,7 +37,7 @@ export async function runDriftCommand(
   options: { layer?: Layer; json?: boolean; output?: string },
   deps: CommandDeps,
 ): Promise<ExitCode> {
-  requireCloudCredentials(`drift --env ${envs.join(",")}`, deps.env);
+  for (const env of envs) await preflight("drift", env, deps);
   const [{ detectDrift, driftCheckFailed, driftFound }, { renderDriftReport }] = await Promise.all([
     import("../driver/drift"),
     import("../report/drift-report"),

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { bumpImageCommand } from "./bump-image";
 import { ciCommand } from "./ci";
 import { destroyCommand } from "./destroy";
+import { doctorCommand } from "./doctor";
 import { driftCommand } from "./drift";
 import { hydrateCommand } from "./hydrate";
 import { previewCommand } from "./preview";
@@ -10,7 +11,8 @@ import { upCommand } from "./up";
 
 /** Every CLI command, in the order `--help` lists them. One line each. */
 export const commands: readonly (() => Command)[] = [
-  synthCommand, //
+  doctorCommand, //
+  synthCommand,
   hydrateCommand,
   previewCommand,
   upCommand,

@@ -6,7 +6,7 @@ import { cloudCredentialSource } from "../driver/credentials";
 import type { EnvironmentPreview, PreviewReport } from "../driver/preview";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption } from "../options";
-import { cliDeps, CommandDeps } from "./deps";
+import { cliDeps, CommandDeps, preflight } from "./deps";
 
 export interface PreviewOptions {
   readonly env: Environment;
@@ -87,6 +87,7 @@ export async function runPreviewCommand(
     import("../comment-output"),
   ]);
   const offline = options.offline ? "--offline was given" : await offlineReason(deps.env);
+  for (const env of envs) await preflight("preview", env, deps, { offline: offline !== undefined });
   const base = options.base ?? `origin/${deps.env.GITHUB_BASE_REF || MAIN_BRANCH}`;
   if (offline && !options.offline) {
     deps.context.log(

@@ -1,10 +1,9 @@
 import { Command, Option } from "commander";
 import { Environment, Layer } from "../../stack";
-import { requireCloudCredentials } from "../driver/credentials";
 import type { UpResult } from "../driver/up";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption, layerOption, parseLayer } from "../options";
-import { cliDeps, CommandDeps } from "./deps";
+import { cliDeps, CommandDeps, preflight } from "./deps";
 
 export interface UpOptions {
   readonly env: Environment;
@@ -36,7 +35,7 @@ export function upCommand(): Command {
 }
 
 export async function runUpCommand(options: UpOptions, deps: CommandDeps): Promise<ExitCode> {
-  requireCloudCredentials(`up --env ${options.env}`, deps.env);
+  await preflight("up", options.env, deps);
   const { renderUpSummary, runUp, upLayers, UpStoppedError } = await import("../driver/up");
   const writeUp = (result: UpResult, error?: string): void =>
     deps.write(

@@ -6,13 +6,8 @@ import { gitopsSteps } from "./gitops-steps";
 import { DEFAULT_RETRY, realSleep } from "./operations";
 import { projectPolicyPack } from "./policy-pack";
 import { DriverContext } from "./stack-operation";
-import {
-  backendSettings,
-  openStack,
-  requireDurableBackend,
-  requirePassphrase,
-  resolvePulumiCommand,
-} from "./workspace";
+import { backendSettings, requireDurableBackend, requirePassphrase } from "./backend";
+import { openStack, resolvePulumiCommand } from "./workspace";
 
 /**
  * The driver as the CLI runs it: this repository, the real `pulumi` (PATH or installed), the backend

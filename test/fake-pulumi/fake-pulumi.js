@@ -97,7 +97,8 @@ function parseArgs(args) {
       ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
       : [arg];
     if (VALUE_FLAGS.has(name)) flags[name.replace(/^-s$/, "--stack")] = inline ?? args[++i];
-    else if (ARRAY_FLAGS.has(name) && POLICY_COMMANDS.has(words[0])) flags[name] = [...(flags[name] ?? []), inline ?? args[++i]];
+    else if (ARRAY_FLAGS.has(name) && POLICY_COMMANDS.has(words[0]))
+      flags[name] = [...(flags[name] ?? []), inline ?? args[++i]];
     else if (BOOLEAN_FLAGS.has(name)) flags[name.replace(/^-y$/, "--yes")] = true;
     else throw new CliError(`unknown flag: ${name}`);
   }
@@ -161,7 +162,9 @@ function policyLines(steps) {
   if (events.length === 0) return [];
   return [
     "Policies:",
-    ...events.map((p) => `    [${p.enforcementLevel}]  ${p.policyName}  (${p.resourceUrn?.split("::").slice(2).join(": ")})`),
+    ...events.map(
+      (p) => `    [${p.enforcementLevel}]  ${p.policyName}  (${p.resourceUrn?.split("::").slice(2).join(": ")})`,
+    ),
     "",
   ];
 }
@@ -215,7 +218,9 @@ async function runOperation(kind, ctx) {
     if (blocked) {
       // The deployment executor's last word when a mandatory policy failed it (reportExecResult).
       const what = previewOnly ? "preview" : "update";
-      sink.write({ diagnosticEvent: { prefix: "error: ", message: `${what} failed\n`, color: "raw", severity: "error" } });
+      sink.write({
+        diagnosticEvent: { prefix: "error: ", message: `${what} failed\n`, color: "raw", severity: "error" },
+      });
     }
     sink.write({
       summaryEvent: {

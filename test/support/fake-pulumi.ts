@@ -7,7 +7,9 @@ import { gitopsSteps } from "../../automation/driver/gitops-steps";
 import { POLICY_PACK_DIR, projectPolicyPack } from "../../automation/driver/policy-pack";
 import { DriverContext } from "../../automation/driver/stack-operation";
 import { CHECKOUT_INVOCATION } from "../../automation/invocation";
-import { backendSettings, openStack } from "../../automation/driver/workspace";
+import { CheckContext, pathLookup, runProgram } from "../../automation/doctor/probe";
+import { backendSettings } from "../../automation/driver/backend";
+import { openStack } from "../../automation/driver/workspace";
 import { REPO_ROOT } from "../../automation/synth/synth";
 import { hydrate } from "../../gitops/hydrate";
 import { Environment, ENVIRONMENTS } from "../../stack";
@@ -15,6 +17,8 @@ import { git } from "./project-copy";
 
 /** Where the fake CLI lives: PulumiCommand.get({ root }) runs `<root>/bin/pulumi`. */
 export const FAKE_PULUMI_ROOT = path.join(REPO_ROOT, "test", "fake-pulumi");
+
+const PASSPHRASE = "correct horse battery staple";
 
 /** One PulumiCommand per CLI version the fake plays: asking the version costs a process. */
 const commands: Record<string, Promise<PulumiCommand>> = {};
@@ -181,13 +185,29 @@ export class FakeProject {
     return file;
   }
 
+  /**
+   * What the commands' preflight checks see in this project: `env` plus the passphrase the fake CLI
+   * is given, a home of its own (no ~/.aws of the machine), and PATH with the fake `pulumi` first.
+   */
+  checks(env: NodeJS.ProcessEnv): CheckContext {
+    const home = path.join(this.dir, "home");
+    fs.mkdirSync(home, { recursive: true });
+    return {
+      rootDir: this.dir,
+      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...env },
+      home,
+      which: pathLookup([path.join(FAKE_PULUMI_ROOT, "bin"), process.env.PATH].join(path.delimiter)),
+      run: runProgram({ ...process.env, PULUMI_FAKE_WORLD: path.join(this.dir, "world.json") }),
+    };
+  }
+
   /** The driver as the CLI runs it, over this project: the fake CLI, the real gitops steps, recorded sleeps and log. */
   context(): DriverContext {
     const gitops = gitopsSteps(this.dir);
     const envVars = {
       PULUMI_FAKE_WORLD: path.join(this.dir, "world.json"),
       PULUMI_FAKE_JOURNAL: this.journalFile,
-      PULUMI_CONFIG_PASSPHRASE: "correct horse battery staple",
+      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
     };
     return {
       rootDir: this.dir,
