@@ -5,7 +5,9 @@ import { destroyCommand } from "./destroy";
 import { doctorCommand } from "./doctor";
 import { driftCommand } from "./drift";
 import { hydrateCommand } from "./hydrate";
+import { newCommand } from "./new";
 import { previewCommand } from "./preview";
+import { statusCommand } from "./status";
 import { synthCommand } from "./synth";
 import { upCommand } from "./up";
 
@@ -18,6 +20,8 @@ export const commands: readonly (() => Command)[] = [
   upCommand,
   destroyCommand,
   driftCommand,
+  statusCommand,
   bumpImageCommand,
+  newCommand,
   ciCommand,
 ];

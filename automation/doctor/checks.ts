@@ -257,11 +257,13 @@ interface Kubeconfig {
   readonly contexts?: readonly { readonly name?: string; readonly context?: { readonly cluster?: string } }[];
 }
 
-/** A kubeconfig context for the environment's cluster: what `status` and `destroy`'s cluster steps use. */
-export function kubeconfigCheck(ctx: CheckContext, env: Environment): CheckRow {
+/** The kubeconfig context of the environment's cluster, and the file that holds it. */
+export function clusterContext(
+  ctx: CheckContext,
+  env: Environment,
+): { found?: { context: string; file: string }; cluster: string; region: string; files: string[] } {
   const config = readEnvironmentConfig(ctx.rootDir, env);
   const infra = parseInfraConfig(config.values[`${CONFIG_NAMESPACE}:infra`], config.file);
-  const fix = `aws eks update-kubeconfig --name ${infra.clusterName} --region ${infra.region}`;
   const files = (ctx.env.KUBECONFIG ?? path.join(ctx.home, ".kube", "config")).split(path.delimiter).filter(Boolean);
   // `aws eks update-kubeconfig` names the cluster by its ARN, arn:aws:eks:<region>:<account>:cluster/<name>.
   const isOurs = (name: string | undefined) =>
@@ -269,16 +271,23 @@ export function kubeconfigCheck(ctx: CheckContext, env: Environment): CheckRow {
   for (const file of files.filter((f) => fs.existsSync(f))) {
     const kubeconfig = (parse(fs.readFileSync(file, "utf8")) ?? {}) as Kubeconfig;
     const context = (kubeconfig.contexts ?? []).find((c) => isOurs(c.context?.cluster) || isOurs(c.name));
-    if (context?.name) {
-      return { check: "kubeconfig", env, status: "ok", detail: `context ${context.name} in ${file}`, blocks: [] };
-    }
+    if (context?.name)
+      return { found: { context: context.name, file }, cluster: infra.clusterName, region: infra.region, files };
   }
+  return { cluster: infra.clusterName, region: infra.region, files };
+}
+
+/** A kubeconfig context for the environment's cluster: what `status` and `destroy`'s cluster steps use. */
+export function kubeconfigCheck(ctx: CheckContext, env: Environment): CheckRow {
+  const { found, cluster, region, files } = clusterContext(ctx, env);
+  if (found)
+    return { check: "kubeconfig", env, status: "ok", detail: `context ${found.context} in ${found.file}`, blocks: [] };
   return {
     check: "kubeconfig",
     env,
     status: "missing",
-    detail: `no context for cluster ${infra.clusterName} in ${files.join(path.delimiter)}`,
-    fix,
+    detail: `no context for cluster ${cluster} in ${files.join(path.delimiter)}`,
+    fix: `aws eks update-kubeconfig --name ${cluster} --region ${region}`,
     blocks: [...CLUSTER_COMMANDS],
   };
 }
