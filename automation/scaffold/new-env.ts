@@ -34,7 +34,6 @@ const REVIEW = [
   "gitops-platform:infra.network",
   "gitops-platform:infra.adminRoleArns",
   "gitops-platform:infra.externalDns.hostedZoneIds",
-  "gitops-platform:platform.releases.argo-cd.domain",
 ];
 
 export function newEnv(rootDir: string, name: string, from: Environment): NewEnvResult {
