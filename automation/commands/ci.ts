@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { planCi } from "../ci";
 import { ExitCode } from "../exit-codes";
 import { cliDeps, CommandDeps } from "./deps";
+import { examples } from "./help";
 import { runDriftCommand } from "./drift";
 import { runPreviewCommand } from "./preview";
 import { runUpCommand } from "./up";
@@ -23,7 +24,10 @@ export function ciCommand(): Command {
         "  push to refs/heads/main    up --env staging\n" +
         "  push of a tag v*           up --env production\n" +
         "  schedule                   drift for staging and production (exit 3 on drift)\n" +
-        "  anything else              nothing (exit 0, the reason on stderr)",
+        "  anything else              nothing (exit 0, the reason on stderr)\n" +
+        examples(["ci --plan-only", "what the GitHub Actions event in the environment would run, as JSON"]) +
+        "\nExit codes: 0 done or nothing to do, else those of the command it runs (a preview with changes exits 0);\n" +
+        "2 outside GitHub Actions.",
     )
     .action(async (options: CiOptions) => {
       process.exitCode = await runCiCommand(options, await cliDeps());

@@ -6,6 +6,7 @@ import { Environment } from "../../stack";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption } from "../options";
 import { colorEnabled, logProgress, Paint, painter, writeData, writeJson } from "../output";
+import { examples } from "./help";
 
 interface HydrateCommandOptions {
   readonly env: Environment;
@@ -37,6 +38,16 @@ export function hydrateCommand(): Command {
       ),
     )
     .addOption(jsonOption())
+    .addHelpText(
+      "after",
+      examples(
+        ["hydrate --env staging", "into the local state repo .state/staging (offline)"],
+        ["hydrate --env production --json", "the same for production, as JSON"],
+      ) +
+        "\nWith --push it clones the configured state repo, commits and pushes (rebasing when someone pushed first).\n" +
+        "Exit codes: 0 written (or nothing to write), 1 a mandatory guardrail violated or a git failure (nothing\n" +
+        "written), 2 bad input: a bad spec or config, a state repo of another environment, a push refused.",
+    )
     .action(async (options: HydrateCommandOptions) => {
       process.exitCode = await runHydrate(options);
     });

@@ -106,7 +106,9 @@ export function newCommand(): Command {
             `Copied unchanged from ${result.from}; a new environment usually sets its own:`,
             ...result.review.map((key) => `  ${key}`),
             "",
-            "Next: review those keys, then commit the files and add the environment's credentials and state repo.",
+            "Next: review those keys, create its state repo, then commit the files. Until environments are discovered",
+            `from the Pulumi.<env>.yaml files, add "${result.env}" to ENVIRONMENTS in stack.ts: the other commands and the`,
+            "catalog accept only the environments listed there.",
           ].join("\n"),
         );
       }
@@ -117,5 +119,11 @@ export function newCommand(): Command {
     .description("Scaffold an app of the catalog or an environment")
     .addCommand(app)
     .addCommand(env)
-    .addHelpText("after", examples(["new app --help", "the app scaffold's options"]));
+    .addHelpText(
+      "after",
+      examples(
+        ["new app --help", "the app scaffold's options"],
+        ["new env --help", "the environment scaffold's options"],
+      ) + "\nExit codes: 0 written, 2 bad input (nothing written).",
+    );
 }

@@ -1,15 +1,17 @@
 import { Command, Option } from "commander";
 import { InputError } from "../../config";
-import { Environment } from "../../stack";
+import { Environment, Layer } from "../../stack";
 import { MAIN_BRANCH } from "../ci";
 import { cloudCredentialSource } from "../driver/credentials";
 import type { EnvironmentPreview, PreviewReport } from "../driver/preview";
 import { ExitCode } from "../exit-codes";
-import { envOption, jsonOption } from "../options";
+import { envOption, jsonOption, layerOption, layersOf } from "../options";
 import { cliDeps, CommandDeps, preflight } from "./deps";
+import { examples } from "./help";
 
 export interface PreviewOptions {
   readonly env: Environment;
+  readonly layer?: Layer;
   readonly output?: string;
   readonly base?: string;
   readonly offline?: boolean;
@@ -20,6 +22,7 @@ export function previewCommand(): Command {
   return new Command("preview")
     .description("Preview every stack of an environment and the manifest diff, as one pull-request comment")
     .addOption(envOption())
+    .addOption(layerOption())
     .addOption(new Option("--output <file>", "write the comment to this file instead of posting or printing it"))
     .addOption(new Option("--offline", "skip the cloud: compare the offline synth with --base (synth --diff)"))
     .addOption(
@@ -28,10 +31,16 @@ export function previewCommand(): Command {
     .addOption(jsonOption())
     .addHelpText(
       "after",
-      "\nThe comment is edited in place on the pull request when GITHUB_TOKEN and a pull-request event exist;\n" +
-        "otherwise it goes to --output or stdout. Without AWS credentials (a fork's pull request) the preview\n" +
-        "falls back to the offline synth diff and says so in the comment. The guardrails' findings of each\n" +
-        "environment (synth --policy over every layer and the hydrated catalog) are listed in the comment.\n" +
+      examples(
+        ["preview --env staging", "every stack, judged by the policy pack, and the manifest diff: one comment"],
+        ["preview --env staging --layer infra --offline --base HEAD --json", "infra only, without the cloud, as JSON"],
+      ) +
+        "\nThe comment is edited in place on the pull request when GITHUB_TOKEN and a pull-request event exist;\n" +
+        "otherwise it goes to --output or stdout. Without AWS credentials (a fork's pull request, a laptop) the\n" +
+        "preview falls back to the offline synth diff and says why on stderr and in the comment's title; a pull\n" +
+        "request from this repository without credentials is a broken setup and exits 2. Every stack preview runs\n" +
+        "the policy pack (policy/) with the environment's severities; its findings are listed beside the offline\n" +
+        "guardrails' (synth --policy over the layers and the hydrated catalog).\n" +
         "Exit codes: 0 no changes, 3 changes, 1 a stack failed to preview or a mandatory guardrail is violated, 2 bad input.",
     )
     .action(async (options: PreviewOptions) => {
@@ -97,10 +106,11 @@ export async function runPreviewCommand(
   }
   const environments: EnvironmentPreview[] = [];
   for (const env of envs) {
+    const layers = layersOf(options.layer);
     const preview = offline
-      ? await offlinePreviewEnvironment(env, base, deps.synthDiff, deps.context)
-      : await previewEnvironment(env, deps.context);
-    environments.push({ ...preview, policy: await previewPolicy(env, deps.policy, deps.context) });
+      ? await offlinePreviewEnvironment(env, base, deps.synthDiff, deps.context, layers)
+      : await previewEnvironment(env, deps.context, layers);
+    environments.push({ ...preview, policy: await previewPolicy(env, deps.policy, deps.context, layers) });
   }
   const report: PreviewReport = {
     environments,

@@ -4,6 +4,7 @@ import type { UpResult } from "../driver/up";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption, layerOption, parseLayer } from "../options";
 import { cliDeps, CommandDeps, preflight } from "./deps";
+import { examples } from "./help";
 
 export interface UpOptions {
   readonly env: Environment;
@@ -25,9 +26,15 @@ export function upCommand(): Command {
     .addOption(jsonOption())
     .addHelpText(
       "after",
-      "\nStops at the first failure and prints the command that resumes. A stack locked by another update is\n" +
-        "retried with backoff. Needs the pulumi CLI, AWS credentials and the state backend (PULUMI_BACKEND_URL).\n" +
-        "Exit codes: 0 deployed, 1 a step failed, 2 bad input (no credentials, bad flag).",
+      examples(
+        ["up --env staging", "infra, platform, hydrate + push, gitops"],
+        ["up --env staging --from platform --json", "resume at platform after a failure, as JSON"],
+      ) +
+        "\nChecks its prerequisites first and lists every missing one at once (doctor shows them all). Every stack\n" +
+        "runs with the policy pack (policy/); a mandatory violation stops the update before the resource it\n" +
+        "rejects. Stops at the first failure and prints the command that resumes. A stack locked by another\n" +
+        "update is retried with backoff.\n" +
+        "Exit codes: 0 deployed, 1 a step failed (or the policy pack stopped it), 2 bad input or a missing prerequisite.",
     )
     .action(async (options: UpOptions) => {
       process.exitCode = await runUpCommand(options, await cliDeps());

@@ -1,5 +1,5 @@
 import { blocksChange, PolicyReport } from "../../policy/engine";
-import { Environment, LAYERS, stackIdentity } from "../../stack";
+import { Environment, Layer, LAYERS, stackIdentity } from "../../stack";
 import { synthesizeAtRef } from "../synth/at-ref";
 import { diffSynth, SynthDiff } from "../synth/diff";
 import { evaluateEnvironment } from "../synth/policy";
@@ -24,7 +24,11 @@ export interface StackPreview {
   readonly error?: string;
 }
 
-export type ManifestPreview = { readonly changes: readonly ManifestChange[] } | { readonly error: string };
+export type ManifestPreview =
+  | { readonly changes: readonly ManifestChange[] }
+  | { readonly error: string }
+  /** Not compared: the preview left the gitops layer out (`--layer`). */
+  | { readonly skipped: string };
 
 /** The guardrails' verdict on the environment, or why it could not be reached. */
 export type PolicyPreview = { readonly report: PolicyReport } | { readonly error: string };
@@ -48,40 +52,45 @@ export interface PreviewReport {
   readonly offline?: { readonly reason: string; readonly base: string };
 }
 
-/** Synth diff of `env` against the commit `base`: the offline stand-in for a cloud preview. */
-export type SynthDiffSource = (env: Environment, base: string) => Promise<SynthDiff>;
+/** Synth diff of `env`'s `layers` against the commit `base`: the offline stand-in for a cloud preview. */
+export type SynthDiffSource = (env: Environment, base: string, layers?: readonly Layer[]) => Promise<SynthDiff>;
 
 export function defaultSynthDiff(rootDir: string): SynthDiffSource {
-  return async (env, base) => {
-    const before = synthesizeAtRef(rootDir, base, env, LAYERS);
-    const after = await synthesize({ env, layers: LAYERS, rootDir });
+  return async (env, base, layers = LAYERS) => {
+    const before = synthesizeAtRef(rootDir, base, env, layers);
+    const after = await synthesize({ env, layers, rootDir });
     return diffSynth(before, after, base);
   };
 }
 
-/** The guardrails' verdict on an environment (synth --policy's, over every layer and the catalog). */
-export type PolicySource = (env: Environment) => Promise<PolicyReport>;
+/** The guardrails' verdict on an environment's `layers` (synth --policy's; with gitops, the catalog too). */
+export type PolicySource = (env: Environment, layers?: readonly Layer[]) => Promise<PolicyReport>;
 
 export function defaultPolicySource(rootDir: string): PolicySource {
-  return (env) => evaluateEnvironment({ env, rootDir });
+  return (env, layers) => evaluateEnvironment({ env, rootDir, layers });
 }
 
 export async function previewPolicy(
   env: Environment,
   policy: PolicySource,
   context: DriverContext,
+  layers: readonly Layer[] = LAYERS,
 ): Promise<PolicyPreview> {
-  context.log(`preview: ${env} guardrails (offline synth and hydrated catalog)`);
+  context.log(`preview: ${env} guardrails (offline synth${layers.includes("gitops") ? " and hydrated catalog" : ""})`);
   try {
-    return { report: await policy(env) };
+    return { report: await policy(env, layers) };
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
   }
 }
 
-export async function previewEnvironment(env: Environment, context: DriverContext): Promise<EnvironmentPreview> {
+export async function previewEnvironment(
+  env: Environment,
+  context: DriverContext,
+  layers: readonly Layer[] = LAYERS,
+): Promise<EnvironmentPreview> {
   const stacks: StackPreview[] = [];
-  for (const layer of LAYERS) {
+  for (const layer of layers) {
     const target = stackIdentity(layer, env);
     context.log(`preview: ${target.name}`);
     try {
@@ -94,7 +103,7 @@ export async function previewEnvironment(env: Environment, context: DriverContex
       stacks.push({ stack: target.name, error: err.reason, ...(err.changes ? { changes: err.changes } : {}) });
     }
   }
-  return { env, stacks, manifests: await previewManifests(env, context) };
+  return { env, stacks, manifests: await previewManifests(env, context, layers) };
 }
 
 export async function offlinePreviewEnvironment(
@@ -102,12 +111,24 @@ export async function offlinePreviewEnvironment(
   base: string,
   synthDiff: SynthDiffSource,
   context: DriverContext,
+  layers: readonly Layer[] = LAYERS,
 ): Promise<EnvironmentPreview> {
   context.log(`preview: ${env} offline: synth diff against ${base}`);
-  return { env, stacks: [], synthDiff: await synthDiff(env, base), manifests: await previewManifests(env, context) };
+  return {
+    env,
+    stacks: [],
+    synthDiff: await synthDiff(env, base, layers),
+    manifests: await previewManifests(env, context, layers),
+  };
 }
 
-async function previewManifests(env: Environment, context: DriverContext): Promise<ManifestPreview> {
+/** The hydrated catalog against the state repo: the gitops layer's part of a preview. */
+async function previewManifests(
+  env: Environment,
+  context: DriverContext,
+  layers: readonly Layer[],
+): Promise<ManifestPreview> {
+  if (!layers.includes("gitops")) return { skipped: "the preview leaves the gitops layer out" };
   try {
     return { changes: await context.gitops.manifestDiff(env) };
   } catch (err) {

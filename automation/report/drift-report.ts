@@ -56,6 +56,8 @@ export function renderDriftReport(reports: readonly DriftReport[]): string {
     }
     if ("error" in report.manifests) {
       lines.push(`:x: The manifest comparison failed: ${tableCell(report.manifests.error, 1_000)}`, "");
+    } else if ("skipped" in report.manifests) {
+      lines.push(`Manifests: not compared (${report.manifests.skipped}).`, "");
     } else if (report.manifests.changes.length > 0) {
       const files = report.manifests.changes;
       lines.push(

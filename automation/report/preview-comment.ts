@@ -179,9 +179,11 @@ function environmentHeadline(env: EnvironmentPreview): string {
   const manifests =
     "error" in env.manifests
       ? "manifest diff unavailable"
-      : env.manifests.changes.length > 0
-        ? `${plural(env.manifests.changes.length, "manifest file")} change`
-        : "no manifest changes";
+      : "skipped" in env.manifests
+        ? undefined
+        : env.manifests.changes.length > 0
+          ? `${plural(env.manifests.changes.length, "manifest file")} change`
+          : "no manifest changes";
   const policy = policyHeadline(env.policy, packVerdict(env));
   return [
     stackText,
@@ -308,6 +310,7 @@ function manifestLines(env: EnvironmentPreview, sections: Section[]): string[] {
       "",
     ];
   }
+  if ("skipped" in env.manifests) return [];
   const changes = env.manifests.changes;
   if (changes.length === 0)
     return ["#### Manifests", "", "The state repo already holds what the catalog hydrates to.", ""];
