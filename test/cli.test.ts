@@ -30,11 +30,14 @@ describe("CLI", () => {
     );
   });
 
-  it("prints a tree with counts per type without --json", async () => {
+  it("prints a tree with the stack's resource count, and no table repeating it, without --json", async () => {
     const { code, stdout } = await runCli(["synth", "--env", "staging", "--layer", "infra"], { NO_COLOR: "1" });
     assert.equal(code, 0);
-    assert.match(stdout, /^infra-staging {2}\(\d+ resources?\)$/m);
-    assert.match(stdout, /^ {2}1 {2}pulumi:providers:aws$/m);
+    const [heading, ...tree] = stdout.trimEnd().split("\n");
+    const count = Number(/^infra-staging {2}\((\d+) resources\)$/.exec(heading)?.[1]);
+    assert.equal(tree.length, count, "one line per resource");
+    assert.ok(tree.every((line) => /^[│ ]*[├└]─ /.test(line)), tree.join("\n"));
+    assert.match(stdout, /^[├└]─ aws-staging {2}pulumi:providers:aws$/m);
   });
 
   it("colours only when allowed, and never when NO_COLOR is set", async () => {

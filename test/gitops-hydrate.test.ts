@@ -3,6 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { InputError } from "../config";
+import { renderHydrateResult } from "../automation/commands/hydrate";
+import { painter } from "../automation/output";
 import { diffStateRepo, hydrate, HydrateOptions } from "../gitops/hydrate";
 import { IDENTITY_FILE } from "../gitops/state-repo/identity";
 import { PolicyViolationError } from "../policy/engine";
@@ -437,7 +439,7 @@ describe("gitops hydration into a state repo (real git)", () => {
         "  + apps/demo/service-demo.yaml",
         "  + apps/demo/serviceaccount-demo.yaml",
         "  + apps/demo/servicemonitor-demo.yaml",
-        `  ${IDENTITY_FILE} records: staging`,
+        `  ${IDENTITY_FILE} records: environment staging`,
       ]);
       assert.match(
         lines[lines.length - 1],
@@ -448,6 +450,17 @@ describe("gitops hydration into a state repo (real git)", () => {
       assert.equal(again.code, 0, again.stderr);
       const json = JSON.parse(again.stdout) as { changed: boolean; commit?: string };
       assert.deepEqual([json.changed, json.commit], [false, undefined]);
+    });
+
+    it("ends the local try-out (npm start) with the next steps, as a checkout runs the CLI", async () => {
+      const result = await hydrate(options({ web: { "app.yaml": withTag("1.0.0") } }));
+      const text = renderHydrateResult(result, painter(false));
+      assert.deepEqual(text.split("\n").slice(-4), [
+        "Next:",
+        "  npm run --silent cli -- new app <name>                # add an app to the catalog, then hydrate again",
+        "  npm run --silent cli -- synth --env staging --policy  # the guardrails' verdict on every layer, offline",
+        "  npm run --silent cli -- doctor --env staging          # what deploying needs, and what is missing",
+      ]);
     });
 
     it("exits 2 on a state repo that is neither a URL, a bare repo nor a checkout", async () => {

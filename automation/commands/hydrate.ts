@@ -4,6 +4,7 @@ import type { HydrateResult } from "../../gitops/hydrate";
 import { IDENTITY_FILE } from "../../gitops/state-repo/identity";
 import { Environment } from "../../stack";
 import { ExitCode } from "../exit-codes";
+import { cliInvocation } from "../invocation";
 import { envOption, jsonOption } from "../options";
 import { colorEnabled, logProgress, Paint, painter, writeData, writeJson } from "../output";
 import { examples } from "./help";
@@ -81,7 +82,8 @@ export function renderHydrateResult(result: HydrateResult, paint: Paint): string
   for (const file of result.deleted) lines.push(paint("red", `  - ${file}`));
   if (result.identity !== "kept") {
     const verb = result.identity === "recorded" ? "records" : "now records (taken over with --force)";
-    lines.push(paint(result.identity === "recorded" ? "green" : "yellow", `  ${IDENTITY_FILE} ${verb}: ${result.env}`));
+    const line = `  ${IDENTITY_FILE} ${verb}: environment ${result.env}`;
+    lines.push(paint(result.identity === "recorded" ? "green" : "yellow", line));
   }
   if (!result.changed) lines.push(`No changes: the state repo already matches the ${result.env} catalog.`);
   else {
@@ -91,6 +93,17 @@ export function renderHydrateResult(result: HydrateResult, paint: Paint): string
   }
   if (result.pushed) {
     lines.push(`pushed to origin/${result.branch}${result.rebases ? ` after ${result.rebases} rebase(s)` : ""}`);
+  }
+  if (result.kind === "local") {
+    // The local state repo is the offline try-out (npm start): say where to go from there.
+    const cli = cliInvocation();
+    const next = [
+      [`new app <name>`, "add an app to the catalog, then hydrate again"],
+      [`synth --env ${result.env} --policy`, "the guardrails' verdict on every layer, offline"],
+      [`doctor --env ${result.env}`, "what deploying needs, and what is missing"],
+    ];
+    const width = Math.max(...next.map(([command]) => command.length));
+    lines.push("", "Next:", ...next.map(([command, what]) => `  ${cli} ${command.padEnd(width)}  # ${what}`));
   }
   return lines.join("\n");
 }
