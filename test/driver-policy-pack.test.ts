@@ -4,12 +4,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CommandDeps } from "../automation/commands/deps";
 import { runPreviewCommand } from "../automation/commands/preview";
-import { previewEnvironment } from "../automation/driver/preview";
+import { previewEnvironment, PreviewReport } from "../automation/driver/preview";
+import { renderPreviewComment } from "../automation/report/preview-comment";
 import { ExitCode } from "../automation/exit-codes";
 import { UNKNOWN_MARKER } from "../config";
 import { evaluatePolicy, PolicyReport } from "../policy/engine";
 import { Environment } from "../stack";
 import { FakeProject, FAKE_PULUMI_ROOT } from "./support/fake-pulumi";
+import { assertGolden } from "./support/golden";
 import { declared } from "./support/policy";
 
 const AWS = { AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "example" };
@@ -107,6 +109,22 @@ describe("the policy pack in previews (against the fake pulumi CLI)", () => {
       comment,
       /^\| advisory \| `ec2-imds-hop-limit` \| `infra-staging` `aws:ec2\/launchTemplate:LaunchTemplate::workloads-launch-template` \| metadataOptions\.httpPutResponseHopLimit is 2 \| undetermined offline: only the pack could judge it \|$/m,
     );
+  });
+
+  it("renders this project's own preview as the sample comment docs/ci.md shows", async () => {
+    const out: string[] = [];
+    const deps: CommandDeps = {
+      context: project.context(),
+      checks: project.checks(AWS),
+      env: AWS,
+      write: (text) => out.push(text),
+      synthDiff: () => Promise.reject(new Error("a preview with credentials does not fall back to synth")),
+      policy: (env) => Promise.resolve(offlineVerdict(env)),
+    };
+    await runPreviewCommand(["staging"], { json: true }, deps, { exitOnChanges: true });
+    const report = JSON.parse(out.join("")) as PreviewReport;
+    const marker = "gitops-platform:preview:staging";
+    assertGolden("preview-comment-policy-pack.md", renderPreviewComment(report, { marker, limit: 4_000 }));
   });
 
   it("refuses a policy pack on refresh, as the real CLI does (pulumi refresh has no --policy-pack flag)", () => {
