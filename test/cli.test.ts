@@ -36,7 +36,10 @@ describe("CLI", () => {
     const [heading, ...tree] = stdout.trimEnd().split("\n");
     const count = Number(/^infra-staging {2}\((\d+) resources\)$/.exec(heading)?.[1]);
     assert.equal(tree.length, count, "one line per resource");
-    assert.ok(tree.every((line) => /^[│ ]*[├└]─ /.test(line)), tree.join("\n"));
+    assert.ok(
+      tree.every((line) => /^[│ ]*[├└]─ /.test(line)),
+      tree.join("\n"),
+    );
     assert.match(stdout, /^[├└]─ aws-staging {2}pulumi:providers:aws$/m);
   });
 

@@ -108,7 +108,7 @@ describe("scaffolds: new app and new env (a copy of this project)", () => {
     const staging = fs.readFileSync(path.join(root, "Pulumi.staging.yaml"), "utf8");
     assert.equal(qa, staging.replace(/(?<![A-Za-z0-9])staging(?![A-Za-z0-9])/g, "qa"), "every other byte is staging's");
     const config = (parse(qa) as { config: Record<string, Record<string, unknown>> }).config;
-    assert.equal(config["gitops-platform:environment"] as unknown, "qa");
+    assert.equal(config["gitops-platform:environment"], "qa");
     assert.equal(config["gitops-platform:infra"].clusterName, "gitops-qa");
     assert.deepEqual(
       result.renamed.map((c) => `${c.path}: ${c.before} -> ${c.after}`),

@@ -20,15 +20,12 @@ import { CheckContext } from "./probe";
 
 /** Every check `doctor` runs, for each of `envs`: the tools once, then each environment's. */
 export async function doctorRows(ctx: CheckContext, envs: readonly Environment[]): Promise<CheckRow[]> {
-  const tools = await Promise.all([
+  const tools = [
     nodeCheck(ctx),
-    gitCheck(ctx),
-    pulumiCheck(ctx),
+    ...(await Promise.all([gitCheck(ctx), pulumiCheck(ctx)])),
     credentialsCheck(ctx),
-    awsCliCheck(ctx),
-    kubectlCheck(ctx),
-    ...optionalToolChecks(ctx),
-  ]);
+    ...(await Promise.all([awsCliCheck(ctx), kubectlCheck(ctx), ...optionalToolChecks(ctx)])),
+  ];
   const perEnv: CheckRow[] = [];
   for (const env of envs) {
     perEnv.push(
