@@ -63,6 +63,11 @@ function remoteWithCatalog(apps: readonly string[]): Remote {
 
 const quiet = (): void => undefined;
 
+/** `bump-image --push` of the demo app's staging tag, run as the CLI from the checkout at `dir`. */
+function pushDemo(dir: string, tag: string) {
+  return runCli(["bump-image", "--repo", dir, "--app", "demo", "--env", "staging", "--tag", tag, "--push"]);
+}
+
 function options(rootDir: string, overrides: Partial<BumpImageOptions>): BumpImageOptions {
   return {
     rootDir,
@@ -135,18 +140,7 @@ describe("bump-image (real git, bare repos on disk)", () => {
     await bumpImage(options(dir, { tag: "1.4.0" }));
     const local = git(dir, "rev-parse", "HEAD").trim();
 
-    const result = await runCli([
-      "bump-image",
-      "--repo",
-      dir,
-      "--app",
-      "demo",
-      "--env",
-      "staging",
-      "--tag",
-      "1.4.0",
-      "--push",
-    ]);
+    const result = await pushDemo(dir, "1.4.0");
 
     assert.equal(result.code, 0, result.stderr);
     assert.equal(git(remote.bare, "rev-parse", "main").trim(), local, "the remote has the bump commit");
@@ -171,18 +165,7 @@ describe("bump-image (real git, bare repos on disk)", () => {
     const wip = git(dir, "rev-parse", "HEAD").trim();
     const before = git(remote.bare, "rev-parse", "main").trim();
 
-    const result = await runCli([
-      "bump-image",
-      "--repo",
-      dir,
-      "--app",
-      "demo",
-      "--env",
-      "staging",
-      "--tag",
-      "1.5.0",
-      "--push",
-    ]);
+    const result = await pushDemo(dir, "1.5.0");
 
     assert.equal(result.code, 2, result.stderr);
     assert.equal(
@@ -213,18 +196,7 @@ describe("bump-image (real git, bare repos on disk)", () => {
     // What GitHub answers a token without contents: write, played by the remote's pre-receive hook.
     const hook = "#!/bin/sh\necho 'Permission to example-org/gitops-platform.git denied to ci-bot.' >&2\nexit 1\n";
     fs.writeFileSync(path.join(remote.bare, "hooks", "pre-receive"), hook, { mode: 0o755 });
-    const result = await runCli([
-      "bump-image",
-      "--repo",
-      dir,
-      "--app",
-      "demo",
-      "--env",
-      "staging",
-      "--tag",
-      "1.0.1",
-      "--push",
-    ]);
+    const result = await pushDemo(dir, "1.0.1");
     assert.equal(result.code, 2, result.stderr);
     assert.match(
       result.stderr,

@@ -24,14 +24,7 @@ describe("destroy (against the fake pulumi CLI)", () => {
     project.seed("gitops-staging", { resources: [] });
     out.length = 0;
     kubeconfigs.length = 0;
-    return {
-      context: project.context(),
-      checks: project.checks(AWS),
-      env: AWS,
-      write: (t) => out.push(t),
-      synthDiff: () => Promise.reject(new Error("unused")),
-      policy: () => Promise.reject(new Error("unused")),
-    };
+    return project.deps(AWS, out);
   }
 
   /** The cluster as a test double: it records what the driver asked of it, in the journal. */

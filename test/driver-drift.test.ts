@@ -1,7 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CommandDeps } from "../automation/commands/deps";
 import { runDriftCommand } from "../automation/commands/drift";
 import { ExitCode } from "../automation/exit-codes";
 import { FakeProject, FakeWorld } from "./support/fake-pulumi";
@@ -28,15 +27,7 @@ describe("drift (against the fake pulumi CLI)", () => {
     if (setup.stateRepo === "missing") fs.rmSync(project.stateRepo("staging"), { recursive: true });
     if (setup.stateRepo === "hydrated") await project.deployedState("staging", setup.editState);
     const out: string[] = [];
-    const deps: CommandDeps = {
-      context: project.context(),
-      checks: project.checks(AWS),
-      env: AWS,
-      write: (text) => out.push(text),
-      synthDiff: () => Promise.reject(new Error("not used")),
-      policy: () => Promise.reject(new Error("not used")),
-    };
-    const code = await runDriftCommand(["staging"], { layer: "infra" }, deps);
+    const code = await runDriftCommand(["staging"], { layer: "infra" }, project.deps(AWS, out));
     const refresh = project.journal().find((e) => e.argv?.[0] === "refresh")?.argv ?? [];
     const cliExit = project.journal().find((e) => e.of === "refresh")?.exit;
     return { code, report: out.join(""), refresh, cliExit };

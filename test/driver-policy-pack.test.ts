@@ -2,7 +2,6 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CommandDeps } from "../automation/commands/deps";
 import { runPreviewCommand } from "../automation/commands/preview";
 import { previewEnvironment, PreviewReport } from "../automation/driver/preview";
 import { renderPreviewComment } from "../automation/report/preview-comment";
@@ -80,14 +79,7 @@ describe("the policy pack in previews (against the fake pulumi CLI)", () => {
 
   it("fails the preview and lists the pack's findings beside the offline ones, saying which only the pack could judge", async () => {
     const output = path.join(project.dir, "comment.md");
-    const deps: CommandDeps = {
-      context: project.context(),
-      checks: project.checks(AWS),
-      env: AWS,
-      write: () => assert.fail("the comment goes to --output"),
-      synthDiff: () => Promise.reject(new Error("a preview with credentials does not fall back to synth")),
-      policy: (env) => Promise.resolve(offlineVerdict(env)),
-    };
+    const deps = project.deps(AWS, [], { policy: (env) => Promise.resolve(offlineVerdict(env)) });
     const code = await runPreviewCommand(["staging"], { output }, deps, { exitOnChanges: true });
 
     assert.equal(code, ExitCode.Failure);
@@ -113,14 +105,7 @@ describe("the policy pack in previews (against the fake pulumi CLI)", () => {
 
   it("renders this project's own preview as the sample comment docs/ci.md shows", async () => {
     const out: string[] = [];
-    const deps: CommandDeps = {
-      context: project.context(),
-      checks: project.checks(AWS),
-      env: AWS,
-      write: (text) => out.push(text),
-      synthDiff: () => Promise.reject(new Error("a preview with credentials does not fall back to synth")),
-      policy: (env) => Promise.resolve(offlineVerdict(env)),
-    };
+    const deps = project.deps(AWS, out, { policy: (env) => Promise.resolve(offlineVerdict(env)) });
     await runPreviewCommand(["staging"], { json: true }, deps, { exitOnChanges: true });
     const report = JSON.parse(out.join("")) as PreviewReport;
     const marker = "gitops-platform:preview:staging";

@@ -21,14 +21,7 @@ const DEMO_FILES = [
 ];
 
 function deps(project: FakeProject, out: string[]): CommandDeps {
-  return {
-    context: project.context(),
-    checks: project.checks(AWS),
-    env: AWS,
-    write: (text) => out.push(text),
-    synthDiff: () => Promise.reject(new Error("not used")),
-    policy: () => Promise.reject(new Error("not used")),
-  };
+  return project.deps(AWS, out);
 }
 
 describe("up (against the fake pulumi CLI)", () => {

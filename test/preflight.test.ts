@@ -19,14 +19,7 @@ describe("preflight: up, preview, drift and destroy check their prerequisites fi
   });
   afterEach(() => project.remove());
 
-  const deps = (env: NodeJS.ProcessEnv): CommandDeps => ({
-    context: project.context(),
-    checks: project.checks(env),
-    env,
-    write: () => assert.fail("nothing runs"),
-    synthDiff: () => Promise.reject(new Error("nothing runs")),
-    policy: () => Promise.reject(new Error("nothing runs")),
-  });
+  const deps = (env: NodeJS.ProcessEnv): CommandDeps => project.deps(env);
 
   it("lists every missing prerequisite of up in one message, each with its fix, and runs nothing", async () => {
     fs.rmSync(project.stateRepo("staging"), { recursive: true });

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
+import type { CommandDeps } from "../../automation/commands/deps";
 import { gitopsSteps } from "../../automation/driver/gitops-steps";
 import { POLICY_PACK_DIR, projectPolicyPack } from "../../automation/driver/policy-pack";
 import { DriverContext } from "../../automation/driver/stack-operation";
@@ -198,6 +199,22 @@ export class FakeProject {
       home,
       which: pathLookup([path.join(FAKE_PULUMI_ROOT, "bin"), process.env.PATH].join(path.delimiter)),
       run: runProgram({ ...process.env, PULUMI_FAKE_WORLD: path.join(this.dir, "world.json") }),
+    };
+  }
+
+  /**
+   * What a command runs with over this project, given its environment: the driver's context, the
+   * preflight's checks, data collected in `out`. Offline sources fail unless a test gives them.
+   */
+  deps(env: NodeJS.ProcessEnv, out: string[] = [], more: Partial<CommandDeps> = {}): CommandDeps {
+    return {
+      context: this.context(),
+      checks: this.checks(env),
+      env,
+      write: (text) => out.push(text),
+      synthDiff: () => Promise.reject(new Error("this test gives no offline synth diff")),
+      policy: () => Promise.reject(new Error("this test gives no offline guardrails verdict")),
+      ...more,
     };
   }
 
