@@ -43,6 +43,15 @@ export const UNKNOWN_MARKER = "[unknown]";
 /** Start of a placeholder for another stack's output, e.g. `[stack-ref infra-staging:clusterName]`. */
 export const STACK_REF_MARKER_PREFIX = "[stack-ref ";
 
+/** Whether a value is one of the markers above: what the mock engine shows in place of a value. */
+export function isValueMarker(value: unknown): value is string {
+  return (
+    value === SECRET_MARKER ||
+    value === UNKNOWN_MARKER ||
+    (typeof value === "string" && value.startsWith(STACK_REF_MARKER_PREFIX))
+  );
+}
+
 // The userinfo of an HTTP(S) URL (`https://user:token@host`, `https://token@host`) can be a
 // credential: git's arguments and messages carry it, and so can a value echoed in an error.
 const URL_USERINFO = /\b(https?:\/\/)[^\s/@'"]+@/gi;

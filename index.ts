@@ -6,16 +6,17 @@ import { platformProgram } from "./platform";
 import { Layer, selectStack, StackIdentity } from "./stack";
 
 /** The Pulumi entry point: picks the layer from the stack name, nothing else. */
-const programs: Record<Layer, (stack: StackIdentity) => object> = {
+const programs: Record<Layer, (stack: StackIdentity) => object | Promise<object>> = {
   infra: infraProgram,
   platform: platformProgram,
   gitops: gitopsProgram,
 };
 
-function main(): object {
+// The language host awaits an exported promise: the platform layer reads its own previous run first.
+async function main(): Promise<object> {
   try {
     const stack = selectStack(pulumi.getStack(), new pulumi.Config(CONFIG_NAMESPACE).get("environment"));
-    return programs[stack.layer](stack);
+    return await programs[stack.layer](stack);
   } catch (err) {
     // A RunError is printed by the CLI as its message alone: bad input deserves no stack trace.
     throw err instanceof InputError ? new pulumi.RunError(err.message) : err;

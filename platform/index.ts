@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { infraOutputs } from "../infra/outputs";
 import { exportOutputs, readStackOutputs, StackIdentity, StackOutputs } from "../stack";
 import { AppNamespaces } from "./app-namespaces";
@@ -10,17 +11,23 @@ import { loadPlatformConfig, loadPlatformSecrets, PlatformSecretKey } from "./co
 import { infraFacts } from "./facts";
 import { OpsObjects } from "./ops-objects";
 import { platformOutputs } from "./outputs";
+import { phaseAfter, plansInPhase } from "./phase";
+import { previousPlatformRun } from "./previous-run";
 import { planReleases } from "./releases";
 
 /** The platform layer: ops services and Argo CD, bootstrapped and then handed to GitOps. */
-export function platformProgram(stack: StackIdentity): StackOutputs<typeof platformOutputs.schema.shape> {
+export async function platformProgram(
+  stack: StackIdentity,
+): Promise<StackOutputs<typeof platformOutputs.schema.shape>> {
   const config = loadPlatformConfig(stack);
   const secrets = loadPlatformSecrets(stack, config);
-  const plans = planReleases({
+  const endState = planReleases({
     env: stack.env,
     config,
     secrets: new Set(Object.keys(secrets) as PlatformSecretKey[]),
   });
+  const phase = phaseAfter(await previousPlatformRun(stack));
+  const plans = plansInPhase(endState, phase);
 
   const infra = readStackOutputs(stack, infraOutputs);
   const provider = new k8s.Provider(`eks-${stack.env}`, { kubeconfig: infra.kubeconfig });
@@ -35,6 +42,10 @@ export function platformProgram(stack: StackIdentity): StackOutputs<typeof platf
     appsProject: APPS_PROJECT,
     stateRepoUrl: config.stateRepo.url,
     stateRepoRevision: config.stateRepo.targetRevision,
+    // Resolves only once every Release of this run is installed, and Helm awaits readiness (helm.v3.Release
+    // waits unless skipAwait): a bootstrap whose Argo CD never became ready cannot record its phase, so
+    // the next run bootstraps again instead of handing over to it.
+    platformPhase: pulumi.all([...bootstrap.releases.values()].map((r) => r.status)).apply(() => phase),
     releaseOwners: Object.fromEntries(plans.map((p) => [p.component, p.owner])) as Record<Component, Owner>,
     sealedSecretsNamespace: RELEASE_NAMESPACES["sealed-secrets"],
     sealedSecretsControllerName: SEALED_SECRETS_CONTROLLER,

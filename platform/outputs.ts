@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineOutputContract } from "../stack";
+import { PLATFORM_PHASES } from "./phase-names";
 
 /** What the platform stack exports and the gitops stack reads. */
 export const platformOutputs = defineOutputContract({
@@ -12,7 +13,9 @@ export const platformOutputs = defineOutputContract({
     /** The environment's state repo, which Argo CD syncs and hydration writes to. */
     stateRepoUrl: z.string(),
     stateRepoRevision: z.string(),
-    /** Who manages each ops release (`pulumi` or `argocd`): the hand-off, visible in `pulumi preview`. */
+    /** The phase this run declared (platform/phase.ts); the next run reads it back to choose its own. */
+    platformPhase: z.enum(PLATFORM_PHASES),
+    /** Who manages each ops release in this run (`pulumi` or `argocd`): the hand-off, visible in `pulumi preview`. */
     releaseOwners: z.object({
       "kube-prometheus-stack": z.string(),
       "argo-cd": z.string(),

@@ -21,13 +21,26 @@ describe("CLI", () => {
     assert.match(stderr, /^synth: infra, platform, gitops for staging under the mock engine$/m);
   });
 
-  it("synthesizes one layer with --layer", async () => {
-    const { code, stdout } = await runCli(["synth", "--env", "production", "--layer", "platform", "--json"]);
+  for (const env of ["staging", "production"]) {
+    it(`synthesizes every layer of the shipped ${env} config in a process of its own: exit 0, nothing but progress on stderr`, () => {
+      // A rejection the program leaves behind surfaces only after main() returns, in a real process.
+      const { code, stderr } = spawnCli(["synth", "--env", env]);
+      assert.equal(stderr, `synth: infra, platform, gitops for ${env} under the mock engine\n`);
+      assert.equal(code, 0);
+    });
+  }
+
+  it("synthesizes one layer with --layer, in the platform phase --platform-phase names", async () => {
+    const argv = ["synth", "--env", "staging", "--layer", "platform", "--platform-phase", "bootstrap", "--json"];
+    const { code, stdout } = await runCli(argv);
     assert.equal(code, 0);
+    const stacks = (JSON.parse(stdout) as SynthResult).stacks;
     assert.deepEqual(
-      (JSON.parse(stdout) as SynthResult).stacks.map((s) => s.stack),
-      ["platform-production"],
+      stacks.map((s) => s.stack),
+      ["platform-staging"],
     );
+    // Staging hands every release to Argo CD, but its bootstrap installs them all with Helm.
+    assert.equal(stacks[0].resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release").length, 5);
   });
 
   it("prints a tree with the stack's resource count, and no table repeating it, without --json", async () => {
@@ -65,6 +78,11 @@ describe("CLI", () => {
       /received "network"; expected one of infra, platform, gitops\./,
     ],
     ["a missing --env", ["synth"], /required option '-e, --env <env>' not specified/],
+    [
+      "an unknown platform phase",
+      ["synth", "--env", "staging", "--platform-phase", "handed-over"],
+      /argument 'handed-over' is invalid\. Allowed choices are bootstrap, handoff\./,
+    ],
     ["an unknown command", ["deploy-everything"], /unknown command 'deploy-everything'/],
   ];
   for (const [what, argv, message] of usage) {

@@ -1,10 +1,6 @@
 import * as assert from "node:assert/strict";
-import {
-  Kubectl,
-  kubectlTeardown,
-  loadBalancerServices,
-  planApplicationTeardown,
-} from "../automation/driver/cluster-teardown";
+import { Kubectl } from "../automation/driver/cluster-access";
+import { kubectlTeardown, loadBalancerServices, planApplicationTeardown } from "../automation/driver/cluster-teardown";
 
 const app = (namespace: string, name: string, chart?: string) => ({
   metadata: { namespace, name },

@@ -7,6 +7,7 @@ import { GITHUB_COMMENT_LIMIT, renderPreviewComment } from "../automation/report
 import { evaluatePolicy, PolicyReport } from "../policy/engine";
 import { UNKNOWN_MARKER } from "../config";
 import { FakeProject } from "./support/fake-pulumi";
+import { ownedBy, PLATFORM_PROGRAM } from "./support/platform-program";
 import { assertGolden } from "./support/golden";
 import { declared, deployment, eksCluster, manifest, patch } from "./support/policy";
 
@@ -76,8 +77,12 @@ describe("preview comment (against the fake pulumi CLI)", () => {
       },
     });
     try {
-      for (const stack of ["infra-staging", "platform-staging", "gitops-staging"])
-        project.seed(stack, { resources: [] });
+      for (const stack of ["infra-staging", "gitops-staging"]) project.seed(stack, { resources: [] });
+      // Staging as its shipped config leaves it: handed over to Argo CD.
+      project.seed("platform-staging", {
+        resources: [],
+        outputs: { platformPhase: "handoff", releaseOwners: ownedBy("argocd") },
+      });
       await project.deployedState("staging", driftedByHand);
       const staging = await previewEnvironment("staging", project.context());
       report = {
@@ -212,11 +217,61 @@ describe("preview of an environment not deployed yet (against the fake pulumi CL
       assert.equal(previewFailed(report), false);
       const body = renderPreviewComment(report, { marker: "m" });
       assert.match(body, /^- \*\*staging\*\*: [^;]+; 2 stacks not deployed yet; /m);
+      assert.ok(
+        body.includes(
+          "\n**Platform phase:** not deployed yet; next up: bootstrap: 5 releases installed by Pulumi, hand-off to " +
+            "Argo CD follows (kube-prometheus-stack, argo-cd, sealed-secrets, external-dns, logging).\n",
+        ),
+        body,
+      );
       assert.match(body, /^\| `platform-staging` \| not deployed yet \| \| \| \| \|$/m);
       assert.match(
         body,
         /^`gitops-staging` does not exist yet, so there is nothing to compare with: the first `up` creates it\. `npm run --silent cli -- synth --env staging --layer gitops` lists every resource it declares\.$/m,
       );
+    } finally {
+      project.remove();
+    }
+  });
+});
+
+describe("preview between the platform's phases (against the fake pulumi CLI)", () => {
+  it("previews the hand-off the next up makes, and names the phase in the comment", async () => {
+    const project = await FakeProject.create({ stacks: { "platform-staging": PLATFORM_PROGRAM } });
+    try {
+      // The bootstrap completed; the wait for Argo CD stopped the up before the hand-off.
+      project.seed("platform-staging", {
+        resources: [],
+        outputs: { platformPhase: "bootstrap", releaseOwners: ownedBy("pulumi") },
+      });
+      const staging = await previewEnvironment("staging", project.context());
+      assert.deepEqual(project.operations(), ["preview platform-staging"]);
+      const platform = staging.stacks.find((s) => s.stack === "platform-staging");
+      assert.deepEqual(platform?.changes?.counts, { create: 0, update: 0, replace: 0, delete: 2, same: 1 });
+      const body = renderPreviewComment({ environments: [staging] }, { marker: "m" });
+      assert.ok(
+        body.includes(
+          "\n**Platform phase:** bootstrapped, hand-off pending; next up: hand-off: 5 releases leave the stack for Argo CD " +
+            "(kube-prometheus-stack, argo-cd, sealed-secrets, external-dns, logging).\n",
+        ),
+        body,
+      );
+    } finally {
+      project.remove();
+    }
+  });
+
+  it("fails the preview when the platform's record cannot be read, saying why", async () => {
+    const project = await FakeProject.create({ stacks: {} });
+    try {
+      project.seed("platform-staging", { resources: [], outputs: { platformPhase: "handed-over" } });
+      const staging = await previewEnvironment("staging", project.context());
+      assert.deepEqual(staging.platformPhase, {
+        error:
+          'platform-staging: its previous run recorded platformPhase "handed-over"; expected one of bootstrap, handoff. ' +
+          "The record is the stack's own output: see it with pulumi stack output -s platform-staging platformPhase",
+      });
+      assert.equal(previewFailed({ environments: [staging] }), true);
     } finally {
       project.remove();
     }

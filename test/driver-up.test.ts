@@ -5,6 +5,7 @@ import { runUpCommand } from "../automation/commands/up";
 import { ExitCode } from "../automation/exit-codes";
 import { CommandDeps } from "../automation/commands/deps";
 import { FakeProject } from "./support/fake-pulumi";
+import { PLATFORM_PROGRAM, STAGING_OWNERS } from "./support/platform-program";
 import { git } from "./support/project-copy";
 
 const AWS = { AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "example" };
@@ -28,11 +29,11 @@ describe("up (against the fake pulumi CLI)", () => {
   let project: FakeProject | undefined;
   afterEach(() => project?.remove());
 
-  it("deploys infra, then platform, then hydrates and pushes to the configured state repo, then gitops, each with the env's config file", async () => {
+  it("deploys infra, then platform in its phases, then hydrates and pushes to the configured state repo, then gitops, each with the env's config file", async () => {
     project = await FakeProject.create({
       stacks: {
-        "infra-staging": { program: "up.json" },
-        "platform-staging": { program: "webserver-userdata.json" },
+        "infra-staging": { program: "up.json", outputs: { kubeconfig: { secret: "{}" } } },
+        "platform-staging": PLATFORM_PROGRAM,
         "gitops-staging": { program: "json-text-change.json" },
       },
     });
@@ -43,6 +44,9 @@ describe("up (against the fake pulumi CLI)", () => {
     assert.deepEqual(project.operations(), [
       "up infra-staging",
       "up platform-staging",
+      "cluster: wait for Argo CD",
+      "up platform-staging",
+      `cluster: verify ${STAGING_OWNERS.join(", ")}`,
       "hydrate staging",
       "up gitops-staging",
     ]);
@@ -60,6 +64,7 @@ describe("up (against the fake pulumi CLI)", () => {
         ["platform-staging", "passphrase"],
         ["gitops-staging", "passphrase"],
       ],
+      "only up creates a stack: reading the platform's record before its first up created none",
     );
     const stateRepo = project.stateRepo("staging");
     const pushed = git(stateRepo, "rev-parse", "main").trim();
@@ -68,7 +73,10 @@ describe("up (against the fake pulumi CLI)", () => {
       [
         "up staging:",
         "  infra-staging          1 created (5 unchanged)",
-        "  platform-staging       1 replaced (2 unchanged)",
+        "  platform-staging       bootstrap: 1 replaced (2 unchanged)",
+        "  argo cd                available (2 workloads rolled out)",
+        "  platform-staging       hand-off: 2 deleted (1 unchanged)",
+        "  hand-off               5 Applications Synced and Healthy; no object with two owners",
         `  hydrate                7 added, 0 modified, 0 deleted; pushed ${pushed.slice(0, 12)}`,
         "  gitops-staging         1 updated",
         "",
@@ -95,8 +103,14 @@ describe("up (against the fake pulumi CLI)", () => {
       stacks: {
         "infra-staging": { program: "up.json" },
         "platform-staging": {
-          program: "webserver-userdata.json",
-          failure: { operation: "up", message: "creating EC2 Instance: InsufficientInstanceCapacity" },
+          ...PLATFORM_PROGRAM,
+          runs: {
+            ...PLATFORM_PROGRAM.runs,
+            none: {
+              ...PLATFORM_PROGRAM.runs.none,
+              failure: { operation: "up", message: "creating EC2 Instance: InsufficientInstanceCapacity" },
+            },
+          },
         },
         "gitops-staging": { program: "json-text-change.json" },
       },
@@ -108,12 +122,12 @@ describe("up (against the fake pulumi CLI)", () => {
 
     assert.equal(code, ExitCode.Failure);
     assert.deepEqual(project.operations(), ["up infra-staging", "up platform-staging"]);
-    const message = project.log.find((l) => l.startsWith("up: platform-staging failed"));
+    const message = project.log.find((l) => l.startsWith("up: platform-staging (bootstrap) failed"));
     assert.equal(
       message,
       [
-        "up: platform-staging failed: web-server-www: creating EC2 Instance: InsufficientInstanceCapacity",
-        "Done: infra-staging. Not run: gitops-staging.",
+        "up: platform-staging (bootstrap) failed: web-server-www: creating EC2 Instance: InsufficientInstanceCapacity",
+        "Done: infra-staging. Not run: wait for Argo CD (staging), platform-staging (hand-off), hand-off verification (staging), gitops-staging.",
         "Fix the cause, then resume with: npm run --silent cli -- up --env staging --from platform",
       ].join("\n"),
     );
@@ -122,7 +136,7 @@ describe("up (against the fake pulumi CLI)", () => {
       [
         "up staging:",
         "  infra-staging          1 created (5 unchanged)",
-        "  platform-staging       failed: web-server-www: creating EC2 Instance: InsufficientInstanceCapacity",
+        "  platform-staging (bootstrap) failed: web-server-www: creating EC2 Instance: InsufficientInstanceCapacity",
         "",
       ].join("\n"),
     );

@@ -100,10 +100,27 @@ describe("mock engine", () => {
 
   it("answers a StackReference with marked placeholders of the contract's shape", async () => {
     const result = await run(() => {
-      const ref = new pulumi.StackReference("infra-staging", { name: "organization/gitops-platform/infra-staging" });
-      return { region: ref.requireOutput("region") };
+      const ref = new pulumi.StackReference("platform-staging", {
+        name: "organization/gitops-platform/platform-staging",
+      });
+      return { url: ref.requireOutput("stateRepoUrl"), phase: ref.requireOutput("platformPhase") };
     });
-    assert.deepEqual(result.outputs, { region: "[stack-ref infra-staging:region]" });
+    assert.deepEqual(result.outputs, {
+      url: "[stack-ref platform-staging:stateRepoUrl]",
+      phase: "[stack-ref platform-staging:platformPhase]",
+    });
+  });
+
+  it("answers a read of the running stack's own outputs with its previous outputs, none for a stack never deployed", async () => {
+    const readOwnRegion = async () => {
+      const read = (await pulumi.runtime.invoke("pulumi:pulumi:readStackOutputs", {
+        name: "organization/gitops-platform/infra-staging",
+      })) as { outputs: Record<string, unknown> };
+      return { previous: read.outputs.region ?? "none" };
+    };
+    assert.deepEqual((await run(readOwnRegion)).outputs, { previous: "none" });
+    const again = await testEngine().run(stack, noConfig, readOwnRegion, { previousOutputs: { region: "eu-west-1" } });
+    assert.deepEqual(again.outputs, { previous: "eu-west-1" });
   });
 
   it("lets a test play the cloud for a resource's outputs", async () => {

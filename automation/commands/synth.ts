@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { PLATFORM_PHASES, PlatformPhase } from "../../platform/phase-names";
 import { Environment, Layer, PROJECT_ROOT } from "../../stack";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption, layerOption, layersOf } from "../options";
@@ -12,6 +13,7 @@ interface SynthOptions {
   readonly json?: boolean;
   readonly diff?: string;
   readonly policy?: boolean;
+  readonly platformPhase?: PlatformPhase;
 }
 
 export function synthCommand(): Command {
@@ -24,6 +26,15 @@ export function synthCommand(): Command {
     .addOption(jsonOption())
     .addOption(
       new Option("--diff <git-ref>", "compare with the synth of another commit; exits 3 when anything changed"),
+    )
+    .addOption(
+      new Option(
+        "--platform-phase <phase>",
+        "the platform stack's phase: bootstrap (the first up on a new cluster) or handoff (every later up)",
+      )
+        .choices(PLATFORM_PHASES)
+        .default("handoff")
+        .conflicts("diff"),
     )
     .addOption(
       new Option(
@@ -64,31 +75,40 @@ async function runSynth(options: SynthOptions): Promise<ExitCode> {
     else writeData(renderSynthDiff(diff, paint));
     return diff.hasChanges ? ExitCode.Changes : ExitCode.Ok;
   }
-  if (options.policy) return runPolicy(options.env, layers, options.json === true);
-  const result = await synthesizeHere(options.env, layers);
+  if (options.policy) return runPolicy(options.env, layers, options.json === true, options.platformPhase);
+  const result = await synthesizeHere(options.env, layers, options.platformPhase);
   if (options.json) writeJson(result);
   else writeData((await import("../synth/render-tree")).renderSynthTree(result, paint));
   return ExitCode.Ok;
 }
 
-async function synthesizeHere(env: Environment, layers: readonly Layer[]): Promise<SynthResult> {
+async function synthesizeHere(
+  env: Environment,
+  layers: readonly Layer[],
+  platformPhase?: PlatformPhase,
+): Promise<SynthResult> {
   const { synthesize } = await import("../synth/synth");
   logProgress(`synth: ${layers.join(", ")} for ${env} under the mock engine`);
-  return synthesize({ env, layers });
+  return synthesize({ env, layers, platformPhase });
 }
 
 /**
  * Judges every declared resource, and with the gitops layer the hydrated catalog, with every rule;
  * severities and suppressions come from the same config file.
  */
-async function runPolicy(env: Environment, layers: readonly Layer[], json: boolean): Promise<ExitCode> {
+async function runPolicy(
+  env: Environment,
+  layers: readonly Layer[],
+  json: boolean,
+  platformPhase?: PlatformPhase,
+): Promise<ExitCode> {
   const [{ evaluateEnvironment }, { blocksChange }, { renderPolicyReport }] = await Promise.all([
     import("../synth/policy"),
     import("../../policy/engine"),
     import("../../policy/report"),
   ]);
   logProgress(`synth: ${layers.join(", ")} for ${env} under the mock engine, judged by the guardrails`);
-  const report = await evaluateEnvironment({ env, layers });
+  const report = await evaluateEnvironment({ env, layers, platformPhase });
   if (json) writeJson(report);
   else writeData(renderPolicyReport(report, painter(colorEnabled())));
   return blocksChange(report) ? ExitCode.Failure : ExitCode.Ok;

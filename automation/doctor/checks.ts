@@ -292,6 +292,7 @@ export function kubeconfigCheck(ctx: CheckContext, env: Environment): CheckRow {
   };
 }
 
+/** kubectl: `status`, `destroy`'s cluster steps and the platform phases' waits in `up` run it. */
 export function kubectlCheck(ctx: CheckContext): Promise<CheckRow> {
   return tool(
     ctx,
@@ -299,7 +300,7 @@ export function kubectlCheck(ctx: CheckContext): Promise<CheckRow> {
     "kubectl",
     ["version", "--client"],
     "install kubectl: https://kubernetes.io/docs/tasks/tools/",
-    CLUSTER_COMMANDS,
+    ["up", ...CLUSTER_COMMANDS],
   );
 }
 

@@ -5,13 +5,15 @@ import { REPO_ROOT } from "../synth/synth";
 import { gitopsSteps } from "./gitops-steps";
 import { DEFAULT_RETRY, realSleep } from "./operations";
 import { projectPolicyPack } from "./policy-pack";
+import { kubectlHandoffCluster } from "./platform-phases";
 import { DriverContext } from "./stack-operation";
 import { backendSettings, requireDurableBackend, requirePassphrase } from "./backend";
 import { openStack, resolvePulumiCommand } from "./workspace";
 
 /**
  * The driver as the CLI runs it: this repository, the real `pulumi` (PATH or installed), the backend
- * from the environment, the gitops steps, the project's policy pack, real waits and progress on stderr.
+ * from the environment, the gitops steps, the project's policy pack, the real kubectl for the
+ * hand-off's checks, real waits and progress on stderr.
  */
 export function cliDriverContext(rootDir: string = REPO_ROOT, env: NodeJS.ProcessEnv = process.env): DriverContext {
   let command: Promise<PulumiCommand> | undefined;
@@ -26,6 +28,7 @@ export function cliDriverContext(rootDir: string = REPO_ROOT, env: NodeJS.Proces
     },
     gitops: gitopsSteps(rootDir),
     policyPack: projectPolicyPack(rootDir),
+    handoffCluster: kubectlHandoffCluster(logProgress),
     retry: DEFAULT_RETRY,
     sleep: realSleep,
     log: logProgress,

@@ -1,7 +1,4 @@
-import { execFile } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
+import { Kubectl, kubectlAt, withKubeconfigFile } from "./cluster-access";
 
 /**
  * The two teardown steps that happen in the cluster, between destroying the gitops stack and the
@@ -20,14 +17,6 @@ export interface ClusterTeardown {
 }
 
 export type ClusterTeardownFactory = (kubeconfig: string) => ClusterTeardown;
-
-export interface KubectlResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-export type Kubectl = (args: readonly string[]) => Promise<KubectlResult>;
 
 interface ObjectList {
   readonly items: readonly {
@@ -124,24 +113,5 @@ export function kubectlTeardown(kubectl: Kubectl): ClusterTeardown {
   };
 }
 
-/** Runs the kubectl client with `kubeconfig` written to a private temporary file. */
-export function kubectlWithKubeconfig(kubeconfig: string): Kubectl {
-  return async (args) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-platform-kube-"));
-    const file = path.join(dir, "config");
-    fs.writeFileSync(file, kubeconfig, { mode: 0o600 });
-    try {
-      return await new Promise<KubectlResult>((resolve) => {
-        execFile("kubectl", ["--kubeconfig", file, ...args], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-          const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-          resolve({ code, stdout, stderr: stderr || (err && typeof err.code !== "number" ? err.message : "") });
-        });
-      });
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
-
 export const defaultClusterTeardown: ClusterTeardownFactory = (kubeconfig) =>
-  kubectlTeardown(kubectlWithKubeconfig(kubeconfig));
+  kubectlTeardown((args) => withKubeconfigFile(kubeconfig, (file) => kubectlAt(file)(args)));

@@ -1,6 +1,6 @@
-import { type Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { InputError } from "../../config";
 import { Environment, stackIdentity } from "../../stack";
+import { clusterKubeconfig } from "./cluster-access";
 import { ClusterTeardownFactory } from "./cluster-teardown";
 import { StackChanges } from "./engine-events";
 import { DriverContext, runStackOperation, StackOperationError } from "./stack-operation";
@@ -77,19 +77,4 @@ export async function runDestroy(
   await step(`platform-${env}`, destroyStack("platform"));
   await step(`infra-${env}`, destroyStack("infra"));
   return done;
-}
-
-/** The cluster's kubeconfig, from the infra stack's outputs (a secret output). */
-async function clusterKubeconfig(env: Environment, context: DriverContext): Promise<string | undefined> {
-  let infra: Stack;
-  try {
-    infra = await context.openStack(stackIdentity("infra", env), "select");
-  } catch (err) {
-    if (err instanceof StackNotFoundError) return undefined;
-    throw err;
-  }
-  const outputs = await infra.outputs();
-  const value = outputs.kubeconfig?.value as unknown;
-  if (value === undefined || value === null || value === "") return undefined;
-  return typeof value === "string" ? value : JSON.stringify(value);
 }

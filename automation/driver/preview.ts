@@ -6,12 +6,14 @@ import { evaluateEnvironment } from "../synth/policy";
 import { synthesize } from "../synth/synth";
 import { hasChanges, StackChanges } from "./engine-events";
 import { ManifestChange } from "./gitops-steps";
+import { PlatformPhasePreview, previewPlatformPhase } from "./platform-phases";
 import { DriverContext, mandatoryPackFindings, runStackOperation, StackOperationError } from "./stack-operation";
 
 /**
  * `preview`: every layer of an environment previewed with its engine events and judged by the
- * policy pack, plus the diff of the hydrated manifests against the state repo. Without cloud credentials (a fork's pull request) the
- * stacks cannot be previewed; the offline synth diff against the base branch stands in for them.
+ * policy pack, plus the diff of the hydrated manifests against the state repo. Without cloud
+ * credentials (a fork's pull request) the stacks cannot be previewed; the offline synth diff against
+ * the base branch stands in for them.
  */
 
 export interface StackPreview {
@@ -40,6 +42,8 @@ export interface EnvironmentPreview {
   /** The offline stand-in for `stacks`. */
   readonly synthDiff?: SynthDiff;
   readonly manifests: ManifestPreview;
+  /** The platform stack's phase and what its next up does, from the stack's record; absent offline. */
+  readonly platformPhase?: PlatformPhasePreview;
   /** Listed in the comment; a mandatory violation fails the preview. */
   readonly policy?: PolicyPreview;
 }
@@ -103,7 +107,13 @@ export async function previewEnvironment(
       stacks.push({ stack: target.name, error: err.reason, ...(err.changes ? { changes: err.changes } : {}) });
     }
   }
-  return { env, stacks, manifests: await previewManifests(env, context, layers) };
+  const platformPhase = layers.includes("platform") ? await previewPlatformPhase(env, context) : undefined;
+  return {
+    env,
+    stacks,
+    ...(platformPhase ? { platformPhase } : {}),
+    manifests: await previewManifests(env, context, layers),
+  };
 }
 
 export async function offlinePreviewEnvironment(
@@ -150,6 +160,7 @@ export function previewFailed(report: PreviewReport): boolean {
     (e) =>
       e.stacks.some((s) => s.error !== undefined || mandatoryPackFindings(s.changes).length > 0) ||
       "error" in e.manifests ||
+      (e.platformPhase !== undefined && "error" in e.platformPhase) ||
       (e.policy !== undefined && ("error" in e.policy || blocksChange(e.policy.report))),
   );
 }

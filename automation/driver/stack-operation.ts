@@ -1,9 +1,11 @@
-import { ConcurrentUpdateError, type Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
+import { ConcurrentUpdateError, type OutputMap, type Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { StackIdentity } from "../../stack";
 import { EngineEventCollector, PackFinding, StackChanges } from "./engine-events";
 import { GitopsSteps } from "./gitops-steps";
 import { PolicyPackArgs, PolicyPackSource } from "./policy-pack";
+import type { HandoffClusterFactory } from "./platform-phases";
 import { commandMessage, isExpectedNoChangesFailure, retryConcurrentUpdates, RetryPolicy, Sleep } from "./operations";
+import { outputValues } from "./stack-outputs";
 import { configFilePath, OpenMode } from "./workspace";
 
 /** What the orchestrations (up, destroy, preview, drift) run on. Tests give it a fake CLI. */
@@ -14,6 +16,8 @@ export interface DriverContext {
   readonly gitops: GitopsSteps;
   /** The policy pack every preview and up runs with. */
   readonly policyPack: PolicyPackSource;
+  /** The platform's checks in the cluster (Argo CD available, hand-off verified), given a kubeconfig file. */
+  readonly handoffCluster: HandoffClusterFactory;
   readonly retry: RetryPolicy;
   readonly sleep: Sleep;
   /** Progress, to stderr. */
@@ -56,6 +60,8 @@ export interface StackOperationResult {
   readonly drifted: boolean;
   /** `preview`, `destroy` and `drift`: the stack does not exist (never deployed, or removed), so nothing ran. */
   readonly missing?: boolean;
+  /** `up`: the stack's outputs after it, secret ones in plaintext. */
+  readonly outputs?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -106,12 +112,13 @@ async function runWithRetries(
         ...(pack ? { policyPacks: [...pack.policyPacks], policyPackConfigs: [...pack.policyPackConfigs] } : {}),
       };
       try {
-        if (operation === "up") await stack.up(judged);
+        let outputs: OutputMap | undefined;
+        if (operation === "up") outputs = (await stack.up(judged)).outputs;
         else if (operation === "preview") await stack.preview(judged);
         else if (operation === "destroy") await stack.destroy(common);
         else await stack.previewRefresh({ ...common, expectNoChanges: true });
         output.flush();
-        return { changes: collector.result(), drifted: false };
+        return { changes: collector.result(), drifted: false, ...(outputs ? { outputs: outputValues(outputs) } : {}) };
       } catch (err) {
         output.flush();
         if (operation === "drift" && isExpectedNoChangesFailure(err))

@@ -4,6 +4,7 @@ import { EnvironmentPreview, PreviewReport, StackPreview } from "../driver/previ
 import { parseStackName } from "../../stack";
 import { StackDiff } from "../synth/diff";
 import { clip, collapsible, fenced, htmlCode, plural, resourceLines, showValue, tableCell } from "./markdown";
+import { platformPhaseLines } from "./platform-phase";
 import { PackVerdict, policyHeadline, policyLines } from "./policy-comment";
 
 /**
@@ -158,6 +159,7 @@ function renderFrame(report: PreviewReport, marker: string, sections: Section[])
   lines.push(NOTE_SLOT);
   for (const env of report.environments) {
     lines.push(`### ${env.env}`, "");
+    lines.push(...platformPhaseLines(env.platformPhase));
     // The guardrails first: a mandatory violation is why a preview fails.
     lines.push(...policyLines(env.env, env.policy, packVerdict(env), (section) => addSection(sections, section)));
     if (env.synthDiff) lines.push(...synthLines(env.synthDiff.stacks, env.env, sections));

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN_MARKER } from "../../config";
 import { EnvironmentConfig, PROJECT_NAME, StackIdentity } from "../../stack";
-import { normalizeValue, refOf, ResourceRefs } from "./normalize";
+import { normalizeValue, NormalizeOptions, refOf, ResourceRefs } from "./normalize";
 
 /**
  * Runs a Pulumi program under Pulumi's own mock engine (`pulumi.runtime.setMocks`, the documented
@@ -69,6 +69,8 @@ export interface MockEngineOptions {
   readonly stackReference: (fullName: string) => ReferencedStack;
   /** Answers provider functions (invokes). The default refuses, naming the function. */
   readonly call?: (args: pulumi.runtime.MockCallArgs) => Record<string, unknown>;
+  /** Record secrets' values rather than `[secret]` (see NormalizeOptions); off for synth. */
+  readonly revealSecrets?: boolean;
 }
 
 interface Declaration {
@@ -79,12 +81,24 @@ interface Declaration {
 }
 
 const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+/** The engine's built-in function that reads a stack's outputs: what a StackReference does, without a resource. */
+const READ_STACK_OUTPUTS = "pulumi:pulumi:readStackOutputs";
+
+export interface RunOptions {
+  /**
+   * The outputs of this stack's last completed up: what reading the stack itself returns (the engine
+   * answers from the backend's checkpoint). None by default: a stack never deployed.
+   */
+  readonly previousOutputs?: Readonly<Record<string, unknown>>;
+}
 
 export class MockEngine {
   private declarations: Declaration[] = [];
   private inputs = new Map<string, Record<string, unknown>>();
   private refs: ResourceRefs = new WeakMap();
   private options: MockEngineOptions;
+  /** The stack running now and its previous outputs, for a program that reads its own stack. */
+  private self?: { readonly name: string; readonly outputs: Readonly<Record<string, unknown>> };
 
   constructor(private readonly defaults: MockEngineOptions) {
     this.options = defaults;
@@ -122,7 +136,7 @@ export class MockEngine {
       this.inputs.set(key, inputs);
       if (args.type === STACK_REFERENCE_TYPE) {
         const name = String(inputs.name);
-        const referenced = this.options.stackReference(name);
+        const referenced = this.readStack(name);
         return {
           id: name,
           state: { name, outputs: referenced.outputs, secretOutputNames: [...referenced.secretOutputNames] },
@@ -133,6 +147,11 @@ export class MockEngine {
       return { id: undefined, state: { ...inputs, ...this.options.resourceOutputs?.(args) } };
     },
     call: (args) => {
+      if (args.token === READ_STACK_OUTPUTS) {
+        const name = String((args.inputs as { name?: unknown }).name);
+        const referenced = this.readStack(name);
+        return { name, outputs: referenced.outputs, secretOutputNames: [...referenced.secretOutputNames] };
+      }
       if (this.options.call) return this.options.call(args);
       const message = `no offline answer for the provider function ${args.token}; only the cloud knows it`;
       // The SDK rebuilds an invoke failure from the gRPC-style `details` field, not from `message`.
@@ -140,8 +159,19 @@ export class MockEngine {
     },
   };
 
+  /** Another stack's outputs, or this one's previous outputs when a program reads its own stack. */
+  private readStack(fullName: string): ReferencedStack {
+    if (fullName === this.self?.name) return { outputs: this.self.outputs, secretOutputNames: [] };
+    return this.options.stackReference(fullName);
+  }
+
   /** Runs `program` as stack `stack` with `config` and returns everything it declared. */
-  async run(stack: StackIdentity, config: EnvironmentConfig, program: () => unknown): Promise<StackRun> {
+  async run(
+    stack: StackIdentity,
+    config: EnvironmentConfig,
+    program: () => unknown,
+    options: RunOptions = {},
+  ): Promise<StackRun> {
     // The SDK reads `new Error().stack` for every promise it makes (runtime/debuggable.js), and under
     // ts-node each read runs source-map-support over every frame: about 70% of an infra synth's CPU.
     // V8's own formatter serves those reads. A stack is formatted when first read, so an error the
@@ -149,6 +179,10 @@ export class MockEngine {
     const sourceMappedStacks = Object.getOwnPropertyDescriptor(Error, "prepareStackTrace");
     Reflect.deleteProperty(Error, "prepareStackTrace");
     try {
+      this.self = {
+        name: `${MOCK_ORGANIZATION}/${PROJECT_NAME}/${stack.name}`,
+        outputs: options.previousOutputs ?? {},
+      };
       return await this.runProgram(stack, config, program);
     } finally {
       if (sourceMappedStacks) Object.defineProperty(Error, "prepareStackTrace", sourceMappedStacks);
@@ -183,8 +217,12 @@ export class MockEngine {
     return {
       stack,
       resources,
-      outputs: (await normalizeValue(outputs ?? {}, this.refs)) as Record<string, unknown>,
+      outputs: (await normalizeValue(outputs ?? {}, this.refs, this.normalizeOptions())) as Record<string, unknown>,
     };
+  }
+
+  private normalizeOptions(): NormalizeOptions {
+    return { revealSecrets: this.options.revealSecrets };
   }
 
   private capture(args: pulumi.ResourceTransformationArgs): undefined {
@@ -206,7 +244,7 @@ export class MockEngine {
       name: d.name,
       parent,
       custom,
-      inputs: (await normalizeValue(inputs, this.refs)) as Record<string, unknown>,
+      inputs: (await normalizeValue(inputs, this.refs, this.normalizeOptions())) as Record<string, unknown>,
       options: {
         protect: d.opts.protect ?? protectedRefs.has(parent),
         retainOnDelete: d.opts.retainOnDelete ?? false,

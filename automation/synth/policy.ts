@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { renderEnvironmentReport } from "../../gitops/render/environment";
+import { PlatformPhase } from "../../platform/phase-names";
 import { GUARDRAILS_KEY, parseGuardrailsConfig } from "../../policy/config";
 import { evaluatePolicy, PolicyReport } from "../../policy/engine";
 import { Environment, EnvironmentConfig, Layer, LAYERS, readEnvironmentConfig } from "../../stack";
@@ -14,6 +15,8 @@ export interface EnvironmentPolicyArgs {
   /** The config to run with; by default the environment's config file. */
   readonly config?: EnvironmentConfig;
   readonly engine?: MockEngine;
+  /** The platform stack's phase; the steady state (handoff) by default. */
+  readonly platformPhase?: PlatformPhase;
 }
 
 /**
@@ -27,7 +30,14 @@ export async function evaluateEnvironment(args: EnvironmentPolicyArgs): Promise<
   const rootDir = args.rootDir ?? REPO_ROOT;
   const config = args.config ?? readEnvironmentConfig(rootDir, env);
   const guardrails = parseGuardrailsConfig(config.values[GUARDRAILS_KEY], config.file);
-  const synth = await synthesize({ env, layers, rootDir, config, engine: args.engine });
+  const synth = await synthesize({
+    env,
+    layers,
+    rootDir,
+    config,
+    engine: args.engine,
+    platformPhase: args.platformPhase,
+  });
   const manifests = layers.includes("gitops")
     ? renderEnvironmentReport(env, { catalogDir: path.join(rootDir, "gitops", "apps") }).manifests
     : undefined;

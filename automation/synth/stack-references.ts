@@ -36,7 +36,7 @@ export function placeholderStack(fullName: string): ReferencedStack {
 function placeholderOf(schema: z.ZodType, stackName: string, outputPath: string): unknown {
   if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable)
     return placeholderOf(schema.unwrap() as z.ZodType, stackName, outputPath);
-  if (schema instanceof z.ZodString) return stackRefPlaceholder(stackName, outputPath);
+  if (schema instanceof z.ZodString || schema instanceof z.ZodEnum) return stackRefPlaceholder(stackName, outputPath);
   if (schema instanceof z.ZodArray) return [placeholderOf(schema.element as z.ZodType, stackName, `${outputPath}[0]`)];
   if (schema instanceof z.ZodObject) {
     return Object.fromEntries(

@@ -1,6 +1,8 @@
 import * as path from "node:path";
+import { PHASE_OUTPUT } from "../../platform/phase";
+import { PlatformPhase } from "../../platform/phase-names";
 import { Environment, EnvironmentConfig, Layer, PROJECT_ROOT, readEnvironmentConfig, stackIdentity } from "../../stack";
-import { MockEngine, MockEngineOptions, ResourceRecord } from "./mock-engine";
+import { MockEngine, MockEngineOptions, ResourceRecord, RunOptions } from "./mock-engine";
 import { placeholderStack } from "./stack-references";
 
 /** The repository this code belongs to: its Pulumi entry point and config files. */
@@ -25,6 +27,17 @@ export interface SynthArgs {
   readonly engine?: MockEngine;
   /** The config to run with; by default the environment's config file. */
   readonly config?: EnvironmentConfig;
+  /**
+   * The phase the platform stack runs in (platform/phase.ts): `handoff`, every up after the first
+   * (the default: what a deployed environment converges to), or `bootstrap`, the first up on a new cluster.
+   */
+  readonly platformPhase?: PlatformPhase;
+}
+
+/** The previous run that makes the platform program choose `phase`: none for a bootstrap. */
+function previousRunFor(layer: Layer, phase: PlatformPhase): RunOptions {
+  if (layer !== "platform" || phase === "bootstrap") return {};
+  return { previousOutputs: { [PHASE_OUTPUT]: phase } };
 }
 
 /** The engine synth uses: StackReferences answered with placeholders, invokes refused. */
@@ -40,7 +53,12 @@ export async function synthesize(args: SynthArgs): Promise<SynthResult> {
   const stacks: SynthStack[] = [];
   for (const layer of args.layers) {
     const stack = stackIdentity(layer, args.env);
-    const run = await engine.run(stack, config, () => runEntryPoint(rootDir));
+    const run = await engine.run(
+      stack,
+      config,
+      () => runEntryPoint(rootDir),
+      previousRunFor(layer, args.platformPhase ?? "handoff"),
+    );
     stacks.push({ layer, stack: stack.name, resources: run.resources, outputs: run.outputs });
   }
   return { env: args.env, stacks };

@@ -1,5 +1,6 @@
 import * as os from "node:os";
 import { benchCli } from "./cli.bench";
+import { benchE2e } from "./e2e.bench";
 import { Figure } from "./measure";
 import { benchHydrate } from "./hydrate.bench";
 import { benchSuite } from "./suite.bench";
@@ -7,13 +8,15 @@ import { benchSynth } from "./synth.bench";
 
 /**
  * `npm run bench`: prints the figures DESIGN.md sets targets for. Never part of `npm test`.
- * `npm run bench -- --suite` adds the minutes-long ones: `npm ci` and the whole `npm test`.
+ * `npm run bench -- --suite` adds the minutes-long ones: `npm ci` and the whole `npm test`;
+ * `npm run bench -- --e2e` the real-component tier (after `npm run e2e:tools`).
  */
 const benchmarks: readonly (() => Figure[])[] = [
   benchSynth,
   benchHydrate,
   benchCli,
   ...(process.argv.includes("--suite") ? [benchSuite] : []),
+  ...(process.argv.includes("--e2e") ? [benchE2e] : []),
 ];
 
 function main(): void {

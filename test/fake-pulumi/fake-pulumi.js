@@ -16,7 +16,11 @@
  *         "drift": "json-text-change.json",recording of a refresh: where the cloud differs from state
  *         "destroy": "destroy-with-components.json",
  *         "outputs": { "name": "value", "kubeconfig": { "secret": "..." } },
- *         "failure": { "operation": "up", "message": "..." } } } }
+ *         "failure": { "operation": "up", "message": "..." },
+ *         "readsOwnOutput": "platformPhase",    a program that reads its stack's own previous output
+ *         "runs": { "none": { "program": ..., "outputs": ..., "failure": ... }, "<value>": { ... } } } } }
+ *   A program that reads its own previous output (as the platform program does) behaves as the
+ *   entry of `runs` for that output's value in the state ("none" when the stack has no such output).
  * After a successful `up` the state holds the program's resources, so the next preview of the same
  * program shows no changes, as the real engine would.
  *
@@ -179,7 +183,7 @@ async function runOperation(kind, ctx) {
   const state = store.read(stack);
   requirePassphrase(state);
   const config = preludeConfig(cwd, stack, flags["--config-file"]);
-  const spec = world.stacks[stack] ?? {};
+  const spec = programFor(world.stacks[stack] ?? {}, state, stack);
   const previewOnly = kind === "preview" || flags["--preview-only"] === true;
   const takesLock = !previewOnly || (kind === "refresh" && compareVersions(world.version, "3.229.0") < 0);
   const policy = loadPolicyRun(flags, cwd);
@@ -266,6 +270,16 @@ async function runOperation(kind, ctx) {
   }
 }
 
+/** What a program that reads its own previous output does, given the stack's state. */
+function programFor(spec, state, stack) {
+  if (!spec.readsOwnOutput) return spec;
+  const previous = (state.outputs ?? {})[spec.readsOwnOutput];
+  const key = previous === undefined ? "none" : String(previous);
+  const run = (spec.runs ?? {})[key];
+  if (!run) throw new Error(`the world does not say what ${stack}'s program does after ${spec.readsOwnOutput}=${key}`);
+  return { ...spec, ...run };
+}
+
 function applyToState(kind, state, steps, spec) {
   if (kind === "up") {
     state.applied = spec.program ?? null;
@@ -325,6 +339,17 @@ function stackCommand(sub, words, ctx) {
       }),
     );
     out.push(JSON.stringify(shown, null, 2));
+    return;
+  }
+  if (sub === "export") {
+    // `pulumi stack export`: the checkpoint's deployment, version 3 (apitype.UntypedDeployment).
+    const state = store.read(flags["--stack"]);
+    const deployment = {
+      manifest: { time: new Date().toISOString(), magic: "", version: `v${ctx.world.version}` },
+      secrets_providers: { type: state.secretsProvider },
+      resources: state.resources ?? [],
+    };
+    out.push(JSON.stringify({ version: 3, deployment }, null, 4));
     return;
   }
   if (sub === "history") {

@@ -6,6 +6,7 @@ import { PulumiCommand } from "@pulumi/pulumi/automation";
 import type { CommandDeps } from "../../automation/commands/deps";
 import { gitopsSteps } from "../../automation/driver/gitops-steps";
 import { POLICY_PACK_DIR, projectPolicyPack } from "../../automation/driver/policy-pack";
+import { PulumiHeld } from "../../automation/driver/handoff-verify";
 import { DriverContext } from "../../automation/driver/stack-operation";
 import { CHECKOUT_INVOCATION } from "../../automation/invocation";
 import { CheckContext, pathLookup, runProgram } from "../../automation/doctor/probe";
@@ -49,9 +50,27 @@ export interface FakeWorld {
         readonly destroy?: string;
         readonly outputs?: Record<string, unknown>;
         readonly failure?: { readonly operation: string; readonly message: string; readonly resource?: string };
+        /** The program reads this output of its own stack's previous run, and behaves as `runs` says for its value. */
+        readonly readsOwnOutput?: string;
+        readonly runs?: Readonly<
+          Record<
+            string,
+            {
+              readonly program?: string;
+              readonly outputs?: Record<string, unknown>;
+              readonly failure?: { readonly operation: string; readonly message: string };
+            }
+          >
+        >;
       }
     >
   >;
+}
+
+/** What the cluster double answers for the hand-off's checks; each is noted in the journal when asked. */
+export interface ClusterScript {
+  waitForArgoCd: () => Promise<readonly string[]>;
+  verifyHandoff: (expected: { applications: readonly string[]; pulumi: PulumiHeld }) => Promise<readonly string[]>;
 }
 
 export interface JournalEntry {
@@ -74,6 +93,13 @@ export class FakeProject {
   readonly sleeps: number[] = [];
   /** Called on each sleep of the driver, with its index: how a test lets time pass in the world. */
   onSleep: (index: number) => void = () => undefined;
+  /** The kubeconfig each cluster check was given (the file's content, read while it existed), and its path. */
+  readonly kubeconfigs: { readonly path: string; readonly content: string }[] = [];
+  /** The cluster as the hand-off's checks see it: Argo CD comes up, and Applications sync, unless a test says otherwise. */
+  cluster: ClusterScript = {
+    waitForArgoCd: () => Promise.resolve(["deployment/argocd-server", "statefulset/argocd-application-controller"]),
+    verifyHandoff: (expected) => Promise.resolve(expected.applications),
+  };
 
   private constructor(
     readonly dir: string,
@@ -103,6 +129,11 @@ export class FakeProject {
     const version = world.version ?? "3.205.0";
     commands[version] ??= fakeCommand(path.join(dir, "world.json"));
     return new FakeProject(dir, await commands[version]);
+  }
+
+  /** The world changes (a cause fixed, the cloud moved on); the CLI's version stays. */
+  setWorld(world: FakeWorld): void {
+    fs.writeFileSync(path.join(this.dir, "world.json"), JSON.stringify(world));
   }
 
   /** The bare repo the environment's config names as its state repo. */
@@ -246,6 +277,22 @@ export class FakeProject {
           this.note(`hydrate ${env}`);
           return gitops.hydrate(env);
         },
+      },
+      handoffCluster: (kubeconfigPath) => {
+        const seen = () =>
+          this.kubeconfigs.push({ path: kubeconfigPath, content: fs.readFileSync(kubeconfigPath, "utf8") });
+        return {
+          waitForArgoCd: () => {
+            seen();
+            this.note("cluster: wait for Argo CD");
+            return this.cluster.waitForArgoCd();
+          },
+          verifyHandoff: (expected) => {
+            seen();
+            this.note(`cluster: verify ${expected.applications.join(", ")}`);
+            return this.cluster.verifyHandoff(expected);
+          },
+        };
       },
       retry: { attempts: 3, baseDelayMs: 1_000, maxDelayMs: 4_000 },
       sleep: (ms) => {

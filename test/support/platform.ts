@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { ResourceRecord } from "../../automation/synth/mock-engine";
 import { COMPONENTS, Owner } from "../../platform/components";
+import { PlatformPhase } from "../../platform/phase-names";
 import { Environment, EnvironmentConfig } from "../../stack";
 import { sectionOf, shippedConfig, withValue } from "./config";
 import { synth } from "./engine";
@@ -34,9 +35,13 @@ export function withSecrets(config: EnvironmentConfig, secrets: Record<string, s
   return { ...config, values, secretKeys };
 }
 
-/** Runs the platform layer of `env` with `config` and returns what it declared. */
-export async function synthPlatform(env: Environment, config: EnvironmentConfig): Promise<readonly ResourceRecord[]> {
-  const result = await synth({ env, layers: ["platform"], config });
+/** Runs the platform layer of `env` with `config`, in `phase` (the steady state by default), and returns what it declared. */
+export async function synthPlatform(
+  env: Environment,
+  config: EnvironmentConfig,
+  phase?: PlatformPhase,
+): Promise<readonly ResourceRecord[]> {
+  const result = await synth({ env, layers: ["platform"], config, platformPhase: phase });
   return result.stacks[0].resources;
 }
 
