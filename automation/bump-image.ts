@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { isMap, isScalar, parse, parseDocument, Scalar } from "yaml";
 import { InputError } from "../config";
 import { isImageDigest } from "../gitops/catalog/image";
-import { commitPaths, git, remoteUrl, workTree } from "../gitops/state-repo/git";
+import { commitPaths, git, GitError, remoteUrl, tryGit, workTree } from "../gitops/state-repo/git";
 import { pushWithRebase } from "../gitops/state-repo/push";
 import { Environment } from "../stack";
 
@@ -150,14 +150,23 @@ export async function bumpImage(options: BumpImageOptions): Promise<BumpImageRes
     return { previous: result.previous, commit };
   };
 
+  // What the remote does not have yet goes out with this push: only bump commits may be among it.
+  const unpushed = options.push && branch ? await unpushedCommits(rootDir, remote, branch) : [];
   const first = await edit();
-  if (!first.commit) {
+  if (!first.commit && unpushed.length === 0) {
     options.log(`bump-image: ${relative} already has image.tag ${tag}: nothing to commit`);
     return { file: relative, previous: first.previous, tag, changed: false, pushed: false };
   }
-  options.log(
-    `bump-image: ${relative}: image.tag ${first.previous ?? "(unset)"} -> ${tag}, commit ${first.commit.slice(0, 12)}`,
-  );
+  if (first.commit) {
+    options.log(
+      `bump-image: ${relative}: image.tag ${first.previous ?? "(unset)"} -> ${tag}, commit ${first.commit.slice(0, 12)}`,
+    );
+  } else {
+    options.log(
+      `bump-image: ${relative} already has image.tag ${tag}, but ${remote}/${branch} lacks the local commit(s) ` +
+        `${unpushed.map((c) => c.sha.slice(0, 12)).join(", ")}: pushing them`,
+    );
+  }
   if (!options.push || !branch)
     return { file: relative, previous: first.previous, tag, changed: true, commit: first.commit, pushed: false };
 
@@ -174,7 +183,55 @@ export async function bumpImage(options: BumpImageOptions): Promise<BumpImageRes
     return { file: relative, previous: first.previous, tag, changed: false, pushed: false };
   }
   options.log(`bump-image: pushed ${pushed.head.slice(0, 12)} to ${remote}/${branch} (attempt ${pushed.rebases + 1})`);
-  return { file: relative, previous: first.previous, tag, changed: true, commit: pushed.head, pushed: true };
+  return {
+    file: relative,
+    previous: first.previous,
+    tag,
+    changed: first.commit !== undefined,
+    commit: pushed.head,
+    pushed: true,
+  };
+}
+
+interface LocalCommit {
+  readonly sha: string;
+  readonly subject: string;
+  readonly files: readonly string[];
+}
+
+/** An env file of the catalog: what bump-image commits, and all it commits. */
+const BUMP_FILE = /^gitops\/apps\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\/(?!app\.yaml$)[^/]+\.yaml$/;
+
+/**
+ * The local commits `remote`/`branch` does not have, oldest first. A push carries them all, so each
+ * must be a bump (it touches only catalog env files), such as an earlier bump committed without
+ * --push; anything else is someone's work that this command must not publish: it refuses, naming it.
+ */
+async function unpushedCommits(rootDir: string, remote: string, branch: string): Promise<LocalCommit[]> {
+  const fetched = await tryGit(rootDir, ["-c", "maintenance.auto=false", "fetch", "--quiet", remote, branch]);
+  // A branch the remote does not have yet: the push creates it with the whole local history.
+  if (fetched.code !== 0 && /couldn't find remote ref/i.test(fetched.stderr)) return [];
+  if (fetched.code !== 0) throw new GitError(["fetch", remote, branch], fetched);
+  const shas = (await git(rootDir, ["rev-list", "--reverse", "FETCH_HEAD..HEAD"])).trim().split("\n").filter(Boolean);
+  const commits: LocalCommit[] = [];
+  for (const sha of shas) {
+    const [subject, ...files] = (await git(rootDir, ["show", "--no-renames", "--name-only", "--format=%s", sha]))
+      .trim()
+      .split("\n")
+      .filter(Boolean);
+    commits.push({ sha, subject, files });
+  }
+  const foreign = commits.filter((c) => c.files.length === 0 || c.files.some((f) => !BUMP_FILE.test(f)));
+  if (foreign.length > 0) {
+    const named = foreign.map((c) => `${c.sha.slice(0, 12)} "${c.subject}" (${c.files.join(", ") || "no files"})`);
+    throw new InputError(
+      `bump-image --push: the checkout has ${foreign.length} local commit(s) that ${remote}/${branch} does not have ` +
+        `and that are not image bumps: ${named.join("; ")}; expected only bump commits (gitops/apps/<app>/<env>.yaml) ` +
+        `to push with this one: push them yourself (git push ${remote} HEAD:${branch}) or drop them ` +
+        `(git reset --hard ${remote}/${branch}), then run again`,
+    );
+  }
+  return commits;
 }
 
 /**

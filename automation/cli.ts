@@ -1,8 +1,10 @@
 import { Command, CommanderError } from "commander";
 import { InputError } from "../config";
 import { commands } from "./commands";
+import { examples } from "./commands/help";
 import { ExitCode } from "./exit-codes";
 import { logProgress } from "./output";
+import { versionText } from "./versions";
 
 /**
  * `gitops-platform <command>`: the CLI and CI driver. Data goes to stdout, progress and logs to
@@ -10,11 +12,22 @@ import { logProgress } from "./output";
  */
 export function buildProgram(): Command {
   const program = new Command("gitops-platform")
-    .description("GitOps on EKS with Pulumi: synth, preview, up, destroy, drift, hydrate, bump-image and ci")
+    .description(
+      "GitOps on EKS with Pulumi: doctor, synth, hydrate, preview, up, destroy, drift, status, bump-image, new and ci",
+    )
+    .version(versionText(), "-V, --version", "print the version of gitops-platform and the Pulumi SDK and CLI it pins")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) })
     .exitOverride();
   for (const command of commands) program.addCommand(command().exitOverride());
+  program.addHelpText(
+    "after",
+    examples(
+      ["doctor", "what real use needs, and what is missing"],
+      ["synth --env staging --layer infra", "every resource a layer declares, offline"],
+      ["status --env staging --json", "what Argo CD runs, per app"],
+    ) + "\nExit codes: 0 ok, 1 failure, 2 bad input or usage, 3 changes or drift found.",
+  );
   return program;
 }
 

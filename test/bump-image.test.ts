@@ -63,6 +63,11 @@ function remoteWithCatalog(apps: readonly string[]): Remote {
 
 const quiet = (): void => undefined;
 
+/** `bump-image --push` of the demo app's staging tag, run as the CLI from the checkout at `dir`. */
+function pushDemo(dir: string, tag: string) {
+  return runCli(["bump-image", "--repo", dir, "--app", "demo", "--env", "staging", "--tag", tag, "--push"]);
+}
+
 function options(rootDir: string, overrides: Partial<BumpImageOptions>): BumpImageOptions {
   return {
     rootDir,
@@ -124,9 +129,54 @@ describe("bump-image (real git, bare repos on disk)", () => {
     );
 
     const head = git(dir, "rev-parse", "HEAD");
-    const again = await bumpImage(options(dir, { tag: "1.4.0", push: true }));
-    assert.equal(again.changed, false);
+    const again = await bumpImage(options(dir, { tag: "1.4.0" }));
+    assert.deepEqual({ changed: again.changed, pushed: again.pushed }, { changed: false, pushed: false });
     assert.equal(git(dir, "rev-parse", "HEAD"), head);
+  });
+
+  it("pushes the earlier local bump that already set the tag, instead of stranding it", async () => {
+    remote = remoteWithCatalog(["demo"]);
+    const dir = remote.clone();
+    await bumpImage(options(dir, { tag: "1.4.0" }));
+    const local = git(dir, "rev-parse", "HEAD").trim();
+
+    const result = await pushDemo(dir, "1.4.0");
+
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(git(remote.bare, "rev-parse", "main").trim(), local, "the remote has the bump commit");
+    assert.equal(
+      result.stdout,
+      "gitops/apps/demo/staging.yaml: image.tag already 1.4.0; pushed the local commit that set it\n",
+    );
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `already has image\\.tag 1\\.4\\.0, but origin/main lacks the local commit\\(s\\) ${local.slice(0, 12)}: pushing them`,
+      ),
+    );
+  });
+
+  it("refuses to push local commits that are not bumps, naming them, and changes nothing", async () => {
+    remote = remoteWithCatalog(["demo"]);
+    const dir = remote.clone();
+    fs.writeFileSync(path.join(dir, "NOTES.md"), "work in progress\n");
+    git(dir, "add", "NOTES.md");
+    git(dir, "commit", "--quiet", "--message", "wip: notes");
+    const wip = git(dir, "rev-parse", "HEAD").trim();
+    const before = git(remote.bare, "rev-parse", "main").trim();
+
+    const result = await pushDemo(dir, "1.5.0");
+
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(
+      result.stderr,
+      `error: bump-image --push: the checkout has 1 local commit(s) that origin/main does not have and that are not ` +
+        `image bumps: ${wip.slice(0, 12)} "wip: notes" (NOTES.md); expected only bump commits ` +
+        "(gitops/apps/<app>/<env>.yaml) to push with this one: push them yourself (git push origin HEAD:main) or drop " +
+        "them (git reset --hard origin/main), then run again\n",
+    );
+    assert.equal(git(remote.bare, "rev-parse", "main").trim(), before, "nothing was pushed");
+    assert.equal(git(dir, "rev-parse", "HEAD").trim(), wip, "nothing was committed");
   });
 
   it("adds image.tag when the env file has none, keeping its comments", () => {
@@ -146,18 +196,7 @@ describe("bump-image (real git, bare repos on disk)", () => {
     // What GitHub answers a token without contents: write, played by the remote's pre-receive hook.
     const hook = "#!/bin/sh\necho 'Permission to example-org/gitops-platform.git denied to ci-bot.' >&2\nexit 1\n";
     fs.writeFileSync(path.join(remote.bare, "hooks", "pre-receive"), hook, { mode: 0o755 });
-    const result = await runCli([
-      "bump-image",
-      "--repo",
-      dir,
-      "--app",
-      "demo",
-      "--env",
-      "staging",
-      "--tag",
-      "1.0.1",
-      "--push",
-    ]);
+    const result = await pushDemo(dir, "1.0.1");
     assert.equal(result.code, 2, result.stderr);
     assert.match(
       result.stderr,

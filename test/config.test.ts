@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
@@ -13,6 +12,7 @@ import { parsePlatformConfig } from "../platform/config";
 import { parseGuardrailsConfig } from "../policy/config";
 import { parseEnvironmentDeclaration } from "../environments";
 import { discoverEnvironments, PROJECT_NAME, readEnvironmentConfig } from "../stack";
+import { removeTempDirs, tempDir } from "./support/temp";
 
 const source = { file: "Pulumi.staging.yaml", key: "gitops-platform:example" };
 const schema = z.strictObject({
@@ -160,8 +160,10 @@ describe("shipped config files", () => {
 });
 
 describe("config file reading", () => {
+  after(removeTempDirs);
+
   it("replaces secure values with a marker and lists their keys as secret, as the CLI would", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-file-"));
+    const dir = tempDir("config-file");
     fs.writeFileSync(
       path.join(dir, "Pulumi.staging.yaml"),
       "config:\n  environment: staging\n  gitops-platform:token:\n    secure: v1:abc\n  gitops-platform:platform:\n    slack:\n      webhook:\n        secure: v1:def\n    replicas: 2\n",
@@ -181,17 +183,16 @@ describe("config file reading", () => {
   });
 
   it("reads the secrets provider the file records for its stacks", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-file-"));
+    const dir = tempDir("config-file");
     fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), "encryptionsalt: v1:c2FsdA==\nconfig: {}\n");
     fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), "secretsprovider: awskms://alias/gp\nconfig: {}\n");
     assert.equal(readEnvironmentConfig(dir, "staging").secretsProvider, "passphrase");
     assert.equal(readEnvironmentConfig(dir, "production").secretsProvider, "awskms://alias/gp");
     assert.equal(readEnvironmentConfig(REPO_ROOT, "staging").secretsProvider, undefined);
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("fails with the file name when the config file is missing", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-file-"));
+    const dir = tempDir("config-file");
     assert.throws(() => readEnvironmentConfig(dir, "production"), {
       name: "InputError",
       message: `Pulumi.production.yaml: not found in ${dir}; expected the config file of the production stacks`,

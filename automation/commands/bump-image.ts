@@ -3,6 +3,7 @@ import { Environment, PROJECT_ROOT } from "../../stack";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption } from "../options";
 import { logProgress, writeData, writeJson } from "../output";
+import { examples } from "./help";
 
 export interface BumpImageCommandOptions {
   readonly app: string;
@@ -30,9 +31,15 @@ export function bumpImageCommand(): Command {
     .addOption(jsonOption())
     .addHelpText(
       "after",
-      "\nEdits image.tag in gitops/apps/<app>/<env>.yaml, keeping comments and formatting; no commit when the tag\n" +
-        "is already set. Exit codes: 0 done (or nothing to do), 1 failure, 2 bad input (unknown app, bad tag,\n" +
-        "malformed file, no git remote, push refused).",
+      examples(
+        ["bump-image --app demo --env staging --tag 6.7.2", "set the tag and commit"],
+        ["bump-image --app demo --env production --tag 6.7.2 --push --json", "also push, as an app repo's CI does"],
+      ) +
+        "\nEdits image.tag in gitops/apps/<app>/<env>.yaml, keeping comments and formatting; no commit when the tag\n" +
+        "is already set. --push also pushes earlier local bump commits the remote lacks, and refuses, naming them,\n" +
+        "to push local commits that are not bumps.\n" +
+        "Exit codes: 0 done (or nothing to do), 1 failure, 2 bad input (unknown app, bad tag, malformed file, no git\n" +
+        "remote, push refused, local commits that are not bumps).",
     )
     .action(async (options: BumpImageCommandOptions) => {
       const { bumpImage } = await import("../bump-image");
@@ -52,7 +59,9 @@ export function bumpImageCommand(): Command {
         writeData(
           result.changed
             ? `${result.file}: image.tag ${result.previous ?? "(unset)"} -> ${result.tag}`
-            : `${result.file}: unchanged`,
+            : result.pushed
+              ? `${result.file}: image.tag already ${result.tag}; pushed the local commit that set it`
+              : `${result.file}: unchanged`,
         );
       process.exitCode = ExitCode.Ok;
     });

@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import { Command, Option } from "commander";
 import { Environment, Layer } from "../../stack";
-import { requireCloudCredentials } from "../driver/credentials";
 import type { DriftReport } from "../driver/drift";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption, layerOption, layersOf } from "../options";
-import { cliDeps, CommandDeps } from "./deps";
+import { cliDeps, CommandDeps, preflight } from "./deps";
+import { examples } from "./help";
 
 export interface DriftOptions {
   readonly env: Environment;
@@ -25,8 +25,14 @@ export function driftCommand(): Command {
     .addOption(new Option("--output <file>", "also write the Markdown report to this file"))
     .addHelpText(
       "after",
-      "\nNothing is written: the refresh is a preview (state and cloud stay as they are).\n" +
-        "Exit codes: 0 no drift, 3 drift found (Markdown report on stdout), 1 a check failed, 2 bad input.",
+      examples(
+        ["drift --env staging", "every stack and the state repo, as a Markdown report"],
+        ["drift --env production --layer infra --json", "infra-production only, as JSON"],
+      ) +
+        "\nNothing is written: the refresh is a preview (state and cloud stay as they are). pulumi refresh takes no\n" +
+        "policy pack, so each deployed stack also gets a preview with it: a guardrail it breaks is reported.\n" +
+        "Exit codes: 0 no drift, 3 drift found (Markdown report on stdout), 1 a check failed or a mandatory\n" +
+        "guardrail is broken, 2 bad input or a missing prerequisite.",
     )
     .action(async (options: DriftOptions) => {
       process.exitCode = await runDriftCommand([options.env], options, await cliDeps());
@@ -38,7 +44,7 @@ export async function runDriftCommand(
   options: { layer?: Layer; json?: boolean; output?: string },
   deps: CommandDeps,
 ): Promise<ExitCode> {
-  requireCloudCredentials(`drift --env ${envs.join(",")}`, deps.env);
+  for (const env of envs) await preflight("drift", env, deps);
   const [{ detectDrift, driftCheckFailed, driftFound }, { renderDriftReport }] = await Promise.all([
     import("../driver/drift"),
     import("../report/drift-report"),

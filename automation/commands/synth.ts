@@ -4,6 +4,7 @@ import { Environment, Layer, PROJECT_ROOT } from "../../stack";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption, layerOption, layersOf } from "../options";
 import { colorEnabled, logProgress, painter, writeData, writeJson } from "../output";
+import { examples } from "./help";
 import type { SynthResult } from "../synth/synth";
 
 interface SynthOptions {
@@ -40,6 +41,19 @@ export function synthCommand(): Command {
         "--policy",
         "judge the synth (and, with the gitops layer, the hydrated catalog) with the guardrails; exits 1 on a mandatory violation",
       ).conflicts("diff"),
+    )
+    .addHelpText(
+      "after",
+      examples(
+        ["synth --env staging --layer infra", "every resource infra-staging declares, as a tree"],
+        [
+          "synth --env production --policy --layer infra --json",
+          "the guardrails' verdict on infra-production, as JSON",
+        ],
+        ["synth --env staging --diff HEAD --json", "what changed since a commit (here: nothing), as JSON"],
+      ) +
+        "\nOffline: the real programs run under Pulumi's mock engine; values only the cloud knows show as [unknown].\n" +
+        "Exit codes: 0 done, 1 a mandatory guardrail violated (--policy), 2 bad input, 3 changes found (--diff).",
     )
     .action(async (options: SynthOptions) => {
       process.exitCode = await runSynth(options);

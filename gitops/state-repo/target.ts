@@ -30,16 +30,26 @@ export function localStateDir(rootDir: string, env: Environment): string {
   return path.join(rootDir, ".state", env);
 }
 
+export interface WorkingCopyOptions {
+  readonly rootDir: string;
+  readonly env: Environment;
+  /** The branch Argo CD syncs: `stateRepo.targetRevision`. */
+  readonly branch: string;
+  /** Where that branch is configured, for errors. */
+  readonly branchKey?: string;
+}
+
 /**
  * Opens the working copy hydration writes to. `stateRepo` undefined means the local default; a path
- * to a bare repository counts as a remote. `branch` is the state repo's tracked branch, used for the
- * local default and for remotes; a given checkout keeps its own current branch.
+ * to a bare repository counts as a remote. Every kind writes to `branch`, the one Argo CD syncs: a
+ * new repository (no commit yet) starts it, whatever git's default branch is; a checkout with
+ * history on another branch is refused with the command that switches it.
  */
 export async function openWorkingCopy(
   stateRepo: string | undefined,
-  options: { readonly rootDir: string; readonly env: Environment; readonly branch: string },
+  options: WorkingCopyOptions,
 ): Promise<WorkingCopy> {
-  if (stateRepo === undefined) return openLocal(localStateDir(options.rootDir, options.env), options.branch);
+  if (stateRepo === undefined) return openLocal(localStateDir(options.rootDir, options.env), options);
   if (isRemoteUrl(stateRepo)) return cloneRemote(stateRepo, options.branch);
   const dir = path.resolve(stateRepo);
   if (!fs.existsSync(dir)) {
@@ -56,17 +66,37 @@ export async function openWorkingCopy(
     );
   }
   await assertClean(dir, stateRepo);
-  return { kind: "working-copy", stateRepo, dir, branch: await currentBranch(dir, stateRepo), close: () => undefined };
+  const branch = await targetBranch(dir, stateRepo, options);
+  return { kind: "working-copy", stateRepo, dir, branch, close: () => undefined };
 }
 
-async function openLocal(dir: string, branch: string): Promise<WorkingCopy> {
+async function openLocal(dir: string, options: WorkingCopyOptions): Promise<WorkingCopy> {
   if (!fs.existsSync(path.join(dir, ".git"))) {
     fs.mkdirSync(dir, { recursive: true });
     await git(dir, ["init", "--quiet"]);
-    await git(dir, ["symbolic-ref", "HEAD", `refs/heads/${branch}`]);
   }
   await assertClean(dir, dir);
-  return { kind: "local", stateRepo: dir, dir, branch: await currentBranch(dir, dir), close: () => undefined };
+  return { kind: "local", stateRepo: dir, dir, branch: await targetBranch(dir, dir, options), close: () => undefined };
+}
+
+/**
+ * The branch a checkout is written on: the configured one. `git init` names its first branch after
+ * `init.defaultBranch` (often master); a commit there would never reach Argo CD, which syncs
+ * `targetRevision`, so a repository without commits is pointed at that branch before the first one.
+ */
+async function targetBranch(dir: string, shown: string, options: WorkingCopyOptions): Promise<string> {
+  const current = await currentBranch(dir, shown);
+  if (current === options.branch) return current;
+  const born = (await tryGit(dir, ["rev-parse", "--verify", "--quiet", "HEAD"])).code === 0;
+  if (!born) {
+    await git(dir, ["symbolic-ref", "HEAD", `refs/heads/${options.branch}`]);
+    return options.branch;
+  }
+  const exists = (await tryGit(dir, ["rev-parse", "--verify", "--quiet", `refs/heads/${options.branch}`])).code === 0;
+  throw new InputError(
+    `state repo ${shown}: received a checkout of branch ${current}; expected ${options.branch}, the branch Argo CD ` +
+      `syncs${options.branchKey ? ` (${options.branchKey})` : ""}: run git -C ${dir} switch ${exists ? "" : "-c "}${options.branch}`,
+  );
 }
 
 async function cloneRemote(url: string, branch: string): Promise<WorkingCopy> {
