@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE, InputError } from "./config";
+import { assertKnownConfigKeys, CONFIG_NAMESPACE, InputError } from "./config";
 import { gitopsProgram } from "./gitops";
 import { infraProgram } from "./infra";
 import { platformProgram } from "./platform";
@@ -15,6 +15,7 @@ const programs: Record<Layer, (stack: StackIdentity) => object> = {
 function main(): object {
   try {
     const stack = selectStack(pulumi.getStack(), new pulumi.Config(CONFIG_NAMESPACE).get("environment"));
+    assertKnownConfigKeys(Object.keys(pulumi.runtime.allConfig()), stack.configFile);
     return programs[stack.layer](stack);
   } catch (err) {
     // A RunError is printed by the CLI as its message alone: bad input deserves no stack trace.
