@@ -127,7 +127,9 @@ function assertSecretKey(file: string, key: string, at: readonly PropertyKey[]):
   if (!key.startsWith(prefix) || (key.slice(prefix.length) in SECRET_CONFIG_KEYS && at.length === 0)) return;
   throw new InputError(
     `${file}: ${keyPath(key, at)}: received a secure: value; expected secrets only in their own keys ` +
-      `(${Object.keys(SECRET_CONFIG_KEYS).map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")}), never inside a section`,
+      `(${Object.keys(SECRET_CONFIG_KEYS)
+        .map((k) => `${CONFIG_NAMESPACE}:${k}`)
+        .join(", ")}), never inside a section`,
   );
 }
 
