@@ -217,7 +217,7 @@ export function assertConfigEnvironment(
     );
   }
   throw new InputError(
-    `Stack "${stack.name}" belongs to ${stack.env}, but the config passed in is for ${shownValue(String(configuredEnv))} ` +
+    `Stack "${stack.name}" belongs to ${stack.env}, but the config passed in is for ${shownValue(configuredEnv)} ` +
       `(${key}). Pass the ${stack.env} file: ${upCommand(stack)}`,
   );
 }

@@ -161,7 +161,7 @@ function checkContainer(container: Json, at: Path, volumeNames: ReadonlySet<unkn
   unique(
     ports,
     [...at, "ports"],
-    (p) => (p.containerPort === undefined ? undefined : `${String(p.containerPort)}/${String(p.protocol ?? "TCP")}`),
+    (p) => (p.containerPort === undefined ? undefined : JSON.stringify([p.containerPort, p.protocol ?? "TCP"])),
     "a containerPort and protocol no other port of the container uses",
     add,
     "containerPort",
@@ -201,7 +201,7 @@ function checkServicePorts(ports: readonly Json[], at: Path, add: Add): void {
   unique(
     ports,
     at,
-    (p) => (p.port === undefined ? undefined : `${String(p.port)}/${String(p.protocol ?? "TCP")}`),
+    (p) => (p.port === undefined ? undefined : JSON.stringify([p.port, p.protocol ?? "TCP"])),
     "a port and protocol no other port of the Service uses",
     add,
     "port",
