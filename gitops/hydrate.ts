@@ -4,11 +4,12 @@ import { Environment, PROJECT_ROOT } from "../stack";
 import { assertAppNamespacesAllowed } from "./app-namespaces";
 import { readHydrationConfig } from "./environment-config";
 import { renderEnvironment, renderEnvironmentReport, RenderOptions } from "./render/environment";
-import { assertHasOrigin, commitApps, hasHead, SOURCE_COMMIT_TRAILER, sourceCommitOf } from "./state-repo/commit";
+import { commitRender } from "./state-repo/atomic-commit";
+import { assertHasOrigin, hasHead, SOURCE_COMMIT_TRAILER, sourceCommitOf } from "./state-repo/commit";
 import { AppChanges, describeChanges } from "./state-repo/diff";
 import { pushWithRebase } from "./state-repo/push";
 import { openWorkingCopy, TargetKind } from "./state-repo/target";
-import { applyChanges, appsOf, FileChanges, hasChanges, planChanges, readAppsTree } from "./state-repo/working-copy";
+import { appsOf, FileChanges, hasChanges, planChanges, readAppsTree } from "./state-repo/working-copy";
 
 /** How many times a hydration tries to push before giving up, when other pushes keep winning the race. */
 export const PUSH_ATTEMPTS = 5;
@@ -119,8 +120,7 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
     const writeAndCommit = async (): Promise<string | undefined> => {
       const now = planChanges(readAppsTree(copy.dir), render.files);
       if (!hasChanges(now)) return undefined;
-      applyChanges(copy.dir, render.files, now);
-      return commitApps(copy.dir, message);
+      return commitRender(copy.dir, render.files, now, message);
     };
     if (push) await assertHasOrigin(copy.dir, copy.stateRepo);
     let commit = await writeAndCommit();
