@@ -13,6 +13,7 @@ export interface BumpImageCommandOptions {
   readonly branch?: string;
   readonly repo?: string;
   readonly json?: boolean;
+  readonly allowDowngrade?: boolean;
 }
 
 export function bumpImageCommand(): Command {
@@ -24,6 +25,7 @@ export function bumpImageCommand(): Command {
       new Option("-t, --tag <tag>", "the new tag: 1.4.2, v1.4.2, 1.4.2-rc.1 or sha256:<digest>").makeOptionMandatory(),
     )
     .addOption(new Option("--push", "push the commit, rebasing and retrying when other pushes win the race"))
+    .addOption(new Option("--allow-downgrade", "allow a version lower than the one set (a deliberate rollback)"))
     .addOption(new Option("--remote <name>", "remote to push to").default("origin"))
     .addOption(new Option("--branch <branch>", "branch to push to (default: the checked-out branch)"))
     .addOption(new Option("--repo <dir>", "checkout of this repository to edit (default: the one this CLI runs from)"))
@@ -31,8 +33,9 @@ export function bumpImageCommand(): Command {
     .addHelpText(
       "after",
       "\nEdits image.tag in gitops/apps/<app>/<env>.yaml, keeping comments and formatting; no commit when the tag\n" +
-        "is already set. Exit codes: 0 done (or nothing to do), 1 failure, 2 bad input (unknown app, bad tag,\n" +
-        "malformed file, no git remote, push refused).",
+        "is already set. A version lower than the one set is refused without --allow-downgrade. When the push\n" +
+        "fails, the local commit is undone. Exit codes: 0 done (or nothing to do), 1 failure, 2 bad input\n" +
+        "(unknown app, bad tag, downgrade, malformed file, no git remote, push refused).",
     )
     .action(async (options: BumpImageCommandOptions) => {
       const { bumpImage } = await import("../bump-image");
@@ -42,6 +45,7 @@ export function bumpImageCommand(): Command {
         env: options.env,
         tag: options.tag,
         push: options.push === true,
+        allowDowngrade: options.allowDowngrade === true,
         remote: options.remote,
         branch: options.branch,
         log: logProgress,

@@ -83,7 +83,11 @@ async function buildTree(
   try {
     await git(dir, ["read-tree", ...(head ? [head] : ["--empty"])], { env });
     const written = [...changes.added, ...changes.modified];
-    const blobs = await writeBlobs(dir, gitDir, written.map((file) => rendered.get(file) ?? ""));
+    const blobs = await writeBlobs(
+      dir,
+      gitDir,
+      written.map((file) => rendered.get(file) ?? ""),
+    );
     if (written.length > 0) {
       const entries = written.map((file, i) => `100644 ${blobs[i]}\t${file}\0`).join("");
       await git(dir, ["update-index", "-z", "--index-info"], { env, input: entries });
@@ -105,9 +109,7 @@ async function buildTree(
 async function writeBlobs(dir: string, gitDir: string, contents: readonly string[]): Promise<string[]> {
   if (contents.length === 0) return [];
   const marks = path.join(gitDir, MARKS_FILE);
-  const stream = contents
-    .map((text, i) => `blob\nmark :${i + 1}\ndata ${Buffer.byteLength(text)}\n${text}\n`)
-    .join("");
+  const stream = contents.map((text, i) => `blob\nmark :${i + 1}\ndata ${Buffer.byteLength(text)}\n${text}\n`).join("");
   try {
     await git(dir, ["fast-import", "--quiet", `--export-marks=${marks}`], { input: stream });
     const ids = new Map(

@@ -40,7 +40,11 @@ export function benchHydrate(): Figure[] {
         target: "< 3 s",
         met: seconds < 3,
       },
-      { what: "  of which writing and committing (git plumbing, kill-safe)", value: timings.commitMs / 1000, unit: "s" },
+      {
+        what: "  of which writing and committing (git plumbing, kill-safe)",
+        value: timings.commitMs / 1000,
+        unit: "s",
+      },
       { what: "hydrate throughput", value: timings.appEnvs / seconds, unit: "app-envs/s" },
       { what: "hydrate process, cold (node, TypeScript load, git included)", value: run.wallMs / 1000, unit: "s" },
       { what: "hydrate peak RSS", value: run.maxRssMb, unit: "MB", target: "< 500 MB", met: run.maxRssMb < 500 },
