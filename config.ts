@@ -147,9 +147,19 @@ export function formatIssues(
   source: ConfigSource,
   schema?: z.ZodType,
 ): string {
-  const lines = issues.map((issue) => describeIssue(issue, raw, source, schema));
+  const lines = issues.slice(0, MAX_LISTED + 1).map((issue) => describeIssue(issue, raw, source, schema));
   if (lines.length === 1) return lines[0];
-  return `${source.file}: ${lines.length} invalid values under ${source.key}:\n${lines.map((l) => `  - ${l}`).join("\n")}`;
+  return listed(`${source.file}: ${issues.length} invalid values under ${source.key}:`, lines, issues.length);
+}
+
+/** How many problems one error lists; a value with 50,000 bad items gets the first ones and a count. */
+export const MAX_LISTED = 20;
+
+/** `header` then one `  - ` line per problem, at most MAX_LISTED of the `total`, then how many more. */
+export function listed(header: string, lines: readonly string[], total: number = lines.length): string {
+  const shown = lines.slice(0, MAX_LISTED).map((l) => `  - ${l}`);
+  if (total > shown.length) shown.push(`  - … and ${total - shown.length} more`);
+  return `${header}\n${shown.join("\n")}`;
 }
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown, source: ConfigSource, schema?: z.ZodType): string {

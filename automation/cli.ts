@@ -2,7 +2,7 @@ import { Command, CommanderError } from "commander";
 import { InputError } from "../config";
 import { commands } from "./commands";
 import { ExitCode } from "./exit-codes";
-import { logProgress } from "./output";
+import { endQuietlyWhenStdoutCloses, logProgress } from "./output";
 
 /**
  * `gitops-platform <command>`: the CLI and CI driver. Data goes to stdout, progress and logs to
@@ -45,6 +45,7 @@ async function exitCodeOf(err: unknown): Promise<number> {
 }
 
 if (require.main === module) {
+  endQuietlyWhenStdoutCloses();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import { formatIssues, InputError, keyPath, shownValue } from "../../config";
+import { formatIssues, InputError, keyPath, listed, shownValue } from "../../config";
 import { readYamlFile, resolveInside } from "../../input-files";
 import { Environment, ENVIRONMENTS, PROJECT_ROOT } from "../../stack";
 import { comesFromOverride, deepMerge, isMap } from "./merge";
@@ -138,9 +138,7 @@ function parseApp(source: AppSource): CatalogApp {
     return formatIssues([issue], merged, { file, key: source.name }, appSpecSchema);
   });
   if (lines.length === 1) throw new InputError(lines[0]);
-  throw new InputError(
-    `app ${source.name}: ${lines.length} invalid values:\n${lines.map((l) => `  - ${l}`).join("\n")}`,
-  );
+  throw new InputError(listed(`app ${source.name}: ${lines.length} invalid values:`, lines));
 }
 
 /** One issue per unknown key, so each names the file that holds that key. */

@@ -14,7 +14,7 @@ import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import { InputError, keyPath, shownValue, truncated } from "../../config";
+import { InputError, keyPath, listed, shownValue, truncated } from "../../config";
 import { CatalogApp } from "../catalog/spec";
 import { RenderedObject } from "./app";
 import { Manifest, refOfManifest } from "./manifest";
@@ -65,9 +65,7 @@ export function validateManifests(app: CatalogApp, objects: readonly RenderedObj
   const problems = objects.flatMap((object) => problemsOf(app, object));
   if (problems.length === 0) return;
   throw new InputError(
-    problems.length === 1
-      ? problems[0]
-      : `app ${app.name}: ${problems.length} invalid objects:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    problems.length === 1 ? problems[0] : listed(`app ${app.name}: ${problems.length} invalid objects:`, problems),
   );
 }
 
