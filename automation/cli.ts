@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { InputError } from "../config";
+import { InputError, truncated } from "../config";
 import { commands } from "./commands";
 import { ExitCode } from "./exit-codes";
 import { endQuietlyWhenStdoutCloses, logProgress } from "./output";
@@ -9,12 +9,18 @@ import { endQuietlyWhenStdoutCloses, logProgress } from "./output";
  * stderr. Exit codes: 0 ok, 1 failure, 2 bad input or usage, 3 changes or drift found.
  */
 export function buildProgram(): Command {
+  const output = {
+    writeOut: (s: string) => process.stdout.write(s),
+    writeErr: (s: string) => process.stderr.write(s),
+    // Commander quotes a refused argument whole in its usage errors; cut it like every other received value.
+    outputError: (s: string, write: (text: string) => void) => write(s.replace(/[^\s'"…]{201,}/g, truncated)),
+  };
   const program = new Command("gitops-platform")
     .description("GitOps on EKS with Pulumi: synth, preview, up, destroy, drift, hydrate, bump-image and ci")
     .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) })
+    .configureOutput(output)
     .exitOverride();
-  for (const command of commands) program.addCommand(command().exitOverride());
+  for (const command of commands) program.addCommand(command().configureOutput(output).exitOverride());
   return program;
 }
 

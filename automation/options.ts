@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option } from "commander";
+import { shownValue } from "../config";
 import { ENVIRONMENTS, Environment, isEnvironment, isLayer, Layer, LAYERS } from "../stack";
 
 /** `--env`, shared by every command that acts on one environment. */
@@ -21,12 +22,13 @@ export function jsonOption(): Option {
 
 export function parseEnv(value: string): Environment {
   if (!isEnvironment(value))
-    throw new InvalidArgumentError(`received "${value}"; expected one of ${ENVIRONMENTS.join(", ")}.`);
+    throw new InvalidArgumentError(`received ${shownValue(value)}; expected one of ${ENVIRONMENTS.join(", ")}.`);
   return value;
 }
 
 export function parseLayer(value: string): Layer {
-  if (!isLayer(value)) throw new InvalidArgumentError(`received "${value}"; expected one of ${LAYERS.join(", ")}.`);
+  if (!isLayer(value))
+    throw new InvalidArgumentError(`received ${shownValue(value)}; expected one of ${LAYERS.join(", ")}.`);
   return value;
 }
 
