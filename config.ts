@@ -238,6 +238,7 @@ export const MAX_SHOWN_CHARACTERS = 200;
  * MAX_SHOWN_CHARACTERS with its full length, so a 1 MB scalar gives a short message.
  */
 export function shownValue(value: unknown): string {
+  if (value === undefined) return "nothing";
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

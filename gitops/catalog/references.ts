@@ -23,10 +23,11 @@ export function checkReferences(app: string, spec: AppSpec): Issue[] {
   const servicePorts = spec.ports.map((p) => `${p.servicePort ?? p.containerPort}/${p.protocol}`);
   spec.ports.forEach((p, i) => {
     if (portNames.indexOf(p.name) !== i) add(["ports", i, "name"], "a port name no other port uses");
-    if (containerPorts.indexOf(containerPorts[i]) !== i) {
+    const sameContainerPort = containerPorts.indexOf(containerPorts[i]) !== i;
+    if (sameContainerPort) {
       add(["ports", i, "containerPort"], `a containerPort no other ${p.protocol} port of the app uses`);
     }
-    if (servicePorts.indexOf(servicePorts[i]) !== i) {
+    if (servicePorts.indexOf(servicePorts[i]) !== i && !(sameContainerPort && p.servicePort === undefined)) {
       const field = p.servicePort === undefined ? "containerPort" : "servicePort";
       add(
         ["ports", i, field],

@@ -15,7 +15,8 @@ import { applyChanges, FileChanges } from "./working-copy";
  * removing the index lock git leaves when killed, so a rerun needs no cleanup by hand.
  */
 
-const JOURNAL = "gitops-platform-hydrating";
+/** In the git dir while a commit is being applied to the checkout; exported for tests that play a kill. */
+export const JOURNAL_FILE = "gitops-platform-hydrating";
 const PRIVATE_INDEX = "gitops-platform-index";
 const MARKS_FILE = "gitops-platform-marks";
 
@@ -38,7 +39,7 @@ export async function commitRender(
   const commit = (
     await git(dir, [...identity, "commit-tree", tree, ...(head ? ["-p", head] : []), "-F", "-"], { input: message })
   ).trim();
-  fs.writeFileSync(path.join(gitDir, JOURNAL), `${head ?? "(none)"} -> ${commit}\n`);
+  fs.writeFileSync(path.join(gitDir, JOURNAL_FILE), `${head ?? "(none)"} -> ${commit}\n`);
   // An empty old value makes update-ref refuse when the branch appeared meanwhile.
   await git(dir, ["update-ref", "-m", "hydrate", "HEAD", commit, head ?? ""]);
   // Written by this process rather than checked out by git: about twice as fast for a first
@@ -46,7 +47,7 @@ export async function commitRender(
   applyChanges(dir, rendered, changes);
   await git(dir, ["reset", "--quiet", "--", APPS_DIR]);
   await tryGit(dir, ["update-index", "-q", "--refresh"]);
-  fs.rmSync(path.join(gitDir, JOURNAL), { force: true });
+  fs.rmSync(path.join(gitDir, JOURNAL_FILE), { force: true });
   return commit;
 }
 
@@ -56,7 +57,7 @@ export async function commitRender(
  */
 export async function recoverInterruptedCommit(dir: string): Promise<boolean> {
   const gitDir = await gitDirOf(dir);
-  const journal = path.join(gitDir, JOURNAL);
+  const journal = path.join(gitDir, JOURNAL_FILE);
   if (!fs.existsSync(journal)) return false;
   // The journal proves that the git process holding this lock was ours, and that it was killed.
   fs.rmSync(path.join(gitDir, "index.lock"), { force: true });
