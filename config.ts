@@ -239,13 +239,13 @@ export const MAX_SHOWN_CHARACTERS = 200;
  */
 export function shownValue(value: unknown): string {
   if (value === undefined) return "nothing";
-  let text: string;
+  let text: string | undefined;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value);
   } catch {
-    text = String(value);
+    // A cycle or a bigint: nothing JSON can show.
   }
-  return truncated(redactUrlCredentials(text));
+  return text === undefined ? `a ${typeof value}` : truncated(redactUrlCredentials(text));
 }
 
 /** `text` cut to MAX_SHOWN_CHARACTERS, with an ellipsis and its full length when it was longer. */

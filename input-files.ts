@@ -90,7 +90,12 @@ export function readProjectFile(fullPath: string, root: string, shown: string): 
 /** The real path of `fullPath`, refused when a symbolic link on the way leads outside `root`. */
 export function resolveInside(fullPath: string, root: string, shown: string): string {
   const realRoot = fs.realpathSync(root);
-  const real = fs.realpathSync(fullPath);
+  let real: string;
+  try {
+    real = fs.realpathSync(fullPath);
+  } catch {
+    throw new InputError(`${shown}: is a symbolic link to nothing (its target is missing); expected a file`);
+  }
   if (real !== realRoot && !real.startsWith(`${realRoot}${path.sep}`)) {
     throw new InputError(
       `${shown}: is a symbolic link to ${truncated(real)}, outside ${root}; expected a file inside the project ` +
@@ -115,9 +120,10 @@ export function assertWritableInside(fullPath: string, root: string, shown: stri
     const stat = fs.lstatSync(current, { throwIfNoEntry: false });
     if (!stat) return;
     if (stat.isSymbolicLink()) {
+      const which =
+        current === fullPath ? "is a symbolic link" : `${path.relative(root, current)}, on its way, is a symbolic link`;
       throw new InputError(
-        `${shown}: ${path.relative(root, current)} is a symbolic link; expected a plain file and directories: ` +
-          "nothing is written through a link",
+        `${shown}: ${which}; expected a plain file and directories: nothing is written through a link`,
       );
     }
   }
@@ -129,11 +135,20 @@ export function assertWritableInside(fullPath: string, root: string, shown: stri
  */
 function checkExpansion(root: unknown, source: YamlSource): void {
   const sizes = new Map<object, number>();
+  const open = new Set<object>();
   const sizeOf = (value: unknown, at: readonly PropertyKey[]): number => {
     if (typeof value === "string") return 1 + value.length;
     if (value === null || typeof value !== "object") return 1;
     const known = sizes.get(value);
     if (known !== undefined) return known;
+    if (open.has(value)) {
+      // js-yaml registers a collection's anchor before reading its items, so `&a [*a]` contains itself.
+      throw new InputError(
+        `${source.file}: ${keyPath(source.keyPrefix ?? "", at).replace(/^\./, "") || "(top level)"}: ` +
+          "received an alias to a map or list that contains it; expected a value that ends",
+      );
+    }
+    open.add(value);
     let size = 1;
     if (Array.isArray(value)) {
       value.forEach((item, i) => (size += sizeOf(item, [...at, i])));
@@ -152,6 +167,7 @@ function checkExpansion(root: unknown, source: YamlSource): void {
           "expected the values written out, or fewer aliases (this is how an alias bomb looks)",
       );
     }
+    open.delete(value);
     sizes.set(value, size);
     return size;
   };

@@ -148,12 +148,13 @@ export async function bumpImage(options: BumpImageOptions): Promise<BumpImageRes
   const before = await checkoutState(rootDir, relative);
 
   const edit = async (): Promise<{ previous?: string; commit?: string }> => {
-    const exists = fs.lstatSync(file, { throwIfNoEntry: false }) !== undefined;
+    // Refused before reading too: a link out is never read, and one inside would edit another file.
+    assertWritableInside(file, rootDir, relative);
+    const exists = fs.existsSync(file);
     const text = exists ? readProjectFile(file, rootDir, relative) : "";
     const result = setImageTag(text, relative, tag);
     if (!result.changed) return { previous: result.previous };
     assertNotDowngrade(relative, result.previous, tag, options.allowDowngrade === true);
-    assertWritableInside(file, rootDir, relative);
     fs.writeFileSync(file, result.text);
     const commit = await commitPaths(rootDir, [relative], commitMessage(options, relative, result.previous));
     return { previous: result.previous, commit };

@@ -166,6 +166,12 @@ describe("bad input: app catalog files", () => {
         ));
     }
 
+    it("fails on an alias to a map that contains it, at the alias", () =>
+      assert.equal(
+        errorOf({ "app.yaml": "env: &loop {a: *loop}\n" }),
+        `${BASE}: web.env.a: received an alias to a map or list that contains it; expected a value that ends`,
+      ));
+
     it("fails on a file larger than the limit before reading it", () =>
       assert.equal(
         errorOf({ "app.yaml": `# ${"x".repeat(MAX_YAML_BYTES)}\n` }),
