@@ -77,6 +77,18 @@ describe("bad input: CLI and synth", () => {
     }
   });
 
+  it("a stack refuses an unknown key of the project's namespace that the Pulumi CLI passes it", async () => {
+    const config = withValue(shippedConfig("staging"), "gitops-platform:stateRepoTokn", "x");
+    await assert.rejects(synth({ env: "staging", layers: ["gitops"], config }), (err: Error) => {
+      assert.ok(pulumi.RunError.isInstance(err));
+      assert.match(
+        err.message,
+        /^Pulumi\.staging\.yaml: gitops-platform:stateRepoTokn: unknown key; .+ \(did you mean gitops-platform:stateRepoToken\?\)$/,
+      );
+      return true;
+    });
+  });
+
   describe("usage errors exit 2 with one message for every command", () => {
     const commands: [string, string[]][] = [
       ["synth", []],
