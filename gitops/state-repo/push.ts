@@ -59,8 +59,8 @@ export async function pushWithRebase(dir: string, options: PushOptions): Promise
           "that can push to it (in GitHub Actions: a token with contents: write on that repository)",
       );
     }
-    if (!raceLost && isRefusedByRemote(pushed.stderr)) throw new InputError(refusalMessage(remote, pushed.stderr));
-    if (!raceLost) throw new GitError(args, pushed);
+    if (!raceLost)
+      throw new GitError(args, pushed, isRefusedByRemote(pushed.stderr) ? refusal(pushed.stderr) : undefined);
     if (attempt >= attempts) {
       throw new GitError(args, pushed, `lost the race to other pushes ${attempts} times; run again`);
     }
@@ -104,17 +104,10 @@ function isRefusedByRemote(stderr: string): boolean {
   return /\[remote rejected\]|hook declined|protected branch/i.test(stderr);
 }
 
-/** The rejected ref and what the remote said about it (its `remote:` lines), cut and without credentials. */
-function refusalMessage(remote: string, stderr: string): string {
+/** The rejected ref and what the remote said about it (its `remote:` lines), each line cut. */
+function refusal(stderr: string): string {
   const lines = stderr.split("\n").map((l) => l.trim());
   const rejected = lines.find((l) => /\[remote rejected\]|declined|protected/i.test(l)) ?? lines[0];
-  const said = lines
-    .filter((l) => l.startsWith("remote:") && l.length > "remote:".length)
-    .map((l) => l.slice("remote:".length).trim())
-    .join(" ");
-  return redactUrlCredentials(
-    `git push to ${remote} was refused: received ${JSON.stringify(truncated(rejected))}` +
-      `${said ? ` with the remote's message ${JSON.stringify(truncated(said))}` : ""}; ` +
-      "expected a push the remote's rules accept",
-  );
+  const said = lines.filter((l) => l.startsWith("remote:") && l.length > "remote:".length).slice(0, 10);
+  return `the remote refused it: ${[rejected, ...said].map(truncated).join("; ")}`;
 }
