@@ -1,41 +1,16 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { bumpImage, BumpImageOptions } from "../automation/bump-image";
 import { compareImageTags } from "../gitops/catalog/image";
 import { jitteredPause } from "../gitops/state-repo/push";
 import { runCli } from "./support/cli";
+import { Remote, remoteWithCatalog } from "./support/bump-remote";
 import { git } from "./support/project-copy";
 
 const ENV_FILE = path.join("gitops", "apps", "demo", "staging.yaml");
 const STAGING = 'image:\n  repository: ghcr.io/example-org/demo\n  tag: "1.4.0"\n';
-
-/** A bare remote holding a catalog with the app `demo`, and a function making CI-job clones of it. */
-function remoteWithDemo(): { dir: string; bare: string; clone: () => string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bump-hardening-"));
-  const bare = path.join(dir, "origin.git");
-  git(dir, "init", "--quiet", "--bare", "--initial-branch=main", bare);
-  git(bare, "config", "receive.autogc", "false");
-  const seed = path.join(dir, "seed");
-  git(dir, "init", "--quiet", "--initial-branch=main", seed);
-  fs.mkdirSync(path.join(seed, "gitops", "apps", "demo"), { recursive: true });
-  fs.writeFileSync(path.join(seed, "gitops", "apps", "demo", "app.yaml"), "image:\n  repository: ghcr.io/x/demo\n");
-  fs.writeFileSync(path.join(seed, ENV_FILE), STAGING);
-  git(seed, "add", "--all");
-  git(seed, "commit", "--quiet", "--message", "catalog");
-  git(seed, "push", "--quiet", bare, "HEAD:main");
-  let n = 0;
-  return {
-    dir,
-    bare,
-    clone: () => {
-      const clone = path.join(dir, `job-${n++}`);
-      git(dir, "clone", "--quiet", bare, clone);
-      return clone;
-    },
-  };
-}
+const remoteWithDemo = (): Remote => remoteWithCatalog(["demo"], STAGING);
 
 function options(rootDir: string, overrides: Partial<BumpImageOptions> = {}): BumpImageOptions {
   return { rootDir, app: "demo", env: "staging", tag: "1.5.0", push: false, log: () => undefined, ...overrides };
@@ -45,7 +20,7 @@ const bump = (dir: string, ...argv: string[]) =>
   runCli(["bump-image", "--repo", dir, "--app", "demo", "--env", "staging", ...argv]);
 
 describe("bump-image: refusals leave the checkout as it was (real git)", () => {
-  let remote: ReturnType<typeof remoteWithDemo>;
+  let remote: Remote;
   beforeEach(() => (remote = remoteWithDemo()));
   afterEach(() => fs.rmSync(remote.dir, { recursive: true, force: true }));
 
