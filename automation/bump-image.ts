@@ -1,9 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isMap, isScalar, parse, parseDocument, Scalar } from "yaml";
-import { InputError } from "../config";
-import { isImageDigest } from "../gitops/catalog/image";
+import { InputError, shownValue } from "../config";
+import { compareImageTags, isImageDigest } from "../gitops/catalog/image";
 import { commitPaths, git, GitError, remoteUrl, tryGit, workTree } from "../gitops/state-repo/git";
+import { assertWritableInside, parseYaml, readProjectFile } from "../input-files";
 import { pushWithRebase } from "../gitops/state-repo/push";
 import { Environment } from "../stack";
 
@@ -23,7 +24,7 @@ const MAX_TAG_LENGTH = 128;
 export function validateTag(tag: string): void {
   if (tag.length <= MAX_TAG_LENGTH && (SEMVERISH.test(tag) || isImageDigest(tag))) return;
   throw new InputError(
-    `bump-image --tag: received ${JSON.stringify(tag)}; expected a semver-ish tag (1.4.2, v1.4.2, 1.4.2-rc.1) ` +
+    `bump-image --tag: received ${shownValue(tag)}; expected a semver-ish tag (1.4.2, v1.4.2, 1.4.2-rc.1) ` +
       "or an image digest (sha256: and 64 hex digits)",
   );
 }
@@ -41,6 +42,8 @@ export interface TagEdit {
  * an InputError naming the file, and nothing is written.
  */
 export function setImageTag(text: string, file: string, tag: string): TagEdit {
+  // The hardened reader first (size, depth, aliases, __proto__); the Document API then edits in place.
+  parseYaml(text, { file, expected: "a map" });
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     throw new InputError(`${file}: received invalid YAML (${doc.errors[0].message.split("\n")[0]}); expected a map`);
@@ -83,7 +86,7 @@ function scalarSource(tag: string, replaced: Scalar): string {
 }
 
 function describeNode(node: unknown): string {
-  if (isScalar(node)) return JSON.stringify(node.value);
+  if (isScalar(node)) return shownValue(node.value);
   if (isMap(node)) return "a map";
   return "a list";
 }
@@ -105,6 +108,8 @@ export interface BumpImageOptions {
   readonly log: (message: string) => void;
   /** Where the image came from, for the commit's trailers (GITHUB_REPOSITORY, GITHUB_SHA). */
   readonly source?: { readonly repository?: string; readonly commit?: string };
+  /** Allow a version tag lower than the one set (a rollback); refused by default. */
+  readonly allowDowngrade?: boolean;
 }
 
 export interface BumpImageResult {
@@ -140,57 +145,122 @@ export async function bumpImage(options: BumpImageOptions): Promise<BumpImageRes
   }
   const dirty = (await git(rootDir, ["status", "--porcelain", "--", relative])).trim();
   if (dirty) throw new InputError(`bump-image: ${relative} has uncommitted changes; expected a clean file to edit`);
+  const before = await checkoutState(rootDir, relative);
 
   const edit = async (): Promise<{ previous?: string; commit?: string }> => {
-    const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+    // Refused before reading too: a link out is never read, and one inside would edit another file.
+    assertWritableInside(file, rootDir, relative);
+    const exists = fs.existsSync(file);
+    const text = exists ? readProjectFile(file, rootDir, relative) : "";
     const result = setImageTag(text, relative, tag);
     if (!result.changed) return { previous: result.previous };
+    assertNotDowngrade(relative, result.previous, tag, options.allowDowngrade === true);
     fs.writeFileSync(file, result.text);
     const commit = await commitPaths(rootDir, [relative], commitMessage(options, relative, result.previous));
     return { previous: result.previous, commit };
   };
 
-  // What the remote does not have yet goes out with this push: only bump commits may be among it.
-  const unpushed = options.push && branch ? await unpushedCommits(rootDir, remote, branch) : [];
-  const first = await edit();
-  if (!first.commit && unpushed.length === 0) {
-    options.log(`bump-image: ${relative} already has image.tag ${tag}: nothing to commit`);
-    return { file: relative, previous: first.previous, tag, changed: false, pushed: false };
-  }
-  if (first.commit) {
-    options.log(
-      `bump-image: ${relative}: image.tag ${first.previous ?? "(unset)"} -> ${tag}, commit ${first.commit.slice(0, 12)}`,
-    );
-  } else {
-    options.log(
-      `bump-image: ${relative} already has image.tag ${tag}, but ${remote}/${branch} lacks the local commit(s) ` +
-        `${unpushed.map((c) => c.sha.slice(0, 12)).join(", ")}: pushing them`,
-    );
-  }
-  if (!options.push || !branch)
-    return { file: relative, previous: first.previous, tag, changed: true, commit: first.commit, pushed: false };
+  try {
+    // What the remote does not have yet goes out with this push: only bump commits may be among it.
+    const unpushed = options.push && branch ? await unpushedCommits(rootDir, remote, branch) : [];
+    const first = await edit();
+    if (!first.commit && unpushed.length === 0) {
+      options.log(`bump-image: ${relative} already has image.tag ${tag}: nothing to commit`);
+      return { file: relative, previous: first.previous, tag, changed: false, pushed: false };
+    }
+    if (first.commit) {
+      options.log(
+        `bump-image: ${relative}: image.tag ${first.previous ?? "(unset)"} -> ${tag}, commit ${first.commit.slice(0, 12)}`,
+      );
+    } else {
+      options.log(
+        `bump-image: ${relative} already has image.tag ${tag}, but ${remote}/${branch} lacks the local commit(s) ` +
+          `${unpushed.map((c) => c.sha.slice(0, 12)).join(", ")}: pushing them`,
+      );
+    }
+    if (!options.push || !branch)
+      return { file: relative, previous: first.previous, tag, changed: true, commit: first.commit, pushed: false };
 
-  const pushed = await pushWithRebase(rootDir, {
-    remote,
-    branch,
-    attempts: options.attempts ?? 20,
-    pause: options.pause,
-    // A clean rebase keeps our commit; after a conflict the edit is made again on their head.
-    afterRebase: async (rebased) => rebased || (await edit()).commit !== undefined,
-  });
-  if (pushed.superseded) {
-    options.log(`bump-image: ${remote}/${branch} already had image.tag ${tag}: nothing pushed`);
-    return { file: relative, previous: first.previous, tag, changed: false, pushed: false };
+    const pushed = await pushWithRebase(rootDir, {
+      remote,
+      branch,
+      attempts: options.attempts ?? 20,
+      pause: options.pause,
+      // A clean rebase keeps our commit; after a conflict the edit is made again on their head.
+      afterRebase: async (rebased) => rebased || (await edit()).commit !== undefined,
+    });
+    if (pushed.superseded) {
+      options.log(`bump-image: ${remote}/${branch} already had image.tag ${tag}: nothing pushed`);
+      return { file: relative, previous: first.previous, tag, changed: false, pushed: false };
+    }
+    options.log(
+      `bump-image: pushed ${pushed.head.slice(0, 12)} to ${remote}/${branch} (attempt ${pushed.rebases + 1})`,
+    );
+    return {
+      file: relative,
+      previous: first.previous,
+      tag,
+      changed: first.commit !== undefined,
+      commit: pushed.head,
+      pushed: true,
+    };
+  } catch (err) {
+    if (await restoreCheckout(rootDir, relative, file, before)) {
+      options.log(
+        `bump-image: nothing was pushed; ${relative} and the branch are back as they were before the command`,
+      );
+    }
+    throw err;
   }
-  options.log(`bump-image: pushed ${pushed.head.slice(0, 12)} to ${remote}/${branch} (attempt ${pushed.rebases + 1})`);
-  return {
-    file: relative,
-    previous: first.previous,
-    tag,
-    changed: first.commit !== undefined,
-    commit: pushed.head,
-    pushed: true,
-  };
+}
+
+/** What the command may have to put back: HEAD and whether the env file was tracked. */
+interface CheckoutState {
+  readonly head?: string;
+  readonly tracked: boolean;
+}
+
+async function checkoutState(rootDir: string, relative: string): Promise<CheckoutState> {
+  const head = await tryGit(rootDir, ["rev-parse", "--verify", "--quiet", "HEAD"]);
+  const tracked = (await git(rootDir, ["ls-files", "--", relative])).trim() !== "";
+  return { ...(head.code === 0 ? { head: head.stdout.trim() } : {}), tracked };
+}
+
+/**
+ * Puts the branch and the env file back as they were before the command, keeping any other local
+ * change (`reset --keep`); returns whether anything had moved.
+ */
+async function restoreCheckout(
+  rootDir: string,
+  relative: string,
+  file: string,
+  before: CheckoutState,
+): Promise<boolean> {
+  if (!before.head) return false;
+  const now = await checkoutState(rootDir, relative);
+  const moved =
+    now.head !== before.head || (await git(rootDir, ["status", "--porcelain", "--", relative])).trim() !== "";
+  if (!moved) return false;
+  await git(rootDir, ["reset", "--quiet", "--keep", before.head]);
+  if (before.tracked)
+    await git(rootDir, ["restore", "--source", before.head, "--staged", "--worktree", "--", relative]);
+  else {
+    await git(rootDir, ["rm", "--quiet", "--cached", "--ignore-unmatch", "--", relative]);
+    if (fs.lstatSync(file, { throwIfNoEntry: false })?.isFile()) fs.rmSync(file);
+  }
+  return true;
+}
+
+/**
+ * A version tag moves forward only: with racing bumps of one app and environment, the last push
+ * would otherwise win, which may be the oldest build. `--allow-downgrade` is the deliberate rollback.
+ */
+function assertNotDowngrade(file: string, previous: string | undefined, tag: string, allowed: boolean): void {
+  if (allowed || previous === undefined || (compareImageTags(tag, previous) ?? 0) >= 0) return;
+  throw new InputError(
+    `bump-image --tag: received ${shownValue(tag)}, lower than the ${shownValue(previous)} that ${file} has; ` +
+      "expected a later version (pass --allow-downgrade to roll back on purpose)",
+  );
 }
 
 interface LocalCommit {
@@ -249,12 +319,13 @@ export function envFileOf(rootDir: string, app: string, env: Environment): strin
     : [];
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(app) || !known.includes(app)) {
     throw new InputError(
-      `bump-image --app: received ${JSON.stringify(app)}; expected an app of the catalog (${CATALOG_DIR}/<app>/app.yaml): ` +
+      `bump-image --app: received ${shownValue(app)}; expected an app of the catalog (${CATALOG_DIR}/<app>/app.yaml): ` +
         `${known.length > 0 ? known.join(", ") : "the catalog is empty"}`,
     );
   }
   const file = path.join(catalog, app, `${env}.yaml`);
-  if (!fs.existsSync(file)) {
+  // A link counts as there, dangling or not: the edit refuses it as a link, never writes through it.
+  if (!fs.lstatSync(file, { throwIfNoEntry: false })) {
     const runsIn = fs
       .readdirSync(path.join(catalog, app))
       .filter((name) => name.endsWith(".yaml") && name !== "app.yaml")

@@ -4,15 +4,14 @@ import { declarationOf, loadFleet } from "../environments";
 import { discoverEnvironments, Environment, PROJECT_ROOT } from "../stack";
 import { assertAppNamespacesAllowed } from "./app-namespaces";
 import { readHydrationConfig } from "./environment-config";
-import { APPS_DIR } from "./render/file-names";
 import { renderEnvironment, renderEnvironmentReport, RenderOptions } from "./render/environment";
+import { commitRender } from "./state-repo/atomic-commit";
 import { assertHasOrigin, hasHead, SOURCE_COMMIT_TRAILER, sourceCommitOf } from "./state-repo/commit";
-import { commitPaths } from "./state-repo/git";
-import { checkIdentity, IDENTITY_FILE, IdentityAction, writeIdentity } from "./state-repo/identity";
+import { checkIdentity, IDENTITY_FILE, IdentityAction, identityText } from "./state-repo/identity";
 import { AppChanges, describeChanges } from "./state-repo/diff";
 import { pushWithRebase } from "./state-repo/push";
 import { openWorkingCopy, TargetKind } from "./state-repo/target";
-import { applyChanges, appsOf, FileChanges, hasChanges, planChanges, readAppsTree } from "./state-repo/working-copy";
+import { appsOf, FileChanges, hasChanges, planChanges, readAppsTree } from "./state-repo/working-copy";
 
 /** How many times a hydration tries to push before giving up, when other pushes keep winning the race. */
 export const PUSH_ATTEMPTS = 5;
@@ -153,9 +152,8 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
           configKey: config.stateRepoKey,
         }) !== "kept";
       if (!hasChanges(now) && !record) return undefined;
-      applyChanges(copy.dir, render.files, now);
-      if (record) writeIdentity(copy.dir, config.identity);
-      return commitPaths(copy.dir, [APPS_DIR, IDENTITY_FILE], commitMessage(env, now, sourceCommit));
+      const rootFiles = new Map(record ? [[IDENTITY_FILE, identityText(config.identity)]] : []);
+      return commitRender(copy.dir, render.files, now, commitMessage(env, now, sourceCommit), rootFiles);
     };
     if (push) await assertHasOrigin(copy.dir, copy.stateRepo);
     let commit = await writeAndCommit();

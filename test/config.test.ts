@@ -166,26 +166,35 @@ describe("config file reading", () => {
     const dir = tempDir("config-file");
     fs.writeFileSync(
       path.join(dir, "Pulumi.staging.yaml"),
-      "config:\n  environment: staging\n  gitops-platform:token:\n    secure: v1:abc\n  gitops-platform:platform:\n    slack:\n      webhook:\n        secure: v1:def\n    replicas: 2\n",
+      "config:\n  environment: staging\n  gitops-platform:stateRepoToken:\n    secure: v1:abc\n  aws:secretKey:\n    secure: v1:def\n  gitops-platform:platform:\n    replicas: 2\n",
     );
     const config = readEnvironmentConfig(dir, "staging");
     assert.deepEqual(config.values, {
       "gitops-platform:environment": "staging",
-      "gitops-platform:token": "[secret]",
-      "gitops-platform:platform": { slack: { webhook: "[secret]" }, replicas: 2 },
+      "gitops-platform:stateRepoToken": "[secret]",
+      "aws:secretKey": "[secret]",
+      "gitops-platform:platform": { replicas: 2 },
     });
-    assert.deepEqual(config.secretKeys, ["gitops-platform:token", "gitops-platform:platform"]);
+    assert.deepEqual(config.secretKeys, ["gitops-platform:stateRepoToken", "aws:secretKey"]);
     assert.deepEqual(toProgramConfig(config), {
       "gitops-platform:environment": "staging",
-      "gitops-platform:token": "[secret]",
-      "gitops-platform:platform": '{"slack":{"webhook":"[secret]"},"replicas":2}',
+      "gitops-platform:stateRepoToken": "[secret]",
+      "aws:secretKey": "[secret]",
+      "gitops-platform:platform": '{"replicas":2}',
     });
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("reads the secrets provider the file records for its stacks", () => {
     const dir = tempDir("config-file");
-    fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), "encryptionsalt: v1:c2FsdA==\nconfig: {}\n");
-    fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), "secretsprovider: awskms://alias/gp\nconfig: {}\n");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.staging.yaml"),
+      "encryptionsalt: v1:c2FsdA==\nconfig:\n  gitops-platform:environment: staging\n",
+    );
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.production.yaml"),
+      "secretsprovider: awskms://alias/gp\nconfig:\n  gitops-platform:environment: production\n",
+    );
     assert.equal(readEnvironmentConfig(dir, "staging").secretsProvider, "passphrase");
     assert.equal(readEnvironmentConfig(dir, "production").secretsProvider, "awskms://alias/gp");
     assert.equal(readEnvironmentConfig(REPO_ROOT, "staging").secretsProvider, undefined);

@@ -71,10 +71,10 @@ describe("driver commands: help, bad input and the environment", () => {
 
   it("takes the backend from PULUMI_BACKEND_URL, else a passphrase file backend in .pulumi/", () => {
     const root = fs.mkdtempSync(path.join(scratch, "backend-"));
-    fs.writeFileSync(path.join(root, "Pulumi.staging.yaml"), "config: {}\n");
+    fs.writeFileSync(path.join(root, "Pulumi.staging.yaml"), "config:\n  gitops-platform:environment: staging\n");
     fs.writeFileSync(
       path.join(root, "Pulumi.production.yaml"),
-      "secretsprovider: awskms://alias/gitops-platform\nconfig: {}\n",
+      "secretsprovider: awskms://alias/gitops-platform\nconfig:\n  gitops-platform:environment: production\n",
     );
     assert.deepEqual(backendSettings(root, "staging", {}), {
       url: `file://${root}/.pulumi`,

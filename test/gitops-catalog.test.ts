@@ -125,12 +125,14 @@ describe("gitops app catalog", () => {
         { "app.yaml": { ...base, replica: 2 } },
         "<dir>/web/app.yaml: web.replica: unknown key; expected one of the known keys: args, autoscaling, command, " +
           "config, cronJobs, enabled, env, image, ingress, networkPolicy, objects, podDisruptionBudget, ports, probes, " +
-          "replicas, resources, sealedSecrets, secretEnv, securityContext, serviceAccount, serviceMonitor",
+          "replicas, resources, sealedSecrets, secretEnv, securityContext, serviceAccount, serviceMonitor " +
+          "(did you mean replicas?)",
       ],
       [
         "a misspelled key in the env file, naming the env file",
         { "app.yaml": base, "staging.yaml": { image: { tga: "1" } } },
-        "<dir>/web/staging.yaml: web.image.tga: unknown key; expected one of the known keys: pullPolicy, repository, tag",
+        "<dir>/web/staging.yaml: web.image.tga: unknown key; expected one of the known keys: pullPolicy, repository, tag " +
+          "(did you mean tag?)",
       ],
       [
         "an unquoted numeric tag",
@@ -262,7 +264,7 @@ describe("gitops app catalog", () => {
       [
         "a file that is not a map",
         { "app.yaml": "- a\n- b\n" },
-        '<dir>/web/app.yaml: received ["a","b"]; expected a map of settings of app web',
+        "<dir>/web/app.yaml: received a YAML list at the top level; expected a map of settings of app web",
       ],
       [
         "invalid YAML",

@@ -117,7 +117,10 @@ describe("gitops hydration into a state repo (real git)", () => {
         options({ web: { "app.yaml": withTag("2.0.0") }, zzz: { "app.yaml": { ...validBase(), objects: [secret] } } }),
       ),
     );
-    assert.match(message, /^app zzz: Secret\/db: received kind Secret; expected a SealedSecret/);
+    assert.match(
+      message,
+      /\/zzz\/app\.yaml: zzz\.objects\[0\]\.kind \(Secret\/db\): received kind Secret; expected a SealedSecret/,
+    );
     assert.deepEqual(snapshotTree(repo), before);
     assert.equal(git(repo, "rev-parse", "HEAD"), head);
   });

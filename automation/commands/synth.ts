@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { PLATFORM_PHASES, PlatformPhase } from "../../platform/phase-names";
-import { Environment, Layer, PROJECT_ROOT } from "../../stack";
+import { Environment, EnvironmentConfig, Layer, PROJECT_ROOT, readEnvironmentConfig } from "../../stack";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption, layerOption, layersOf } from "../options";
 import { colorEnabled, logProgress, painter, writeData, writeJson } from "../output";
@@ -68,9 +68,11 @@ async function runSynth(options: SynthOptions): Promise<ExitCode> {
       import("../synth/at-ref"),
       import("../synth/diff"),
     ]);
+    // This checkout's config is read first: bad input fails in a moment, not after the other commit's synth.
+    const config = readEnvironmentConfig(PROJECT_ROOT, options.env);
     logProgress(`synth: ${layers.join(", ")} for ${options.env} at ${options.diff}, for comparison`);
     const base = synthesizeAtRef(PROJECT_ROOT, options.diff, options.env, layers);
-    const diff = diffSynth(base, await synthesizeHere(options.env, layers), options.diff);
+    const diff = diffSynth(base, await synthesizeHere(options.env, layers, undefined, config), options.diff);
     if (options.json) writeJson(diff);
     else writeData(renderSynthDiff(diff, paint));
     return diff.hasChanges ? ExitCode.Changes : ExitCode.Ok;
@@ -86,10 +88,11 @@ async function synthesizeHere(
   env: Environment,
   layers: readonly Layer[],
   platformPhase?: PlatformPhase,
+  config?: EnvironmentConfig,
 ): Promise<SynthResult> {
   const { synthesize } = await import("../synth/synth");
   logProgress(`synth: ${layers.join(", ")} for ${env} under the mock engine`);
-  return synthesize({ env, layers, platformPhase });
+  return synthesize({ env, layers, platformPhase, config });
 }
 
 /**

@@ -8,8 +8,7 @@ import { CatalogOptions, loadCatalog } from "../catalog/catalog";
 import { CatalogApp } from "../catalog/spec";
 import { renderApp } from "./app";
 import { assertInsideApps, fileNameOf } from "./file-names";
-import { refOfManifest } from "./manifest";
-import { validateManifests } from "./validate";
+import { placeOf, validateManifests } from "./validate";
 import { toYaml } from "./yaml";
 
 export interface RenderOptions extends CatalogOptions {
@@ -69,16 +68,17 @@ export function renderEnvironmentReport(env: Environment, options: RenderOptions
 }
 
 function renderAppFiles(app: CatalogApp): { files: [string, string][]; manifests: HydratedManifest[] } {
-  const manifests = renderApp(app);
-  validateManifests(app.name, manifests);
+  const objects = renderApp(app);
+  validateManifests(app, objects);
   const files = new Map<string, string>();
   const hydrated: HydratedManifest[] = [];
-  for (const manifest of manifests) {
+  for (const object of objects) {
+    const { manifest } = object;
     const file = fileNameOf(app.name, manifest);
     assertInsideApps(file);
     if (files.has(file)) {
       throw new InputError(
-        `app ${app.name}: ${refOfManifest(manifest)} is declared twice; expected one object per kind and name (${file})`,
+        `${placeOf(app, object)([])} is declared twice; expected one object per kind and name (${file})`,
       );
     }
     files.set(file, toYaml(manifest));

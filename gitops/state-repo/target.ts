@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { InputError, redactUrlCredentials } from "../../config";
 import { Environment } from "../../stack";
+import { recoverInterruptedCommit } from "./atomic-commit";
 import { git, isRemoteUrl, tryGit } from "./git";
 
 /**
@@ -65,6 +66,7 @@ export async function openWorkingCopy(
       `--state-repo: received ${stateRepo}, which is not the top of a git checkout; expected a git URL, a bare repository or a checkout`,
     );
   }
+  await recoverInterruptedCommit(dir);
   await assertClean(dir, stateRepo);
   const branch = await targetBranch(dir, stateRepo, options);
   return { kind: "working-copy", stateRepo, dir, branch, close: () => undefined };
@@ -75,6 +77,7 @@ async function openLocal(dir: string, options: WorkingCopyOptions): Promise<Work
     fs.mkdirSync(dir, { recursive: true });
     await git(dir, ["init", "--quiet"]);
   }
+  await recoverInterruptedCommit(dir);
   await assertClean(dir, dir);
   return { kind: "local", stateRepo: dir, dir, branch: await targetBranch(dir, dir, options), close: () => undefined };
 }
@@ -100,7 +103,8 @@ async function targetBranch(dir: string, shown: string, options: WorkingCopyOpti
 }
 
 async function cloneRemote(url: string, branch: string): Promise<WorkingCopy> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-platform-state-"));
+  removeAbandonedClones();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${CLONE_PREFIX}${process.pid}-`));
   const close = (): void => fs.rmSync(dir, { recursive: true, force: true });
   try {
     const heads = await git(os.tmpdir(), ["ls-remote", "--heads", url, `refs/heads/${branch}`]);
@@ -117,6 +121,34 @@ async function cloneRemote(url: string, branch: string): Promise<WorkingCopy> {
     throw err;
   }
   return { kind: "remote", stateRepo: redactUrlCredentials(url), dir, branch, close };
+}
+
+/** Temporary clones are named `gitops-platform-state-<pid>-XXXXXX`, so a later run can tell whose they are. */
+const CLONE_PREFIX = "gitops-platform-state-";
+
+/**
+ * Removes the temporary clones of runs that no longer exist: a run killed before its `close` left
+ * its clone behind. A clone whose process still runs (or whose id was reused) is left alone.
+ */
+export function removeAbandonedClones(tempDir: string = os.tmpdir()): string[] {
+  const removed: string[] = [];
+  for (const name of fs.readdirSync(tempDir)) {
+    const pid = Number(/^gitops-platform-state-(\d+)-[A-Za-z0-9]{6}$/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid <= 0 || isRunning(pid)) continue;
+    fs.rmSync(path.join(tempDir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 async function assertClean(dir: string, shown: string): Promise<void> {

@@ -8,7 +8,7 @@ import { REPO_ROOT } from "../../automation/synth/synth";
 import { configFileOf, discoverEnvironments } from "../../stack";
 import { tempDir } from "./temp";
 
-export { removeTempDirs, tempDir } from "./temp";
+export { removeTempDirs, tempDir, withoutTempDir } from "./temp";
 
 /** Files of one app: `app.yaml`, `staging.yaml`, ... as data (written as YAML) or raw text. */
 export type AppFiles = Record<string, unknown>;

@@ -11,6 +11,12 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
+/** `text` with every temporary directory made by tempDir shown as `<dir>`, so messages compare exactly. */
+export function withoutTempDir(text: string): string {
+  const root = os.tmpdir().replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return text.replace(new RegExp(`${root}/gitops-test-[a-z-]+-[A-Za-z0-9]{6}`, "g"), "<dir>");
+}
+
 export function removeTempDirs(): void {
   for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
