@@ -239,7 +239,7 @@ describe("bump-image (real git, bare repos on disk)", () => {
       git(dir, "commit", "--quiet", "--all", "--message", "scalar");
       await rejected(
         ["--app", "demo", "--env", "staging", "--tag", "1.0.1"],
-        /error: gitops\/apps\/demo\/staging\.yaml: image: received "ghcr\.io\/example-org\/demo:1\.0\.0"; expected a map with repository and tag$/m,
+        /error: gitops\/apps\/demo\/staging\.yaml: image: received "ghcr\.io\/example-org\/demo:1\.0\.0"; expected a map$/m,
       );
     });
 

@@ -30,7 +30,8 @@ export function bumpImageCommand(): Command {
     .addOption(jsonOption())
     .addHelpText(
       "after",
-      "\nEdits image.tag in gitops/apps/<app>/<env>.yaml, keeping comments and formatting; no commit when the tag\n" +
+      "\nEdits image.tag in gitops/apps/<app>/<env>.yaml (a chart app: values.<chart.imageTagPath> there; a Kustomize\n" +
+        "app: the images: entry kustomize.imageName of its overlay), keeping comments and formatting; no commit when the tag\n" +
         "is already set. Exit codes: 0 done (or nothing to do), 1 failure, 2 bad input (unknown app, bad tag,\n" +
         "malformed file, no git remote, push refused).",
     )
@@ -51,7 +52,7 @@ export function bumpImageCommand(): Command {
       else
         writeData(
           result.changed
-            ? `${result.file}: image.tag ${result.previous ?? "(unset)"} -> ${result.tag}`
+            ? `${result.file}: ${result.field} ${result.previous ?? "(unset)"} -> ${result.tag}`
             : `${result.file}: unchanged`,
         );
       process.exitCode = ExitCode.Ok;
