@@ -10,9 +10,9 @@ import { bumpTargetOf, setScalarAt, TagEdit } from "./bump-targets";
 /**
  * `bump-image`: what an app repository's CI calls after it pushed an image. It sets `image.tag` in
  * `gitops/apps/<app>/<env>.yaml` (for a chart app the values key it declares there, for a Kustomize
- * app the overlay's `images:` entry: bump-targets.ts), commits, and with --push pushes (rebasing and retrying when other
- * bumps win the race). The edit touches only the tag's own characters, so comments and formatting
- * elsewhere in the file stay byte for byte.
+ * app the overlay's `images:` entry: bump-targets.ts), commits, and with --push pushes (rebasing and
+ * retrying when other bumps win the race). The edit touches only the tag's own characters, so
+ * comments and formatting elsewhere in the file stay byte for byte.
  */
 
 export const CATALOG_DIR = path.join("gitops", "apps");
