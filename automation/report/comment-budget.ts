@@ -58,7 +58,7 @@ export function fitComment(frame: string, sections: readonly Section[], limit: n
 /**
  * The items each section keeps. Every length is an upper bound: a section costs its one-line "cut"
  * form until it shows an item, then its collapsible wrapper (with the longest possible "not shown"
- * line) plus each item and its separator; the note is counted as if every section lost items. The
+ * line) plus each item and the separator before it; the note is counted as if every section lost items. The
  * common size (the cap) is the largest one whose total fits, found by bisection.
  */
 function chooseItems(frame: string, sections: readonly Section[], limit: number): Item[][] {
@@ -80,7 +80,7 @@ function chooseItems(frame: string, sections: readonly Section[], limit: number)
       const picked: Item[] = [];
       let used = 0;
       for (const item of section.items) {
-        const itemCost = item.text.length + separator + (picked.length === 0 ? opening[n] : 0);
+        const itemCost = item.text.length + (picked.length === 0 ? opening[n] : separator);
         if (used + itemCost > cap) continue;
         used += itemCost;
         picked.push(item);

@@ -1,0 +1,131 @@
+import * as assert from "node:assert/strict";
+import { fitComment, Item, NOTE_SLOT, Section, slot } from "../automation/report/comment-budget";
+
+/**
+ * The trimming of the PR comment to a limit, on sections small enough to write the expected text out.
+ * `expected` restates the documented format: a note on top naming what was cut, each section either
+ * whole, cut to its first items with a "not shown" line, or reduced to one line.
+ */
+
+/** Items of 200 characters: longer than the note, so that cutting them is what makes room. */
+const items = (prefix: string, count: number): Item[] =>
+  Array.from({ length: count }, (_, n) => ({ text: `${prefix}-${n + 1} `.padEnd(200, "=") }));
+
+function section(where: string, count: number, extra: Partial<Section> = {}): Section {
+  return {
+    where,
+    summary: `S ${where}`,
+    kind: "resource",
+    items: items(where, count),
+    render: (shown) => shown.map((i) => i.text).join("\n"),
+    ...extra,
+  };
+}
+
+const frameOf = (sections: readonly Section[]) =>
+  `<!-- m -->\n${NOTE_SLOT}\n${sections.map((_, n) => slot(n)).join("\n")}\n`;
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** The comment showing the first `shown[n]` items of section n, with `limit` in the note. */
+function expected(sections: readonly Section[], shown: readonly number[], limit: number): string {
+  const cuts = sections
+    .map((s, n) => ({ where: s.where, left: s.items.length - shown[n] }))
+    .filter((c) => c.left > 0)
+    .sort((a, b) => b.left - a.left);
+  const total = cuts.reduce((n, c) => n + c.left, 0);
+  const note =
+    cuts.length === 0
+      ? ""
+      : `> [!WARNING]\n> Trimmed to fit GitHub's comment limit (${limit.toLocaleString("en-US")} characters): ` +
+        `cut the details of ${plural(total, "resource")}, largest sections first ` +
+        `(${cuts.map((c) => `\`${c.where}\`: ${c.left}`).join(", ")}). The summary table is complete; ` +
+        "the job log has the full preview.\n\n";
+  const bodies = sections.map((s, n) => {
+    const left = s.items.length - shown[n];
+    if (shown[n] === 0) return `${s.summary}: details cut to fit the comment (${plural(left, "resource")}).`;
+    const cut = left > 0 ? `\n\n_${plural(left, "resource")} not shown: cut to fit the comment._` : "";
+    return `<details>\n<summary>${s.summary}</summary>\n\n${s.render(s.items.slice(0, shown[n]))}${cut}\n\n</details>`;
+  });
+  return `<!-- m -->\n${note}${bodies.join("\n")}\n`;
+}
+
+/** The limit that the comment showing `shown` exactly fills (the note names the limit, so its length depends on it). */
+function exactLimit(sections: readonly Section[], shown: readonly number[]): number {
+  let limit = 0;
+  while (expected(sections, shown, limit).length !== limit) limit = expected(sections, shown, limit).length;
+  return limit;
+}
+
+describe("trimming the PR comment to the limit", () => {
+  const one = [section("infra-s", 6)];
+
+  it("leaves a comment of exactly the limit whole, and trims one character past it", () => {
+    const full = expected(one, [6], 0);
+    assert.equal(fitComment(frameOf(one), one, full.length), full);
+    const trimmed = fitComment(frameOf(one), one, full.length - 1);
+    assert.notEqual(trimmed, full);
+    assert.ok(trimmed.length <= full.length - 1, `${trimmed.length} characters`);
+  });
+
+  it("shows the most items that fit: all of them at the exact length, one fewer one character below", () => {
+    // Up to 4 of 6 shown, the counts in the note and the "not shown" line keep their width, so the
+    // budget is exact: each length is the one limit at which k items fit and k + 1 do not.
+    for (let k = 1; k <= 4; k++) {
+      const limit = exactLimit(one, [k]);
+      assert.equal(fitComment(frameOf(one), one, limit), expected(one, [k], limit), `${k} items at ${limit}`);
+      assert.equal(
+        fitComment(frameOf(one), one, limit - 1),
+        expected(one, [k - 1], limit - 1),
+        `${k - 1} items at ${limit - 1}`,
+      );
+    }
+  });
+
+  it("cuts the largest sections first, to one common size, and lists them largest first", () => {
+    const three = [section("small", 2), section("large", 8), section("mid", 5)];
+    // The budget counts the note as if every section lost items: room to spare, less than one item.
+    const limit = exactLimit(three, [2, 3, 3]) + 150;
+    assert.equal(fitComment(frameOf(three), three, limit), expected(three, [2, 3, 3], limit));
+  });
+
+  it("drops items from the largest section when a section's wrapper grows with its items", () => {
+    // A render the accounting cannot foresee: 100 characters more per item shown.
+    const growing = [
+      section("grows", 6, { render: (shown) => shown.map((i) => `${i.text}${"~".repeat(100)}`).join("\n") }),
+    ];
+    const limit = exactLimit(growing, [3]);
+    assert.ok(expected(growing, [4], limit).length > limit);
+    assert.equal(fitComment(frameOf(growing), growing, limit), expected(growing, [3], limit));
+    assert.equal(fitComment(frameOf(growing), growing, limit - 1), expected(growing, [2], limit - 1));
+  });
+
+  it("clips the frame itself when even every section cut to one line does not fit", () => {
+    const comment = fitComment(frameOf(one), one, 120);
+    const everyItemCut = expected(one, [0], 120);
+    assert.equal(comment, `${everyItemCut.slice(0, 119)}…`);
+  });
+
+  it("keeps $-patterns of the items as they are and unfolds an open section", () => {
+    const dollars = [section("d", 1, { items: [{ text: "$& $1 $$" }], open: true })];
+    assert.equal(
+      fitComment(frameOf(dollars), dollars, 1_000),
+      "<!-- m -->\n<details open>\n<summary>S d</summary>\n\n$& $1 $$\n\n</details>\n",
+    );
+  });
+
+  it("names each kind of cut in the note, and at most 12 sections, then how many more", () => {
+    const kinds: Section[] = [
+      section("res", 3),
+      { ...section("app", 3), kind: "file", render: (shown) => shown.map((i) => i.text).join("\n\n") },
+      { ...section("rules", 3), kind: "finding" },
+      ...Array.from({ length: 11 }, (_, n) => section(`s${String(n + 10)}`, 2)),
+    ];
+    const comment = fitComment(frameOf(kinds), kinds, 2_000);
+    const note = comment.split("\n")[2];
+    assert.match(
+      note,
+      /^> Trimmed to fit GitHub's comment limit \(2,000 characters\): cut the details of \d+ resources, the diffs of \d manifest files and the rows of \d guardrail findings, largest sections first \(`res`: \d, `app`: \d, `rules`: \d(, `s\d\d`: \d){9}, and 2 more\)\. The summary table is complete; the job log has the full preview\.$/,
+    );
+  });
+});

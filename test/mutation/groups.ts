@@ -1,0 +1,23 @@
+/**
+ * What `npm run mutation` mutates, each pure core with only the test files that exercise it: a
+ * mutant runs just the tests that reached it, but every test file of its group loads for each static
+ * mutant (code that runs while a module loads, such as a table or a schema), so a group names the
+ * focused test files, not every file that happens to import the module.
+ */
+export interface MutationGroup {
+  /** `npm run mutation -- <name>` runs this group alone. */
+  readonly name: string;
+  readonly mutate: readonly string[];
+  readonly spec: readonly string[];
+}
+
+export const MUTATION_GROUPS: readonly MutationGroup[] = [
+  { name: "ci", mutate: ["automation/ci.ts"], spec: ["test/ci-plan.test.ts"] },
+  {
+    name: "comment",
+    mutate: ["automation/report/preview-comment.ts", "automation/report/comment-budget.ts"],
+    spec: ["test/preview-fleet.test.ts", "test/engine-events.test.ts"],
+  },
+  { name: "yaml", mutate: ["gitops/render/yaml.ts"], spec: ["test/gitops-yaml.test.ts"] },
+  { name: "catalog", mutate: ["gitops/catalog/merge.ts"], spec: ["test/gitops-catalog.test.ts"] },
+];
