@@ -73,6 +73,12 @@ describe("trimming the PR comment to the limit", () => {
     // budget is exact: each length is the one limit at which k items fit and k + 1 do not.
     for (let k = 1; k <= 4; k++) {
       const limit = exactLimit(one, [k]);
+      // Found by the accounting alone: rendered whole, with one empty item to size the wrapper, then
+      // as chosen; never by trial and error.
+      let renders = 0;
+      const counted = [{ ...one[0], render: (shown: readonly Item[]) => (renders++, one[0].render(shown)) }];
+      fitComment(frameOf(counted), counted, limit);
+      assert.equal(renders, 3, `renders for ${k} items`);
       assert.equal(fitComment(frameOf(one), one, limit), expected(one, [k], limit), `${k} items at ${limit}`);
       assert.equal(
         fitComment(frameOf(one), one, limit - 1),
@@ -83,7 +89,7 @@ describe("trimming the PR comment to the limit", () => {
   });
 
   it("cuts the largest sections first, to one common size, and lists them largest first", () => {
-    const three = [section("small", 2), section("large", 8), section("mid", 5)];
+    const three = [section("small", 2), section("mid", 5), section("large", 8)];
     // The budget counts the note as if every section lost items: room to spare, less than one item.
     const limit = exactLimit(three, [2, 3, 3]) + 150;
     assert.equal(fitComment(frameOf(three), three, limit), expected(three, [2, 3, 3], limit));
@@ -98,6 +104,24 @@ describe("trimming the PR comment to the limit", () => {
     assert.ok(expected(growing, [4], limit).length > limit);
     assert.equal(fitComment(frameOf(growing), growing, limit), expected(growing, [3], limit));
     assert.equal(fitComment(frameOf(growing), growing, limit - 1), expected(growing, [2], limit - 1));
+  });
+
+  it("drops the items of the largest section first when the accounting falls short", () => {
+    const grows = (where: string, count: number) =>
+      section(where, count, { render: (shown) => shown.map((i) => `${i.text}${"~".repeat(100)}`).join("\n") });
+    const two = [grows("small", 2), grows("big", 6)];
+    const limit = exactLimit(two, [2, 2]);
+    assert.equal(fitComment(frameOf(two), two, limit), expected(two, [2, 2], limit));
+  });
+
+  it("renders a section without items whole, and a frame without sections as it is", () => {
+    const empty = [section("none", 0)];
+    assert.equal(
+      fitComment(frameOf(empty), empty, 1_000),
+      "<!-- m -->\n<details>\n<summary>S none</summary>\n\n\n\n</details>\n",
+    );
+    const frame = `<!-- m -->\n${NOTE_SLOT}\n${"x".repeat(300)}\n`;
+    assert.equal(fitComment(frame, [], 100), `<!-- m -->\n${"x".repeat(88)}…`, "clipped, with no note to add");
   });
 
   it("clips the frame itself when even every section cut to one line does not fit", () => {
@@ -121,11 +145,20 @@ describe("trimming the PR comment to the limit", () => {
       { ...section("rules", 3), kind: "finding" },
       ...Array.from({ length: 11 }, (_, n) => section(`s${String(n + 10)}`, 2)),
     ];
-    const comment = fitComment(frameOf(kinds), kinds, 2_000);
-    const note = comment.split("\n")[2];
-    assert.match(
-      note,
-      /^> Trimmed to fit GitHub's comment limit \(2,000 characters\): cut the details of \d+ resources, the diffs of \d manifest files and the rows of \d guardrail findings, largest sections first \(`res`: \d, `app`: \d, `rules`: \d(, `s\d\d`: \d){9}, and 2 more\)\. The summary table is complete; the job log has the full preview\.$/,
+    const note = (sections: readonly Section[]) => fitComment(frameOf(sections), sections, 2_000).split("\n")[2];
+    assert.equal(
+      note(kinds),
+      "> Trimmed to fit GitHub's comment limit (2,000 characters): cut the details of 25 resources, the diffs of " +
+        "3 manifest files and the rows of 3 guardrail findings, largest sections first (`res`: 3, `app`: 3, " +
+        "`rules`: 3, `s10`: 2, `s11`: 2, `s12`: 2, `s13`: 2, `s14`: 2, `s15`: 2, `s16`: 2, `s17`: 2, `s18`: 2, " +
+        "and 2 more). The summary table is complete; the job log has the full preview.",
+    );
+    const twelveFiles = Array.from({ length: 12 }, (_, n): Section => ({ ...section(`f${n + 10}`, 2), kind: "file" }));
+    assert.equal(
+      note(twelveFiles),
+      "> Trimmed to fit GitHub's comment limit (2,000 characters): cut the diffs of 24 manifest files, largest " +
+        "sections first (`f10`: 2, `f11`: 2, `f12`: 2, `f13`: 2, `f14`: 2, `f15`: 2, `f16`: 2, `f17`: 2, `f18`: 2, " +
+        "`f19`: 2, `f20`: 2, `f21`: 2). The summary table is complete; the job log has the full preview.",
     );
   });
 });

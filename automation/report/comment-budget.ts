@@ -46,9 +46,11 @@ export function fitComment(frame: string, sections: readonly Section[], limit: n
   let body = assemble(frame, sections, chosen, renderNote(sections, chosen, limit));
   // The accounting is an upper bound; should it ever fall short, drop items from the largest section until it fits.
   while (body.length > limit) {
-    const sizes = chosen.map((items) => items.reduce((n, i) => n + i.text.length, 0));
-    const largest = sizes.indexOf(Math.max(...sizes));
-    if (sizes[largest] === 0 && chosen[largest].length === 0) return clip(body, limit);
+    const sizes = chosen.map((items) => (items.length === 0 ? -1 : items.reduce((n, i) => n + i.text.length, 0)));
+    const most = Math.max(-1, ...sizes);
+    // No section shows an item any more, or there is none: the frame alone is too long.
+    if (most < 0) return clip(body, limit);
+    const largest = sizes.indexOf(most);
     chosen[largest] = chosen[largest].slice(0, -1);
     body = assemble(frame, sections, chosen, renderNote(sections, chosen, limit));
   }

@@ -9,6 +9,8 @@ export interface MutationGroup {
   readonly name: string;
   readonly mutate: readonly string[];
   readonly spec: readonly string[];
+  /** Loads the modules afresh for each mutant: the module keeps a memo cache across calls. */
+  readonly reloadEachMutant?: boolean;
 }
 
 export const MUTATION_GROUPS: readonly MutationGroup[] = [
@@ -16,8 +18,13 @@ export const MUTATION_GROUPS: readonly MutationGroup[] = [
   {
     name: "comment",
     mutate: ["automation/report/preview-comment.ts", "automation/report/comment-budget.ts"],
-    spec: ["test/preview-fleet.test.ts", "test/engine-events.test.ts"],
+    spec: [
+      "test/comment-budget.test.ts",
+      "test/preview-comment.test.ts",
+      "test/preview-fleet.test.ts",
+      "test/engine-events.test.ts",
+    ],
   },
-  { name: "yaml", mutate: ["gitops/render/yaml.ts"], spec: ["test/gitops-yaml.test.ts"] },
+  { name: "yaml", mutate: ["gitops/render/yaml.ts"], spec: ["test/gitops-yaml.test.ts"], reloadEachMutant: true },
   { name: "catalog", mutate: ["gitops/catalog/merge.ts"], spec: ["test/gitops-catalog.test.ts"] },
 ];

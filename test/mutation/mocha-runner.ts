@@ -65,7 +65,7 @@ export class Mocha12TestRunner implements TestRunner {
 
   async mutantRun(options: MutantRunOptions): Promise<MutantRunResult> {
     const mutant = options.activeMutant.id;
-    if (options.reloadEnvironment || !this.mocha)
+    if (options.reloadEnvironment || !this.mocha || ownOptions(this.options).reloadEachMutant)
       await this.load(options.mutantActivation === "static" ? mutant : undefined);
     this.context.hitLimit = options.hitLimit;
     this.context.hitCount = options.hitLimit ? 0 : undefined;
@@ -112,7 +112,7 @@ export class Mocha12TestRunner implements TestRunner {
     const track: Track = (id) => this.recordTest?.(id);
     const mocha = new Mocha({ reporter: Recorder, reporterOptions: { track }, timeout: rc.timeout, rootHooks });
     mocha.cleanReferencesAfterRun(false);
-    for (const file of specOf(this.options)) mocha.addFile(path.resolve(file));
+    for (const file of ownOptions(this.options).spec) mocha.addFile(path.resolve(file));
     this.mocha = mocha;
     await mocha.loadFilesAsync();
   }
@@ -260,17 +260,29 @@ export const strykerValidationSchema = {
   properties: {
     mocha12: {
       type: "object",
-      properties: { spec: { type: "array", items: { type: "string" }, minItems: 1 } },
+      properties: {
+        spec: { type: "array", items: { type: "string" }, minItems: 1 },
+        /**
+         * Load the modules afresh for every mutant, for code that keeps state between calls (a memo
+         * cache would answer from a run without the mutant, hiding it).
+         */
+        reloadEachMutant: { type: "boolean" },
+      },
       required: ["spec"],
       additionalProperties: false,
     },
   },
 };
 
-function specOf(options: StrykerOptions): readonly string[] {
-  const own = (options as { mocha12?: { spec?: readonly string[] } }).mocha12;
+interface OwnOptions {
+  readonly spec: readonly string[];
+  readonly reloadEachMutant?: boolean;
+}
+
+function ownOptions(options: StrykerOptions): OwnOptions {
+  const own = (options as { mocha12?: OwnOptions }).mocha12;
   if (!own?.spec) throw new Error("the mocha12 test runner needs the test files in the option mocha12.spec");
-  return own.spec;
+  return own;
 }
 
 export const strykerPlugins = [declareClassPlugin(PluginKind.TestRunner, "mocha12", Mocha12TestRunner)];

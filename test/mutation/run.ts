@@ -22,7 +22,7 @@ function strykerConfig(group: MutationGroup, concurrency: number): object {
     testRunner: "mocha12",
     plugins: [path.join(__dirname, "plugin.js")],
     mutate: group.mutate,
-    mocha12: { spec: group.spec },
+    mocha12: { spec: group.spec, reloadEachMutant: group.reloadEachMutant ?? false },
     coverageAnalysis: "perTest",
     concurrency,
     reporters: ["clear-text", "json", process.stdout.isTTY ? "progress" : "progress-append-only"],

@@ -1,0 +1,199 @@
+import * as assert from "node:assert/strict";
+import { ResourceChange, StackChanges } from "../automation/driver/engine-events";
+import { PreviewReport } from "../automation/driver/preview";
+import { renderPreviewComment } from "../automation/report/preview-comment";
+import { evaluatePolicy } from "../policy/engine";
+import { assertGolden } from "./support/golden";
+
+/**
+ * The PR comment built from preview reports as data (no engine): one report holds every case the
+ * comment words differently, so the golden files show each wording once.
+ */
+
+const cleanPolicy = (env: string) => ({ report: evaluatePolicy({ env, tier: "staging", stacks: [], manifests: [] }) });
+
+function resource(op: ResourceChange["op"], name: string, properties: ResourceChange["properties"]): ResourceChange {
+  const type = "aws:s3/bucket:Bucket";
+  return { urn: `urn:pulumi:infra-staging::gitops-platform::${type}::${name}`, type, name, op, properties };
+}
+
+function changesOf(stack: string, resources: readonly ResourceChange[], same = 3): StackChanges {
+  const count = (op: ResourceChange["op"]) => resources.filter((r) => r.op === op).length;
+  return {
+    stack,
+    counts: {
+      create: count("create"),
+      update: count("update"),
+      replace: count("replace"),
+      delete: count("delete"),
+      same,
+    },
+    resources,
+    errors: [],
+    policy: [],
+  };
+}
+
+const noChanges = (stack: string) => changesOf(stack, [], 12);
+
+const everyResourceOp = [
+  resource("create", "logs", [{ path: "bucket", kind: "add", replaces: false, after: "logs-staging" }]),
+  resource("update", "assets", [
+    { path: "tags.team", kind: "update", replaces: false, before: "web", after: "platform" },
+    { path: "acl", kind: "delete", replaces: false, before: "private" },
+  ]),
+  resource("replace", "backups", [{ path: "bucket", kind: "update", replaces: true, before: "bk-1", after: "bk-2" }]),
+  resource("delete", "old", []),
+];
+
+const online: PreviewReport = {
+  commit: "0123456789abcdef0123456789abcdef01234567",
+  environments: [
+    {
+      env: "staging",
+      stacks: [
+        { stack: "infra-staging", changes: changesOf("infra-staging", everyResourceOp) },
+        { stack: "platform-staging", missing: true },
+        { stack: "gitops-staging", error: "the engine stopped:\nexit | 255" },
+      ],
+      manifests: { error: "git fetch: the state repo is unreachable" },
+      platformPhase: { error: "the platform's record is unreadable" },
+      policy: cleanPolicy("staging"),
+    },
+    {
+      env: "dev",
+      stacks: [{ stack: "infra-dev", changes: noChanges("infra-dev") }],
+      manifests: { changes: [] },
+      policy: cleanPolicy("dev"),
+    },
+    {
+      env: "qa",
+      stacks: [{ stack: "infra-qa", changes: noChanges("infra-qa") }],
+      manifests: { changes: [] },
+      policy: cleanPolicy("qa"),
+    },
+    {
+      env: "production",
+      stacks: [{ stack: "gitops-production", changes: noChanges("gitops-production") }],
+      manifests: {
+        changes: [
+          { app: "web", path: "apps/web/service-web.yaml", status: "added", diff: "+kind: Service\n" },
+          { app: "web", path: "apps/web/deployment-web.yaml", status: "modified", diff: "-image: a:1\n+image: a:2\n" },
+          { app: "api", path: "apps/api/cronjob-api.yaml", status: "deleted", diff: "-kind: CronJob\n" },
+        ],
+      },
+      policy: cleanPolicy("production"),
+    },
+    {
+      env: "tools",
+      stacks: [{ stack: "infra-tools", changes: changesOf("infra-tools", [everyResourceOp[0]]) }],
+      manifests: { skipped: "--layer infra" },
+      platformPhase: {
+        next: {
+          from: "handoff",
+          phase: "handoff",
+          installs: [],
+          handsBack: [],
+          handsOver: [],
+          thenHandsOver: [],
+          argocdOwnsNow: [],
+        },
+      },
+    },
+    {
+      env: "edge",
+      stacks: [{ stack: "infra-edge", changes: noChanges("infra-edge") }],
+      manifests: { changes: [] },
+    },
+  ],
+};
+
+const offline: PreviewReport = {
+  offline: { reason: "no cloud credentials (a pull request from a fork)", base: "origin/main" },
+  environments: [
+    {
+      env: "staging",
+      stacks: [],
+      synthDiff: {
+        env: "staging",
+        base: "origin/main",
+        hasChanges: true,
+        stacks: [
+          {
+            stack: "infra-staging",
+            added: ["aws:s3/bucket:Bucket::logs"],
+            removed: ["aws:sqs/queue:Queue::old"],
+            changed: [
+              {
+                resource: "aws:iam/role:Role::nodes",
+                changes: [
+                  { path: "tags.team", before: "web", after: "platform" },
+                  { path: "maxSessionDuration", before: undefined, after: 7200 },
+                ],
+              },
+            ],
+          },
+          { stack: "platform-staging", added: [], removed: [], changed: [] },
+        ],
+      },
+      manifests: { changes: [] },
+    },
+    {
+      env: "dev",
+      stacks: [],
+      synthDiff: { env: "dev", base: "origin/main", hasChanges: false, stacks: [] },
+      manifests: {
+        changes: [{ app: "web", path: "apps/web/configmap-web.yaml", status: "modified", diff: "-a: 1\n+a: 2\n" }],
+      },
+    },
+  ],
+};
+
+describe("the preview comment, from preview reports as data", () => {
+  it("words every stack, manifest and platform case of an online preview", () => {
+    const body = renderPreviewComment(online, { marker: "gitops-platform:preview" });
+    assertGolden("preview-comment-every-case.md", body);
+  });
+
+  it("words an offline preview: the synth diff against the base, and no guardrails", () => {
+    const body = renderPreviewComment(offline, { marker: "gitops-platform:preview" });
+    assertGolden("preview-comment-offline.md", body);
+  });
+
+  it("does not count a stack the policy pack blocked as failing to preview", () => {
+    const blocked: PreviewReport = {
+      environments: [
+        {
+          env: "staging",
+          stacks: [
+            {
+              stack: "infra-staging",
+              error: "the policy pack refused the update",
+              changes: {
+                ...changesOf("infra-staging", [everyResourceOp[0]]),
+                policy: [
+                  {
+                    rule: "s3-no-public-acl",
+                    severity: "mandatory",
+                    message: "acl is public-read",
+                    stack: "infra-staging",
+                    resource: "aws:s3/bucket:Bucket::logs",
+                  },
+                ],
+              },
+            },
+            { stack: "platform-staging", error: "the engine stopped" },
+          ],
+          manifests: { changes: [] },
+        },
+      ],
+    };
+    const body = renderPreviewComment(blocked, { marker: "m" });
+    const headline = /^<summary><b>staging<\/b>: (.*)<\/summary>$/m.exec(body)?.[1];
+    assert.equal(
+      headline,
+      "1 to create; no manifest changes; :x: 1 stack failed to preview",
+      "the blocked stack previewed; only the other one failed",
+    );
+  });
+});
