@@ -27,25 +27,36 @@ const frameOf = (sections: readonly Section[]) =>
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
+const WORDS: Record<Section["kind"], [string, string]> = {
+  resource: ["the details of", "resource"],
+  file: ["the diffs of", "manifest file"],
+  finding: ["the rows of", "guardrail finding"],
+};
+
 /** The comment showing the first `shown[n]` items of section n, with `limit` in the note. */
 function expected(sections: readonly Section[], shown: readonly number[], limit: number): string {
   const cuts = sections
-    .map((s, n) => ({ where: s.where, left: s.items.length - shown[n] }))
+    .map((s, n) => ({ where: s.where, kind: s.kind, left: s.items.length - shown[n] }))
     .filter((c) => c.left > 0)
     .sort((a, b) => b.left - a.left);
-  const total = cuts.reduce((n, c) => n + c.left, 0);
+  const parts = (["resource", "file", "finding"] as const)
+    .map((kind) => [kind, cuts.filter((c) => c.kind === kind).reduce((n, c) => n + c.left, 0)] as const)
+    .filter(([, total]) => total > 0)
+    .map(([kind, total]) => `${WORDS[kind][0]} ${plural(total, WORDS[kind][1])}`);
+  const what = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts[0];
   const note =
     cuts.length === 0
       ? ""
       : `> [!WARNING]\n> Trimmed to fit GitHub's comment limit (${limit.toLocaleString("en-US")} characters): ` +
-        `cut the details of ${plural(total, "resource")}, largest sections first ` +
+        `cut ${what}, largest sections first ` +
         `(${cuts.map((c) => `\`${c.where}\`: ${c.left}`).join(", ")}). The summary table is complete; ` +
         "the job log has the full preview.\n\n";
   const bodies = sections.map((s, n) => {
     const left = s.items.length - shown[n];
-    if (shown[n] === 0) return `${s.summary}: details cut to fit the comment (${plural(left, "resource")}).`;
-    const cut = left > 0 ? `\n\n_${plural(left, "resource")} not shown: cut to fit the comment._` : "";
-    return `<details>\n<summary>${s.summary}</summary>\n\n${s.render(s.items.slice(0, shown[n]))}${cut}\n\n</details>`;
+    if (shown[n] === 0 && left > 0) return `${s.summary}: details cut to fit the comment (${plural(left, s.kind)}).`;
+    const cut = left > 0 ? `\n\n_${plural(left, s.kind)} not shown: cut to fit the comment._` : "";
+    const open = s.open ? " open" : "";
+    return `<details${open}>\n<summary>${s.summary}</summary>\n\n${s.render(s.items.slice(0, shown[n]))}${cut}\n\n</details>`;
   });
   return `<!-- m -->\n${note}${bodies.join("\n")}\n`;
 }
@@ -55,6 +66,14 @@ function exactLimit(sections: readonly Section[], shown: readonly number[]): num
   let limit = 0;
   while (expected(sections, shown, limit).length !== limit) limit = expected(sections, shown, limit).length;
   return limit;
+}
+
+/** How often fitting `section` alone into `limit` renders it. */
+function rendersToFit(section: Section, limit: number): number {
+  let renders = 0;
+  const counted = [{ ...section, render: (shown: readonly Item[]) => (renders++, section.render(shown)) }];
+  fitComment(frameOf(counted), counted, limit);
+  return renders;
 }
 
 describe("trimming the PR comment to the limit", () => {
@@ -73,18 +92,30 @@ describe("trimming the PR comment to the limit", () => {
     // budget is exact: each length is the one limit at which k items fit and k + 1 do not.
     for (let k = 1; k <= 4; k++) {
       const limit = exactLimit(one, [k]);
-      // Found by the accounting alone: rendered whole, with one empty item to size the wrapper, then
-      // as chosen; never by trial and error.
-      let renders = 0;
-      const counted = [{ ...one[0], render: (shown: readonly Item[]) => (renders++, one[0].render(shown)) }];
-      fitComment(frameOf(counted), counted, limit);
-      assert.equal(renders, 3, `renders for ${k} items`);
+      // Found by the accounting alone, never by trial and error: rendered whole, with one empty item
+      // to size the wrapper, then as chosen (unless no item is shown).
+      assert.equal(rendersToFit(one[0], limit), 3, `renders for ${k} items`);
+      assert.equal(rendersToFit(one[0], limit - 1), k > 1 ? 3 : 2, `renders for ${k - 1} items`);
       assert.equal(fitComment(frameOf(one), one, limit), expected(one, [k], limit), `${k} items at ${limit}`);
       assert.equal(
         fitComment(frameOf(one), one, limit - 1),
         expected(one, [k - 1], limit - 1),
         `${k - 1} items at ${limit - 1}`,
       );
+    }
+  });
+
+  it("counts the blank line between the diffs of files exactly too", () => {
+    const files: Section = {
+      ...section("app", 6),
+      kind: "file",
+      render: (shown) => shown.map((i) => i.text).join("\n\n"),
+    };
+    for (let k = 2; k <= 4; k++) {
+      const limit = exactLimit([files], [k]);
+      assert.equal(fitComment(frameOf([files]), [files], limit), expected([files], [k], limit));
+      assert.equal(fitComment(frameOf([files]), [files], limit - 1), expected([files], [k - 1], limit - 1));
+      assert.equal(rendersToFit(files, limit - 1), 3);
     }
   });
 
@@ -112,6 +143,17 @@ describe("trimming the PR comment to the limit", () => {
     const two = [grows("small", 2), grows("big", 6)];
     const limit = exactLimit(two, [2, 2]);
     assert.equal(fitComment(frameOf(two), two, limit), expected(two, [2, 2], limit));
+  });
+
+  it("drops items whose text is empty too before it clips", () => {
+    const blank = [
+      section("blank", 4, {
+        items: Array.from({ length: 4 }, () => ({ text: "" })),
+        render: (shown) => shown.map(() => "#".repeat(150)).join("\n"),
+      }),
+    ];
+    const limit = exactLimit(blank, [1]);
+    assert.equal(fitComment(frameOf(blank), blank, limit), expected(blank, [1], limit));
   });
 
   it("renders a section without items whole, and a frame without sections as it is", () => {

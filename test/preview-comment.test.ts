@@ -4,6 +4,7 @@ import { PreviewReport } from "../automation/driver/preview";
 import { renderPreviewComment } from "../automation/report/preview-comment";
 import { evaluatePolicy } from "../policy/engine";
 import { assertGolden } from "./support/golden";
+import { declared } from "./support/policy";
 
 /**
  * The PR comment built from preview reports as data (no engine): one report holds every case the
@@ -11,6 +12,16 @@ import { assertGolden } from "./support/golden";
  */
 
 const cleanPolicy = (env: string) => ({ report: evaluatePolicy({ env, tier: "staging", stacks: [], manifests: [] }) });
+
+/** A verdict with one mandatory violation: a KMS key without rotation. */
+const violatedPolicy = (env: string) => ({
+  report: evaluatePolicy({
+    env,
+    tier: "production",
+    stacks: [{ stack: `infra-${env}`, resources: [declared("aws:kms/key:Key", "secrets-encryption-key", {})] }],
+    manifests: [],
+  }),
+});
 
 function resource(op: ResourceChange["op"], name: string, properties: ResourceChange["properties"]): ResourceChange {
   const type = "aws:s3/bucket:Bucket";
@@ -54,6 +65,7 @@ const online: PreviewReport = {
       stacks: [
         { stack: "infra-staging", changes: changesOf("infra-staging", everyResourceOp) },
         { stack: "platform-staging", missing: true },
+        { stack: "legacy-import", missing: true },
         { stack: "gitops-staging", error: "the engine stopped:\nexit | 255" },
       ],
       manifests: { error: "git fetch: the state repo is unreachable" },
@@ -82,7 +94,7 @@ const online: PreviewReport = {
           { app: "api", path: "apps/api/cronjob-api.yaml", status: "deleted", diff: "-kind: CronJob\n" },
         ],
       },
-      policy: cleanPolicy("production"),
+      policy: violatedPolicy("production"),
     },
     {
       env: "tools",
@@ -129,6 +141,7 @@ const offline: PreviewReport = {
                 changes: [
                   { path: "tags.team", before: "web", after: "platform" },
                   { path: "maxSessionDuration", before: undefined, after: 7200 },
+                  { path: "description", before: "```sh", after: "plain" },
                 ],
               },
             ],
@@ -137,6 +150,7 @@ const offline: PreviewReport = {
         ],
       },
       manifests: { changes: [] },
+      policy: cleanPolicy("staging"),
     },
     {
       env: "dev",
@@ -160,6 +174,27 @@ describe("the preview comment, from preview reports as data", () => {
     assertGolden("preview-comment-offline.md", body);
   });
 
+  it("trims the synth diff and the manifest diffs by whole items, and names each in the note", () => {
+    const trimmed = (report: PreviewReport, limit: number) =>
+      renderPreviewComment(report, { marker: "m", limit })
+        .split("\n")
+        .find((l) => l.startsWith("> Trimmed"));
+    assert.equal(
+      trimmed(offline, 1_900),
+      "> Trimmed to fit GitHub's comment limit (1,900 characters): cut the details of 3 resources and the diffs " +
+        "of 1 manifest file, largest sections first (`infra-staging`: 3, `dev/web`: 1). The summary table is " +
+        "complete; the job log has the full preview.",
+    );
+  });
+
+  it("shows no summary table when no environment changes", () => {
+    const quiet: PreviewReport = { environments: [online.environments[1], online.environments[2]] };
+    assert.equal(
+      renderPreviewComment(quiet, { marker: "m" }),
+      "<!-- m -->\n## Pulumi preview\n\nNo changes in 2 environments: `dev`, `qa` (stacks, manifests and guardrails).\n",
+    );
+  });
+
   it("does not count a stack the policy pack blocked as failing to preview", () => {
     const blocked: PreviewReport = {
       environments: [
@@ -179,10 +214,33 @@ describe("the preview comment, from preview reports as data", () => {
                     stack: "infra-staging",
                     resource: "aws:s3/bucket:Bucket::logs",
                   },
+                  {
+                    rule: "s3-versioning",
+                    severity: "advisory",
+                    message: "versioning is off",
+                    stack: "infra-staging",
+                    resource: "aws:s3/bucket:Bucket::logs",
+                  },
                 ],
               },
             },
             { stack: "platform-staging", error: "the engine stopped" },
+            {
+              stack: "gitops-staging",
+              error: "the engine stopped",
+              changes: {
+                ...noChanges("gitops-staging"),
+                policy: [
+                  {
+                    rule: "s3-versioning",
+                    severity: "advisory",
+                    message: "versioning is off",
+                    stack: "gitops-staging",
+                    resource: "aws:s3/bucket:Bucket::x",
+                  },
+                ],
+              },
+            },
           ],
           manifests: { changes: [] },
         },
@@ -192,8 +250,8 @@ describe("the preview comment, from preview reports as data", () => {
     const headline = /^<summary><b>staging<\/b>: (.*)<\/summary>$/m.exec(body)?.[1];
     assert.equal(
       headline,
-      "1 to create; no manifest changes; :x: 1 stack failed to preview",
-      "the blocked stack previewed; only the other one failed",
+      "1 to create; no manifest changes; :x: 2 stacks failed to preview",
+      "the stack blocked by a mandatory violation previewed; the other two failed",
     );
   });
 });

@@ -1,3 +1,10 @@
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../../stack";
+
+/** Where `npm run mutation` writes Stryker's JSON reports (git-ignored): one per group, and all together. */
+export const REPORT_DIR = path.join(PROJECT_ROOT, ".mutation");
+export const COMBINED_REPORT = path.join(REPORT_DIR, "mutation.json");
+
 /**
  * What `npm run mutation` mutates, each pure core with only the test files that exercise it: a
  * mutant runs just the tests that reached it, but every test file of its group loads for each static

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../stack";
-import { MUTATION_GROUPS, MutationGroup } from "./groups";
+import { COMBINED_REPORT, MUTATION_GROUPS, MutationGroup, REPORT_DIR } from "./groups";
 import { fileScores, missedTargets, MutationReport, scoreTable } from "./scores";
 
 /**
@@ -12,9 +12,6 @@ import { fileScores, missedTargets, MutationReport, scoreTable } from "./scores"
  * file or the whole set misses its target. MUTATION_CONCURRENCY sets Stryker's test-runner processes
  * (2 by default). Not part of `npm test`: a full run takes minutes (docs/testing.md).
  */
-export const REPORT_DIR = path.join(PROJECT_ROOT, ".mutation");
-export const COMBINED_REPORT = path.join(REPORT_DIR, "mutation.json");
-
 const STRYKER = path.join(PROJECT_ROOT, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js");
 
 function strykerConfig(group: MutationGroup, concurrency: number): object {
