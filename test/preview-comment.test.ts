@@ -47,7 +47,8 @@ function changesOf(stack: string, resources: readonly ResourceChange[], same = 3
 
 const noChanges = (stack: string) => changesOf(stack, [], 12);
 
-const everyResourceOp = [
+/** Fresh for each use: a mutant that sorts or edits its input in place must not change the next test's data. */
+const everyResourceOp = (): ResourceChange[] => [
   resource("create", "logs", [{ path: "bucket", kind: "add", replaces: false, after: "logs-staging" }]),
   resource("update", "assets", [
     { path: "tags.team", kind: "update", replaces: false, before: "web", after: "platform" },
@@ -57,13 +58,13 @@ const everyResourceOp = [
   resource("delete", "old", []),
 ];
 
-const online: PreviewReport = {
+const online = (): PreviewReport => ({
   commit: "0123456789abcdef0123456789abcdef01234567",
   environments: [
     {
       env: "staging",
       stacks: [
-        { stack: "infra-staging", changes: changesOf("infra-staging", everyResourceOp) },
+        { stack: "infra-staging", changes: changesOf("infra-staging", everyResourceOp()) },
         { stack: "platform-staging", missing: true },
         { stack: "legacy-import", missing: true },
         { stack: "gitops-staging", error: "the engine stopped:\nexit | 255" },
@@ -98,7 +99,7 @@ const online: PreviewReport = {
     },
     {
       env: "tools",
-      stacks: [{ stack: "infra-tools", changes: changesOf("infra-tools", [everyResourceOp[0]]) }],
+      stacks: [{ stack: "infra-tools", changes: changesOf("infra-tools", [everyResourceOp()[0]]) }],
       manifests: { skipped: "--layer infra" },
       platformPhase: {
         next: {
@@ -118,9 +119,9 @@ const online: PreviewReport = {
       manifests: { changes: [] },
     },
   ],
-};
+});
 
-const offline: PreviewReport = {
+const offline = (): PreviewReport => ({
   offline: { reason: "no cloud credentials (a pull request from a fork)", base: "origin/main" },
   environments: [
     {
@@ -161,16 +162,16 @@ const offline: PreviewReport = {
       },
     },
   ],
-};
+});
 
 describe("the preview comment, from preview reports as data", () => {
   it("words every stack, manifest and platform case of an online preview", () => {
-    const body = renderPreviewComment(online, { marker: "gitops-platform:preview" });
+    const body = renderPreviewComment(online(), { marker: "gitops-platform:preview" });
     assertGolden("preview-comment-every-case.md", body);
   });
 
   it("words an offline preview: the synth diff against the base, and no guardrails", () => {
-    const body = renderPreviewComment(offline, { marker: "gitops-platform:preview" });
+    const body = renderPreviewComment(offline(), { marker: "gitops-platform:preview" });
     assertGolden("preview-comment-offline.md", body);
   });
 
@@ -180,7 +181,7 @@ describe("the preview comment, from preview reports as data", () => {
         .split("\n")
         .find((l) => l.startsWith("> Trimmed"));
     assert.equal(
-      trimmed(offline, 1_900),
+      trimmed(offline(), 1_900),
       "> Trimmed to fit GitHub's comment limit (1,900 characters): cut the details of 3 resources and the diffs " +
         "of 1 manifest file, largest sections first (`infra-staging`: 3, `dev/web`: 1). The summary table is " +
         "complete; the job log has the full preview.",
@@ -188,7 +189,7 @@ describe("the preview comment, from preview reports as data", () => {
   });
 
   it("shows no summary table when no environment changes", () => {
-    const quiet: PreviewReport = { environments: [online.environments[1], online.environments[2]] };
+    const quiet: PreviewReport = { environments: online().environments.slice(1, 3) };
     assert.equal(
       renderPreviewComment(quiet, { marker: "m" }),
       "<!-- m -->\n## Pulumi preview\n\nNo changes in 2 environments: `dev`, `qa` (stacks, manifests and guardrails).\n",
@@ -205,7 +206,7 @@ describe("the preview comment, from preview reports as data", () => {
               stack: "infra-staging",
               error: "the policy pack refused the update",
               changes: {
-                ...changesOf("infra-staging", [everyResourceOp[0]]),
+                ...changesOf("infra-staging", [everyResourceOp()[0]]),
                 policy: [
                   {
                     rule: "s3-no-public-acl",
