@@ -19,12 +19,12 @@ import {
 import { parse } from "yaml";
 
 /**
- * A Stryker test runner on mocha 12's programmatic API, in the test-runner process. Stryker 9's own
- * mocha runner requires mocha < 12 (it loads `mocha/lib/cli/run-helpers`, which mocha 12 renamed to
- * `.cjs`), and Stryker 10 needs Node 22. The project's `.mocharc.yml` gives the required modules (its
- * root hooks included) and the timeout; Stryker's `testFiles` give the spec files. The test files load
- * once per process: Stryker switches mutants at run time through `__stryker__.activeMutant`, and for a
- * mutant that only runs while a module loads (a "static" one) it starts a fresh process.
+ * A Stryker test runner on mocha 12's programmatic API, in Stryker's test-runner processes. Stryker 9's
+ * own mocha runner requires mocha < 12 (it loads `mocha/lib/cli/run-helpers`, which mocha 12 renamed
+ * to `.cjs`), and Stryker 10 needs Node 22. The project's `.mocharc.yml` gives the required modules
+ * (the root hooks) and the timeout; the option `mocha12.spec` gives the test files. They load once per
+ * process and Stryker switches mutants at run time through `__stryker__.activeMutant`; a mutant of
+ * code that runs while a module loads (a "static" one) is activated by loading the project afresh.
  */
 export class Mocha12TestRunner implements TestRunner {
   static readonly inject = tokens(commonTokens.options);
@@ -53,7 +53,7 @@ export class Mocha12TestRunner implements TestRunner {
   async dryRun(options: DryRunOptions): Promise<DryRunResult> {
     if (options.coverageAnalysis === "perTest") this.recordTest = (id) => (this.context.currentTestId = id);
     try {
-      const result = await this.run(options.disableBail, undefined);
+      const result = await this.run(options.disableBail, undefined, { reload: false, staticMutant: undefined });
       const coverage = this.context.mutantCoverage;
       if (result.status !== DryRunStatus.Complete || options.coverageAnalysis === "off" || !coverage) return result;
       if (options.coverageAnalysis === "perTest") creditSuiteHooks(coverage.perTest, this.loaded().suite);
@@ -65,14 +65,14 @@ export class Mocha12TestRunner implements TestRunner {
 
   async mutantRun(options: MutantRunOptions): Promise<MutantRunResult> {
     const mutant = options.activeMutant.id;
-    if (options.reloadEnvironment || !this.mocha || ownOptions(this.options).reloadEachMutant)
-      await this.load(options.mutantActivation === "static" ? mutant : undefined);
     this.context.hitLimit = options.hitLimit;
     this.context.hitCount = options.hitLimit ? 0 : undefined;
-    this.loaded().grep(
-      options.testFilter ? new RegExp(options.testFilter.map((id) => `(^${escapeRegExp(id)}$)`).join("|")) : /.*/,
-    );
-    return toMutantRunResult(await this.run(options.disableBail, mutant));
+    const result = await this.run(options.disableBail, mutant, {
+      reload: options.reloadEnvironment || ownOptions(this.options).reloadEachMutant === true,
+      staticMutant: options.mutantActivation === "static" ? mutant : undefined,
+      grep: options.testFilter && new RegExp(options.testFilter.map((id) => `(^${escapeRegExp(id)}$)`).join("|")),
+    });
+    return toMutantRunResult(result);
   }
 
   dispose(): Promise<void> {
@@ -117,10 +117,16 @@ export class Mocha12TestRunner implements TestRunner {
     await mocha.loadFilesAsync();
   }
 
-  private async run(disableBail: boolean, activeMutant: string | undefined): Promise<DryRunResult> {
+  private async run(
+    disableBail: boolean,
+    activeMutant: string | undefined,
+    how: { readonly reload: boolean; readonly staticMutant: string | undefined; readonly grep?: RegExp },
+  ): Promise<DryRunResult> {
     try {
-      if (!this.mocha) await this.load(undefined);
+      // Inside the try: a static mutant that breaks loading is a failed run, as a failed test is.
+      if (how.reload || !this.mocha) await this.load(how.staticMutant);
       const mocha = this.loaded();
+      mocha.grep(how.grep ?? /.*/);
       setBail(mocha.suite, !disableBail);
       this.context.activeMutant = activeMutant;
       // The root hooks remove the run's TMPDIR after the suite (test/support/temp.ts); here it runs once per mutant.
