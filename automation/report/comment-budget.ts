@@ -61,8 +61,8 @@ export function fitComment(frame: string, sections: readonly Section[], limit: n
 /**
  * The items each section keeps. Every length is an upper bound: a section costs its one-line "cut"
  * form until it shows an item, then its collapsible wrapper (with the longest possible "not shown"
- * line) plus each item and the separator before it; the note is counted as if every section lost items. The
- * common size (the cap) is the largest one whose total fits, found by bisection.
+ * line) plus each item and the separator before it; the note is counted as if every section lost
+ * items. The common size (the cap) is the largest one whose total fits, found by bisection.
  */
 function chooseItems(frame: string, sections: readonly Section[], limit: number): Item[][] {
   const slots = sections.reduce((n, _, i) => n + slot(i).length, 0);

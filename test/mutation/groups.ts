@@ -34,4 +34,5 @@ export const MUTATION_GROUPS: readonly MutationGroup[] = [
   },
   { name: "yaml", mutate: ["gitops/render/yaml.ts"], spec: ["test/gitops-yaml.test.ts"], reloadEachMutant: true },
   { name: "catalog", mutate: ["gitops/catalog/merge.ts"], spec: ["test/gitops-catalog.test.ts"] },
+  { name: "policy", mutate: ["policy/engine.ts"], spec: ["test/policy-engine.test.ts"] },
 ];
