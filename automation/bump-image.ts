@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isMap, isScalar, parse, parseDocument, Scalar } from "yaml";
 import { InputError, shownValue } from "../config";
 import { compareImageTags, isImageDigest } from "../gitops/catalog/image";
 import { commitPaths, git, GitError, remoteUrl, tryGit, workTree } from "../gitops/state-repo/git";
-import { assertWritableInside, parseYaml, readProjectFile } from "../input-files";
+import { assertWritableInside, readProjectFile } from "../input-files";
 import { pushWithRebase } from "../gitops/state-repo/push";
+import { ScalarEdit, setScalarIn } from "./scaffold/yaml-splice";
 import { Environment } from "../stack";
 
 /**
@@ -29,66 +29,12 @@ export function validateTag(tag: string): void {
   );
 }
 
-export interface TagEdit {
-  /** The file's new text; equal to the input when the tag was already set. */
-  readonly text: string;
-  readonly previous?: string;
-  readonly changed: boolean;
-}
-
 /**
- * Sets `image.tag` in an env file's text. An existing tag is replaced in place, keeping its quoting;
- * a missing one is added through the Document API, which keeps comments. Malformed input throws
- * an InputError naming the file, and nothing is written.
+ * Sets `image.tag` in an env file's text, touching only the tag's own characters (see setScalarIn).
+ * Malformed input throws an InputError naming the file, and nothing is written.
  */
-export function setImageTag(text: string, file: string, tag: string): TagEdit {
-  // The hardened reader first (size, depth, aliases, __proto__); the Document API then edits in place.
-  parseYaml(text, { file, expected: "a map" });
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) {
-    throw new InputError(`${file}: received invalid YAML (${doc.errors[0].message.split("\n")[0]}); expected a map`);
-  }
-  if (doc.contents !== null && !isMap(doc.contents)) {
-    throw new InputError(`${file}: received ${describeNode(doc.contents)} at the top level; expected a map`);
-  }
-  const image = doc.get("image", true);
-  if (image !== undefined && image !== null && !isMap(image)) {
-    throw new InputError(`${file}: image: received ${describeNode(image)}; expected a map with repository and tag`);
-  }
-  const current = isMap(image) ? image.get("tag", true) : undefined;
-  if (current !== undefined && !isScalar(current)) {
-    throw new InputError(`${file}: image.tag: received ${describeNode(current)}; expected a string`);
-  }
-  const value = current?.value;
-  const previous =
-    typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
-  if (previous === tag) return { text, previous, changed: false };
-
-  let next: string;
-  if (current?.range) {
-    const [start, end] = current.range;
-    next = `${text.slice(0, start)}${scalarSource(tag, current)}${text.slice(end)}`;
-  } else {
-    doc.setIn(["image", "tag"], tag);
-    next = doc.toString({ lineWidth: 0 });
-  }
-  const check = parse(next) as { image?: { tag?: unknown } };
-  if (check?.image?.tag !== tag)
-    throw new Error(`${file}: editing image.tag produced ${JSON.stringify(check?.image?.tag)}`);
-  return { text: next, previous, changed: true };
-}
-
-/** The tag as YAML source, quoted like the value it replaces (and quoted when plain would not read back as it). */
-function scalarSource(tag: string, replaced: Scalar): string {
-  if (replaced.type === Scalar.QUOTE_SINGLE) return `'${tag}'`;
-  if (replaced.type === Scalar.QUOTE_DOUBLE) return JSON.stringify(tag);
-  return parse(tag) === tag ? tag : JSON.stringify(tag);
-}
-
-function describeNode(node: unknown): string {
-  if (isScalar(node)) return shownValue(node.value);
-  if (isMap(node)) return "a map";
-  return "a list";
+export function setImageTag(text: string, file: string, tag: string): ScalarEdit {
+  return setScalarIn(text, file, ["image", "tag"], tag, { image: "a map with repository and tag" });
 }
 
 export interface BumpImageOptions {
