@@ -5,14 +5,15 @@ import { compareImageTags, isImageDigest } from "../gitops/catalog/image";
 import { commitPaths, git, GitError, remoteUrl, tryGit, workTree } from "../gitops/state-repo/git";
 import { assertWritableInside, readProjectFile } from "../input-files";
 import { pushWithRebase } from "../gitops/state-repo/push";
-import { ScalarEdit, setScalarIn } from "./scaffold/yaml-splice";
 import { Environment } from "../stack";
+import { bumpTargetOf, setScalarAt, TagEdit } from "./bump-targets";
 
 /**
  * `bump-image`: what an app repository's CI calls after it pushed an image. It sets `image.tag` in
- * `gitops/apps/<app>/<env>.yaml`, commits, and with --push pushes (rebasing and retrying when other
- * bumps win the race). The edit touches only the tag's own characters, so comments and formatting
- * elsewhere in the file stay byte for byte.
+ * `gitops/apps/<app>/<env>.yaml` (for a chart app the values key it declares there, for a Kustomize
+ * app the overlay's `images:` entry: bump-targets.ts), commits, and with --push pushes (rebasing and
+ * retrying when other bumps win the race). The edit touches only the tag's own characters, so
+ * comments and formatting elsewhere in the file stay byte for byte.
  */
 
 export const CATALOG_DIR = path.join("gitops", "apps");
@@ -29,12 +30,9 @@ export function validateTag(tag: string): void {
   );
 }
 
-/**
- * Sets `image.tag` in an env file's text, touching only the tag's own characters (see setScalarIn).
- * Malformed input throws an InputError naming the file, and nothing is written.
- */
-export function setImageTag(text: string, file: string, tag: string): ScalarEdit {
-  return setScalarIn(text, file, ["image", "tag"], tag, { image: "a map with repository and tag" });
+/** Sets `image.tag` in a typed spec's env file: setScalarAt (bump-targets.ts) at that key. */
+export function setImageTag(text: string, file: string, tag: string): TagEdit {
+  return setScalarAt(text, file, ["image", "tag"], tag);
 }
 
 export interface BumpImageOptions {
@@ -60,6 +58,8 @@ export interface BumpImageOptions {
 
 export interface BumpImageResult {
   readonly file: string;
+  /** What was set: `image.tag`, a chart's `values.<path>`, or a kustomization's `images[<name>]`. */
+  readonly field: string;
   readonly previous?: string;
   readonly tag: string;
   readonly changed: boolean;
@@ -70,7 +70,8 @@ export interface BumpImageResult {
 export async function bumpImage(options: BumpImageOptions): Promise<BumpImageResult> {
   const { rootDir, app, env, tag } = options;
   validateTag(tag);
-  const file = envFileOf(rootDir, app, env);
+  const target = bumpTargetOf(rootDir, app, env, envFileOf(rootDir, app, env));
+  const { file, field } = target;
   const relative = path.relative(rootDir, file);
   const checkout = await workTree(rootDir);
   if (!checkout.inside) {
@@ -96,13 +97,12 @@ export async function bumpImage(options: BumpImageOptions): Promise<BumpImageRes
   const edit = async (): Promise<{ previous?: string; commit?: string }> => {
     // Refused before reading too: a link out is never read, and one inside would edit another file.
     assertWritableInside(file, rootDir, relative);
-    const exists = fs.existsSync(file);
-    const text = exists ? readProjectFile(file, rootDir, relative) : "";
-    const result = setImageTag(text, relative, tag);
+    const text = fs.existsSync(file) ? readProjectFile(file, rootDir, relative) : "";
+    const result = target.edit(text, relative, tag);
     if (!result.changed) return { previous: result.previous };
     assertNotDowngrade(relative, result.previous, tag, options.allowDowngrade === true);
     fs.writeFileSync(file, result.text);
-    const commit = await commitPaths(rootDir, [relative], commitMessage(options, relative, result.previous));
+    const commit = await commitPaths(rootDir, [relative], commitMessage(options, relative, field, result.previous));
     return { previous: result.previous, commit };
   };
 
@@ -111,21 +111,29 @@ export async function bumpImage(options: BumpImageOptions): Promise<BumpImageRes
     const unpushed = options.push && branch ? await unpushedCommits(rootDir, remote, branch) : [];
     const first = await edit();
     if (!first.commit && unpushed.length === 0) {
-      options.log(`bump-image: ${relative} already has image.tag ${tag}: nothing to commit`);
-      return { file: relative, previous: first.previous, tag, changed: false, pushed: false };
+      options.log(`bump-image: ${relative} already has ${field} ${tag}: nothing to commit`);
+      return { file: relative, field, previous: first.previous, tag, changed: false, pushed: false };
     }
     if (first.commit) {
       options.log(
-        `bump-image: ${relative}: image.tag ${first.previous ?? "(unset)"} -> ${tag}, commit ${first.commit.slice(0, 12)}`,
+        `bump-image: ${relative}: ${field} ${first.previous ?? "(unset)"} -> ${tag}, commit ${first.commit.slice(0, 12)}`,
       );
     } else {
       options.log(
-        `bump-image: ${relative} already has image.tag ${tag}, but ${remote}/${branch} lacks the local commit(s) ` +
+        `bump-image: ${relative} already has ${field} ${tag}, but ${remote}/${branch} lacks the local commit(s) ` +
           `${unpushed.map((c) => c.sha.slice(0, 12)).join(", ")}: pushing them`,
       );
     }
     if (!options.push || !branch)
-      return { file: relative, previous: first.previous, tag, changed: true, commit: first.commit, pushed: false };
+      return {
+        file: relative,
+        field,
+        previous: first.previous,
+        tag,
+        changed: true,
+        commit: first.commit,
+        pushed: false,
+      };
 
     const pushed = await pushWithRebase(rootDir, {
       remote,
@@ -136,14 +144,15 @@ export async function bumpImage(options: BumpImageOptions): Promise<BumpImageRes
       afterRebase: async (rebased) => rebased || (await edit()).commit !== undefined,
     });
     if (pushed.superseded) {
-      options.log(`bump-image: ${remote}/${branch} already had image.tag ${tag}: nothing pushed`);
-      return { file: relative, previous: first.previous, tag, changed: false, pushed: false };
+      options.log(`bump-image: ${remote}/${branch} already had ${field} ${tag}: nothing pushed`);
+      return { file: relative, field, previous: first.previous, tag, changed: false, pushed: false };
     }
     options.log(
       `bump-image: pushed ${pushed.head.slice(0, 12)} to ${remote}/${branch} (attempt ${pushed.rebases + 1})`,
     );
     return {
       file: relative,
+      field,
       previous: first.previous,
       tag,
       changed: first.commit !== undefined,
@@ -215,8 +224,12 @@ interface LocalCommit {
   readonly files: readonly string[];
 }
 
-/** An env file of the catalog: what bump-image commits, and all it commits. */
-const BUMP_FILE = /^gitops\/apps\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\/(?!app\.yaml$)[^/]+\.yaml$/;
+/**
+ * What bump-image commits, and all it commits: an env file of the catalog (typed spec and chart
+ * apps), or a Kustomize app's kustomization (its overlay's `images:`).
+ */
+const BUMP_FILE =
+  /^gitops\/apps\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\/((?!app\.yaml$)[^/]+\.yaml|.+\/(kustomization\.ya?ml|Kustomization))$/;
 
 /**
  * The local commits `remote`/`branch` does not have, oldest first. A push carries them all, so each
@@ -285,7 +298,7 @@ export function envFileOf(rootDir: string, app: string, env: Environment): strin
   return file;
 }
 
-function commitMessage(options: BumpImageOptions, file: string, previous: string | undefined): string {
+function commitMessage(options: BumpImageOptions, file: string, field: string, previous: string | undefined): string {
   const trailers = [
     options.source?.repository && `Source-Repository: ${options.source.repository}`,
     options.source?.commit && `Source-Commit: ${options.source.commit}`,
@@ -293,7 +306,7 @@ function commitMessage(options: BumpImageOptions, file: string, previous: string
   return [
     `${options.app}: deploy ${options.tag} to ${options.env}`,
     "",
-    `${file}: image.tag ${previous ?? "(unset)"} -> ${options.tag}`,
+    `${file}: ${field} ${previous ?? "(unset)"} -> ${options.tag}`,
     ...(trailers.length > 0 ? ["", ...trailers] : []),
   ].join("\n");
 }

@@ -39,7 +39,7 @@ export function statusCommand(): Command {
           import("../doctor/probe"),
           import("../../stack"),
         ]);
-      const argo = argoSourceFor(options.env, options, processCheckContext(PROJECT_ROOT));
+      const argo = argoSourceFor(processCheckContext(PROJECT_ROOT), options.env, options);
       logProgress(`status: ${options.env}: reading the state repo${"kubectl" in argo ? " and the Applications" : ""}`);
       const report = await gatherStatus(options.env, { rootDir: PROJECT_ROOT }, argo);
       if (options.json) writeJson(report);

@@ -1,6 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, Scalar, visit } from "yaml";
-import { InputError, shownValue } from "../../config";
-import { parseYaml } from "../../input-files";
+import { InputError } from "../../config";
 
 /**
  * Edits of YAML files people maintain by hand (the config files, the catalog), made by replacing
@@ -24,68 +23,6 @@ export function scalarSource(value: string, replaced?: Scalar): string {
   if (replaced?.type === Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
   const plain = parseDocument(value).contents;
   return isScalar(plain) && plain.value === value ? value : JSON.stringify(value);
-}
-
-export interface ScalarEdit {
-  /** The file's new text; equal to the input when the value was already set. */
-  readonly text: string;
-  readonly previous?: string;
-  readonly changed: boolean;
-}
-
-/**
- * Sets the string at `keyPath` of a YAML map (`image.tag` for bump-image, what `promote` copies). An
- * existing value is replaced in place, keeping its quoting; a missing one is added through the
- * Document API, which keeps comments. A node on the way that is not a map, or a value that is not a
- * scalar, is an InputError naming the file and the key (`expected` words what a map there should
- * hold, by dotted key path), and nothing is returned to write.
- */
-export function setScalarIn(
-  text: string,
-  file: string,
-  keyPath: readonly string[],
-  value: string,
-  expected: Readonly<Record<string, string>> = {},
-): ScalarEdit {
-  // The hardened reader first (size, depth, aliases, __proto__); the Document API then edits in place.
-  parseYaml(text, { file, expected: "a map" });
-  const doc = parsed(text, file);
-  if (doc.contents !== null && !isMap(doc.contents)) {
-    throw new InputError(`${file}: received ${describeNode(doc.contents)} at the top level; expected a map`);
-  }
-  for (let depth = 1; depth < keyPath.length; depth++) {
-    const node = doc.getIn(keyPath.slice(0, depth), true);
-    const key = keyPath.slice(0, depth).join(".");
-    if (node !== undefined && node !== null && !isMap(node)) {
-      throw new InputError(`${file}: ${key}: received ${describeNode(node)}; expected ${expected[key] ?? "a map"}`);
-    }
-  }
-  const current = doc.getIn(keyPath, true);
-  if (current !== undefined && !isScalar(current)) {
-    throw new InputError(`${file}: ${keyPath.join(".")}: received ${describeNode(current)}; expected a string`);
-  }
-  const held = current?.value;
-  const previous =
-    typeof held === "string" || typeof held === "number" || typeof held === "boolean" ? String(held) : undefined;
-  if (previous === value) return { text, previous, changed: false };
-
-  let next: string;
-  if (current?.range) {
-    const [start, end] = current.range;
-    next = `${text.slice(0, start)}${scalarSource(value, current)}${text.slice(end)}`;
-  } else {
-    doc.setIn(keyPath, value);
-    next = doc.toString({ lineWidth: 0 });
-  }
-  const check = parseDocument(next).getIn(keyPath);
-  if (check !== value) throw new Error(`${file}: editing ${keyPath.join(".")} produced ${JSON.stringify(check)}`);
-  return { text: next, previous, changed: true };
-}
-
-function describeNode(node: unknown): string {
-  if (isScalar(node)) return shownValue(node.value);
-  if (isMap(node)) return "a map";
-  return "a list";
 }
 
 /**

@@ -1,12 +1,13 @@
-import { Environment } from "../../stack";
 import { clusterContext } from "../doctor/checks";
 import { CheckContext } from "../doctor/probe";
-import type { ArgoSource } from "./gather";
+import { Environment } from "../../stack";
+import { ArgoSource } from "./gather";
 import { Kubectl, kubectlAt } from "./status";
 
-/** `--kubeconfig` and `--context`, as `status` and `promote` take them. */
-export interface ClusterSelection {
+export interface ArgoSourceOptions {
+  /** kubeconfig of the cluster; by default the file holding a context for the environment's cluster. */
   readonly kubeconfig?: string;
+  /** kubeconfig context; by default the one for the environment's cluster (named as `aws eks update-kubeconfig` names it). */
   readonly context?: string;
 }
 
@@ -14,20 +15,21 @@ export interface ClusterSelection {
 export type KubectlFactory = (kubeconfig: string | undefined, context: string | undefined) => Kubectl;
 
 /**
- * Where `env`'s Argo CD is asked: the given kubeconfig and context, else the context whose cluster is
- * the environment's (`aws eks update-kubeconfig --name <clusterName>` writes it), or why neither works.
+ * Where to ask the environment's Argo CD: the kubectl client with the kubeconfig and context given,
+ * or found for the cluster; or why it cannot be asked (no kubectl, no context). `status` and
+ * `drift` read the live Applications through it, `promote` the source environment's.
  */
 export function argoSourceFor(
-  env: Environment,
-  selection: ClusterSelection,
   ctx: CheckContext,
+  env: Environment,
+  options: ArgoSourceOptions = {},
   kubectl: KubectlFactory = kubectlAt,
 ): ArgoSource {
-  const cluster = clusterContext(ctx, env);
-  const context = selection.context ?? cluster.found?.context;
-  const kubeconfig = selection.kubeconfig ?? (selection.context ? undefined : cluster.found?.file);
   if (!ctx.which("kubectl")) return { reason: "kubectl is not on PATH" };
-  if (!selection.kubeconfig && !context) {
+  const cluster = clusterContext(ctx, env);
+  const context = options.context ?? cluster.found?.context;
+  const kubeconfig = options.kubeconfig ?? (options.context ? undefined : cluster.found?.file);
+  if (!options.kubeconfig && !context) {
     return {
       reason: `no kubeconfig context for cluster ${cluster.cluster} (aws eks update-kubeconfig --name ${cluster.cluster} --region ${cluster.region})`,
     };
