@@ -1,7 +1,6 @@
 import type { CheckContext } from "../doctor/probe";
 import type { PolicySource, SynthDiffSource } from "../driver/preview";
 import type { DriverContext } from "../driver/stack-operation";
-import type { KubectlFactory } from "../status/argo-source";
 import { writeData } from "../output";
 import type { Environment } from "../../stack";
 
@@ -34,10 +33,6 @@ export interface CommandDeps {
   readonly checks: CheckContext;
   /** Replaces the network for GitHub's API (tests). */
   readonly fetch?: typeof fetch;
-  /** Replaces the kubectl client that reads a cluster (tests replay recorded objects). */
-  readonly kubectl?: KubectlFactory;
-  /** Replaces the clock (tests of soak times). */
-  readonly now?: () => Date;
 }
 
 /** The deps the CLI runs with, loaded when a command runs: the driver pulls in the Automation API. */

@@ -52,13 +52,13 @@ export function renderPromotionBody(report: PromotionReport, limit: number = PUL
     ...promoted.map(({ app, evidence, change }) => {
       const moves = evidence.values.map((v) => `\`${tableCell(v.shown, 200)}\``).join("<br>");
       const edits = change.edits
-        .map((e) => `\`${e.key.join(".")}\`: \`${e.previous ?? "(unset)"}\` → \`${shortValue(e.value)}\``)
+        .map((e) => `\`${e.file}\` \`${e.field}\`: \`${e.previous ?? "(unset)"}\` → \`${shortValue(e.value)}\``)
         .join("<br>");
       const commit =
         `state repo \`${evidence.revision.slice(0, 12)}\`` +
         (evidence.sourceCommit ? `<br>catalog \`${evidence.sourceCommit.slice(0, 12)}\`` : "");
       const gates = ["synced", "healthy", "soak"] as const;
-      return `| \`${app}\` | ${moves} | \`${change.file}\`<br>${edits} | ${commit} | ${gates.map((g) => gateCell(evidence.gates, g)).join(" | ")} |`;
+      return `| \`${app}\` | ${moves} | ${edits} | ${commit} | ${gates.map((g) => gateCell(evidence.gates, g)).join(" | ")} |`;
     }),
     "",
     `**Render of \`${report.to}\`** after the change: ${report.targetGates
@@ -108,7 +108,14 @@ function notPromoted(apps: readonly AppOutcome[]): string[] {
   const unchanged = apps.filter((a) => a.status === "unchanged").map((a) => `\`${a.app}\``);
   const lines: string[] = [];
   if (held.length > 0) {
-    lines.push("**Held back** (not yet):", "", "| App | Gate | Seen | Needed |", "| :-- | :-- | :-- | :-- |", ...held, "");
+    lines.push(
+      "**Held back** (not yet):",
+      "",
+      "| App | Gate | Seen | Needed |",
+      "| :-- | :-- | :-- | :-- |",
+      ...held,
+      "",
+    );
   }
   if (refused.length > 0) lines.push("**Refused** (cannot be promoted as they are):", "", ...refused, "");
   if (unchanged.length > 0) lines.push(`Already running what the source runs: ${unchanged.join(", ")}.`, "");

@@ -5,16 +5,14 @@ import { CONFIG_NAMESPACE, InputError, shownValue } from "../../config";
 import { declarationOf, EnvironmentDeclaration, Fleet, loadFleet, PROMOTES_FROM_KEY } from "../../environments";
 import { loadCatalog } from "../../gitops/catalog/catalog";
 import { readHydrationConfig } from "../../gitops/environment-config";
-import { ARGOCD_NAMESPACE } from "../../platform/components";
 import { Environment } from "../../stack";
 import { CATALOG_DIR } from "../bump-image";
 import { ExitCode } from "../exit-codes";
 import { Kubectl } from "../status/status";
 import { BaseCheckout, commitOnBranch, withBaseCheckout } from "./branch";
 import { GateResult, gatesPass, LIVE_GATES, LiveGate } from "./gates";
-import { PromotedValue } from "./resolve";
 import { readSource, SourceEvidence } from "./source";
-import { promoteIntoTarget, TargetChange } from "./target";
+import { promoteIntoTarget, TargetChange, TargetEdit } from "./target";
 
 /**
  * `promote`: moves exactly what one environment runs (each app's image digest, read from its state
@@ -34,8 +32,6 @@ export interface PromoteRequest {
   readonly skips: ReadonlyMap<LiveGate, string>;
   /** The source's Argo CD; needed unless every live gate is skipped. */
   readonly argo?: { readonly kubectl: Kubectl; readonly from: string };
-  /** Where the source's Applications live; Argo CD's namespace by default. */
-  readonly namespace?: string;
   readonly now: Date;
 }
 
@@ -80,6 +76,9 @@ export async function promote(request: PromoteRequest): Promise<PromotionReport>
   if (!request.argo && unread.length > 0) {
     throw new Error(`promote: the gates ${unread.join(", ")} read Argo CD, and no way to read it was given`);
   }
+  // The environments are checked in the checkout first, so a refusal names its files, not the worktree's.
+  const declared = loadFleet(request.rootDir);
+  assertPromotesFrom(declared, declarationOf(declared, request.from), declarationOf(declared, request.to));
   return withBaseCheckout(request.rootDir, (checkout) => promoteIn(checkout, request));
 }
 
@@ -96,14 +95,23 @@ async function promoteIn(checkout: BaseCheckout, request: PromoteRequest): Promi
     from: from.name,
     apps,
     ...(request.argo ? { argo: request.argo } : {}),
-    namespace: request.namespace ?? ARGOCD_NAMESPACE,
     soak,
     skips: request.skips,
     now: request.now,
   });
+  const refused = source.outcomes.find((o) => "refused" in o);
+  if (refused && "refused" in refused && request.app !== undefined) throw new InputError(refused.refused);
   const ready = source.outcomes.flatMap((o) => ("evidence" in o && gatesPass(o.evidence.gates) ? [o.evidence] : []));
   const target =
-    ready.length > 0 ? promoteIntoTarget(dir, fleet, to.name, ready) : { changes: [], gates: [] as GateResult[] };
+    ready.length > 0
+      ? await promoteIntoTarget({
+          rootDir: dir,
+          cacheDir: path.join(request.rootDir, ".render-cache"),
+          fleet,
+          to: to.name,
+          carried: ready,
+        })
+      : { changes: [], gates: [] as GateResult[] };
   const blocked = !gatesPass(target.gates);
   const outcomes: AppOutcome[] = source.outcomes.map((o) => {
     if ("refused" in o) return { app: o.app, status: "refused", reason: o.refused };
@@ -124,12 +132,13 @@ async function promoteIn(checkout: BaseCheckout, request: PromoteRequest): Promi
     targetGates: target.gates,
   };
   const promoted = promotedOf(report);
-  if (blocked || promoted.length === 0) return report;
+  // Bad input anywhere stops the whole batch: a fixed app then promotes with the others, in one branch.
+  if (blocked || refused || promoted.length === 0) return report;
   const branch = branchName(to.name, request.app === undefined, promoted);
   const commit = await commitOnBranch(
     checkout,
     branch,
-    promoted.map((p) => p.change.file),
+    [...new Set(promoted.flatMap((p) => p.change.edits.map((e) => e.file)))],
     commitMessage(report, promoted),
   );
   return { ...report, branch, commit };
@@ -228,9 +237,9 @@ export function shortValue(value: string): string {
   return value.replace(/[^A-Za-z0-9._-]/g, "-");
 }
 
-function editLine(change: TargetChange, value: PromotedValue): string {
-  const edit = change.edits.find((e) => e.key.join(".") === value.key.join("."));
-  return `${change.file}: ${value.key.join(".")} ${edit?.previous ?? "(unset)"} -> ${value.value}`;
+/** `gitops/apps/demo/production.yaml: image.tag 6.7.0 -> sha256:…`, as the commit and the terminal show an edit. */
+export function editLine(edit: TargetEdit): string {
+  return `${edit.file}: ${edit.field} ${edit.previous ?? "(unset)"} -> ${edit.value}`;
 }
 
 function commitMessage(report: PromotionReport, promoted: readonly Promoted[]): string {
@@ -239,7 +248,7 @@ function commitMessage(report: PromotionReport, promoted: readonly Promoted[]): 
       ? `promote ${promoted[0].app} to ${report.to}: ${shortValue(promoted[0].evidence.values[0].value)}`
       : `promote ${promoted.length} apps from ${report.from} to ${report.to}`;
   const body = promoted.flatMap(({ evidence, change }) => [
-    ...evidence.values.map((v) => editLine(change, v)),
+    ...change.edits.map(editLine),
     `  what ${report.from} runs: ${evidence.values.map((v) => v.shown).join(", ")}, ` +
       `state repo ${evidence.revision.slice(0, 12)}${evidence.sourceCommit ? ` (Source-Commit ${evidence.sourceCommit.slice(0, 12)})` : ""}`,
     `  gates: ${evidence.gates.map((g) => `${g.gate} ${g.status}`).join(", ")}`,

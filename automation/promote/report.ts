@@ -1,6 +1,6 @@
 import { Paint } from "../output";
 import { GateResult } from "./gates";
-import { AppOutcome, PromotionReport } from "./promote";
+import { AppOutcome, editLine, PromotionReport } from "./promote";
 
 /**
  * The promotion as the terminal shows it: per app what it is (promoted, unchanged, held, refused),
@@ -19,7 +19,12 @@ const STATUS_STYLE: Record<AppOutcome["status"], Parameters<Paint>[0]> = {
 function gateLines(gates: readonly GateResult[], paint: Paint, indent: string): string[] {
   const width = Math.max(...gates.map((g) => g.gate.length));
   return gates.map((g) => {
-    const status = g.status === "passed" ? paint("green", "passed ") : g.status === "failed" ? paint("red", "FAILED ") : paint("yellow", "skipped");
+    const status =
+      g.status === "passed"
+        ? paint("green", "passed ")
+        : g.status === "failed"
+          ? paint("red", "FAILED ")
+          : paint("yellow", "skipped");
     const detail = g.status === "failed" ? `${g.seen}; needed ${g.needed}` : g.seen;
     const reason = g.status === "skipped" ? ` (reason: ${g.reason})` : "";
     return `${indent}${g.gate.padEnd(width)}  ${status}  ${detail}${reason}`;
@@ -41,23 +46,26 @@ export function renderPromotionText(report: PromotionReport, paint: Paint): stri
       continue;
     }
     const { evidence } = outcome;
-    for (const value of evidence.values) lines.push(`  ${value.shown} (${value.file} at ${evidence.revision.slice(0, 12)})`);
+    for (const value of evidence.values)
+      lines.push(`  ${value.shown} (${value.file} at ${evidence.revision.slice(0, 12)})`);
     if ("change" in outcome) {
-      for (const edit of outcome.change.edits) {
-        lines.push(`  ${outcome.change.file}: ${edit.key.join(".")} ${edit.previous ?? "(unset)"} -> ${edit.value}`);
-      }
+      for (const edit of outcome.change.edits) lines.push(`  ${editLine(edit)}`);
     }
     lines.push(...gateLines(evidence.gates, paint, "  "), "");
   }
-  if (report.targetGates.length > 0) lines.push(`render of ${report.to}:`, ...gateLines(report.targetGates, paint, "  "), "");
+  if (report.targetGates.length > 0)
+    lines.push(`render of ${report.to}:`, ...gateLines(report.targetGates, paint, "  "), "");
   if (report.branch) lines.push(`branch ${paint("bold", report.branch)} (commit ${report.commit?.slice(0, 12)})`);
   else lines.push(nothingCommitted(report));
   return `${lines.join("\n")}\n`;
 }
 
 function nothingCommitted(report: PromotionReport): string {
-  if (report.apps.some((a) => a.status === "blocked")) return `nothing committed: the render of ${report.to} failed a gate`;
-  if (report.apps.every((a) => a.status === "unchanged")) return `nothing to promote: ${report.to} already runs what ${report.from} runs`;
+  if (report.apps.some((a) => a.status === "blocked"))
+    return `nothing committed: the render of ${report.to} failed a gate`;
+  if (report.apps.some((a) => a.status === "refused")) return "nothing committed: an app was refused (bad input)";
+  if (report.apps.every((a) => a.status === "unchanged"))
+    return `nothing to promote: ${report.to} already runs what ${report.from} runs`;
   return "nothing committed";
 }
 

@@ -4,16 +4,14 @@ import { parseYaml } from "../../input-files";
 
 /**
  * What a promotion carries, read from what the source environment runs: its hydrated manifests at
- * the state-repo commit Argo CD runs, never a registry. Each kind of app has one small resolver; an
- * image app's is the digest of its main container. A chart app's (its chart version) is one more
- * resolver in RESOLVERS, reading what hydration records of the chart, and one more key in the
- * target's env file; nothing else changes.
+ * the state-repo commit Argo CD runs, never a registry: hydration records each image exactly as the
+ * catalog gave it, so a digest there is the image that ran. Each kind of value has one small resolver.
  */
 
 /** One value the target's env file gets. */
 export interface PromotedValue {
-  /** Key path in `gitops/apps/<app>/<env>.yaml`: `["image", "tag"]`. */
-  readonly key: readonly string[];
+  /** The image's digest, written where bump-image writes a tag (bump-targets.ts). */
+  readonly kind: "image";
   readonly value: string;
   /** What it is, as a reviewer reads it: `image ghcr.io/org/app@sha256:…`. */
   readonly shown: string;
@@ -68,7 +66,7 @@ export const imageDigest: Resolver = (app, files, { env, where }) => {
     }
     return [
       {
-        key: ["image", "tag"],
+        kind: "image",
         value: pinned.groups.digest,
         shown: `image ${container.image}`,
         file,

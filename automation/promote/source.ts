@@ -33,7 +33,6 @@ export interface ReadSourceArgs {
   readonly apps: readonly string[];
   /** The source's Argo CD; undefined only when every live gate is skipped. */
   readonly argo?: { readonly kubectl: Kubectl; readonly from: string };
-  readonly namespace: string;
   readonly soak: string | undefined;
   readonly skips: ReadonlyMap<LiveGate, string>;
   readonly now: Date;
@@ -54,7 +53,7 @@ export async function readSource(args: ReadSourceArgs): Promise<SourceReading> {
   const config = readHydrationConfig(args.from, args.rootDir);
   let applications: readonly IApplication[] | undefined;
   if (args.argo) {
-    const read = await readApplications(args.argo.kubectl, args.namespace);
+    const read = await readApplications(args.argo.kubectl);
     if ("reason" in read) throw new Error(`${args.from}'s Argo CD (${args.argo.from}): ${read.reason}`);
     applications = read.items;
   }
@@ -87,7 +86,6 @@ async function readApp(
   const verdict = applications
     ? await judgeSourceApp({
         app,
-        namespace: args.namespace,
         application: applications.find((a) => a.metadata?.name === app),
         stateRepo: dir,
         soak: args.soak,

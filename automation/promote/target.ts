@@ -3,30 +3,31 @@ import * as path from "node:path";
 import { InputError } from "../../config";
 import type { Fleet } from "../../environments";
 import { declarationOf } from "../../environments";
-import { renderEnvironmentReport, RenderedEnvironment } from "../../gitops/render/environment";
+import { renderEnvironmentReportAsync, RenderedEnvironment } from "../../gitops/render/environment";
 import { AppChanges } from "../../gitops/state-repo/diff";
 import { assertWritableInside, readProjectFile } from "../../input-files";
 import { readGuardrailsConfig } from "../../policy/config";
 import { mandatoryViolations, targetText } from "../../policy/engine";
 import { Environment } from "../../stack";
-import { CATALOG_DIR } from "../bump-image";
-import { setScalarIn } from "../scaffold/yaml-splice";
+import { envFileOf } from "../bump-image";
+import { bumpTargetOf } from "../bump-targets";
 import { GateResult } from "./gates";
 import { manifestDiff } from "./manifest-diff";
 import { PromotedValue } from "./resolve";
 
-/** One value written into the target's env file. */
+/** One value written into a file of the target. */
 export interface TargetEdit {
-  readonly key: readonly string[];
+  /** Repo-relative: `gitops/apps/<app>/<env>.yaml`, or a Kustomize app's overlay. */
+  readonly file: string;
+  /** As bump-image names it: `image.tag`, `values.image.tag`, `images[web]`. */
+  readonly field: string;
   readonly previous?: string;
   readonly value: string;
 }
 
-/** One app's change in the target: its env file's edits and the manifests they change. */
+/** One app's change in the target: its edits and the manifests they change. */
 export interface TargetChange {
   readonly app: string;
-  /** `gitops/apps/<app>/<env>.yaml`. */
-  readonly file: string;
   readonly edits: readonly TargetEdit[];
   /** The rendered manifests that change; undefined when none does (nothing to promote). */
   readonly manifests?: AppChanges;
@@ -38,31 +39,39 @@ export interface TargetOutcome {
   readonly gates: readonly GateResult[];
 }
 
+export interface TargetArgs {
+  /** The checkout to edit (promote's temporary worktree). */
+  readonly rootDir: string;
+  /** Where chart and Kustomize renders are cached (the project checkout's, so a worktree needs no pull). */
+  readonly cacheDir: string;
+  readonly fleet: Fleet;
+  readonly to: Environment;
+  readonly carried: readonly { readonly app: string; readonly values: readonly PromotedValue[] }[];
+}
+
 /**
- * Writes each app's values into its env file of `to` in the checkout at `rootDir` (comment-
- * preserving, touching only the values' characters), renders the environment before and after and
- * judges the render: validation and the guardrails, as hydration will. A file whose edit changes no
- * manifest is put back as it was. The render before the edits must succeed: a target catalog that
- * does not render is bad input, thrown as an InputError.
+ * Writes each app's values into the target's files, where bump-image writes a tag (comment-
+ * preserving, touching only the value's characters; the target's own settings stay), renders the
+ * environment before and after, and judges the render as hydration will: validation and the
+ * guardrails. An app whose edit changes no manifest is put back as it was. The render before the
+ * edits must succeed: a target catalog that does not render is bad input, thrown as an InputError.
  */
-export function promoteIntoTarget(
-  rootDir: string,
-  fleet: Fleet,
-  to: Environment,
-  carried: readonly { readonly app: string; readonly values: readonly PromotedValue[] }[],
-): TargetOutcome {
-  const render = (): RenderedEnvironment =>
-    renderEnvironmentReport(to, {
-      catalogDir: path.join(rootDir, CATALOG_DIR),
-      environments: fleet.environments.map((e) => e.name),
+export async function promoteIntoTarget(args: TargetArgs): Promise<TargetOutcome> {
+  const { rootDir, to } = args;
+  const render = (): Promise<RenderedEnvironment> =>
+    renderEnvironmentReportAsync(to, {
+      catalogDir: path.join(rootDir, "gitops", "apps"),
+      environments: args.fleet.environments.map((e) => e.name),
       guardrails: readGuardrailsConfig(rootDir, to),
-      tier: declarationOf(fleet, to).tier,
+      tier: declarationOf(args.fleet, to).tier,
+      rootDir,
+      cacheDir: args.cacheDir,
     });
-  const before = render();
-  const written = carried.map(({ app, values }) => writeValues(rootDir, app, to, values));
+  const before = await render();
+  const written = args.carried.map(({ app, values }) => writeValues(rootDir, app, to, values));
   let after: RenderedEnvironment;
   try {
-    after = render();
+    after = await render();
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     const gate: GateResult = {
@@ -74,10 +83,10 @@ export function promoteIntoTarget(
     return { changes: written.map((w) => w.change), gates: [gate] };
   }
   const byApp = new Map(manifestDiff(before.files, after.files).map((c) => [c.app, c]));
-  const changes = written.map(({ change, original }) => {
+  const changes = written.map(({ change, originals }) => {
     const manifests = byApp.get(change.app);
     if (manifests) return { ...change, manifests };
-    fs.writeFileSync(path.join(rootDir, change.file), original);
+    for (const [file, text] of originals) fs.writeFileSync(path.join(rootDir, file), text);
     return change;
   });
   return { changes, gates: [renderGate(to, after), guardrailsGate(to, after)] };
@@ -88,25 +97,26 @@ function writeValues(
   app: string,
   to: Environment,
   values: readonly PromotedValue[],
-): { change: TargetChange; original: string } {
-  const file = path.join(CATALOG_DIR, app, `${to}.yaml`);
-  const full = path.join(rootDir, file);
-  assertWritableInside(full, rootDir, file);
-  const original = readProjectFile(full, rootDir, file);
-  let text = original;
+): { change: TargetChange; originals: Map<string, string> } {
+  const originals = new Map<string, string>();
   const edits: TargetEdit[] = [];
   for (const value of values) {
-    const edit = setScalarIn(text, file, value.key, value.value);
-    text = edit.text;
-    if (edit.changed)
-      edits.push({
-        key: value.key,
-        ...(edit.previous === undefined ? {} : { previous: edit.previous }),
-        value: value.value,
-      });
+    const target = bumpTargetOf(rootDir, app, to, envFileOf(rootDir, app, to));
+    const file = path.relative(rootDir, target.file);
+    assertWritableInside(target.file, rootDir, file);
+    const text = readProjectFile(target.file, rootDir, file);
+    if (!originals.has(file)) originals.set(file, text);
+    const edit = target.edit(text, file, value.value);
+    if (!edit.changed) continue;
+    fs.writeFileSync(target.file, edit.text);
+    edits.push({
+      file,
+      field: target.field,
+      ...(edit.previous === undefined ? {} : { previous: edit.previous }),
+      value: value.value,
+    });
   }
-  if (text !== original) fs.writeFileSync(full, text);
-  return { change: { app, file, edits }, original };
+  return { change: { app, edits }, originals };
 }
 
 function renderGate(to: Environment, after: RenderedEnvironment): GateResult {

@@ -88,12 +88,11 @@ export function argoStatus(app: IApplication): ArgoStatus {
 /** Reads the Applications in Argo CD's namespace; the reason when they cannot be read. */
 export async function readApplications(
   kubectl: Kubectl,
-  namespace: string = ARGOCD_NAMESPACE,
 ): Promise<{ items: readonly IApplication[] } | { reason: string }> {
-  const listed = await kubectl(["get", "applications.argoproj.io", "-n", namespace, "-o", "json"]);
+  const listed = await kubectl(["get", "applications.argoproj.io", "-n", ARGOCD_NAMESPACE, "-o", "json"]);
   if (listed.code !== 0) {
     return {
-      reason: `kubectl get applications.argoproj.io -n ${namespace} failed: ${listed.stderr.trim().split("\n")[0]}`,
+      reason: `kubectl get applications.argoproj.io -n ${ARGOCD_NAMESPACE} failed: ${listed.stderr.trim().split("\n")[0]}`,
     };
   }
   return { items: (JSON.parse(listed.stdout) as { items?: IApplication[] }).items ?? [] };
