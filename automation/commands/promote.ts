@@ -92,12 +92,13 @@ export function promoteCommand(): Command {
 }
 
 export async function runPromoteCommand(options: PromoteCommandOptions, deps: PromoteDeps): Promise<ExitCode> {
-  const [{ promote, promotionExitCode }, { LIVE_GATES }, { argoSourceFor }, report] = await Promise.all([
-    import("../promote/promote"),
-    import("../promote/gates"),
-    import("../status/argo-source"),
-    import("../promote/report"),
-  ]);
+  const [{ promote, promotionExitCode }, { gateFailureLine, LIVE_GATES }, { argoSourceFor }, report] =
+    await Promise.all([
+      import("../promote/promote"),
+      import("../promote/gates"),
+      import("../status/argo-source"),
+      import("../promote/report"),
+    ]);
   if (options.app === undefined && options.all !== true) {
     throw new InputError("promote: received neither --app nor --all; expected --app <app> or --all");
   }
@@ -132,6 +133,12 @@ export async function runPromoteCommand(options: PromoteCommandOptions, deps: Pr
     deps.write(report.renderPromotionText(promotion, painter(deps.color === true)));
     const diff = report.renderPromotionDiff(promotion);
     if (diff) deps.write(diff);
+  }
+  for (const app of promotion.apps) {
+    if (app.status !== "held") continue;
+    for (const gate of app.evidence.gates.filter((g) => g.status === "failed")) {
+      deps.log(`not yet: ${gateFailureLine(`${promotion.from} ${app.app}`, gate)}`);
+    }
   }
   return promotionExitCode(promotion);
 }

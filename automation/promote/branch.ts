@@ -72,8 +72,8 @@ export async function commitOnBranch(
 }
 
 /**
- * Puts `branch` on `remote`. When the remote branch already holds this change (same parent, same
- * tree: an earlier run), the local branch takes that commit and nothing is pushed; otherwise the push
+ * Puts `branch` on `remote`. When the remote branch already holds this change (same parent, tree
+ * and message: an earlier run), the local branch takes that commit and nothing is pushed; otherwise the push
  * replaces it, provided it is still the commit seen here (--force-with-lease).
  */
 export async function pushBranch(
@@ -92,8 +92,7 @@ export async function pushBranch(
   const theirs = listed.split(/\s/)[0] ?? "";
   if (theirs) {
     await git(rootDir, ["-c", "maintenance.auto=false", "fetch", "--quiet", remote, ref]);
-    const same = async (rev: string): Promise<string> =>
-      (await git(rootDir, ["rev-parse", `${rev}^{tree}`, `${rev}^`])).trim();
+    const same = async (rev: string): Promise<string> => git(rootDir, ["log", "-1", "--format=%T %P%n%B", rev]);
     if ((await same(theirs)) === (await same(local))) {
       await git(rootDir, ["update-ref", ref, theirs]);
       return { pushed: false, head: theirs };

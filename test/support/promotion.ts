@@ -32,7 +32,9 @@ export class PromotionProject {
 
   private constructor(readonly dir: string) {}
 
-  static async create(options: { stagingTag?: string; hydrated?: boolean } = {}): Promise<PromotionProject> {
+  static async create(
+    options: { stagingTag?: string; hydrated?: boolean; moreApps?: readonly string[] } = {},
+  ): Promise<PromotionProject> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-platform-promote-"));
     const project = new PromotionProject(dir);
     fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
@@ -46,6 +48,7 @@ export class PromotionProject {
     project.editCatalog("staging", (text) =>
       text.replace('tag: "6.7.1"', `tag: "${options.stagingTag ?? STAGED_DIGEST}"`),
     );
+    for (const app of options.moreApps ?? []) project.addApp(app);
     fs.writeFileSync(path.join(dir, ".gitignore"), ".render-cache/\n*.git/\n");
     git(dir, "init", "--quiet", "--initial-branch=main");
     git(dir, "add", "--all");
@@ -58,8 +61,28 @@ export class PromotionProject {
       stateRepo: project.stateRepo("staging"),
       push: true,
     });
-    project.applications = stagingApplications(project.stateRepo("staging"), project.stateHead("staging"));
+    const recorded = stagingApplications(project.stateRepo("staging"), project.stateHead("staging"));
+    const demo = JSON.stringify(recorded.items[0]);
+    const more = (options.moreApps ?? []).map((app) => JSON.parse(demo.replace(/\bdemo\b/g, app)) as IApplication);
+    project.applications = { items: [...recorded.items, ...more] };
     return project;
+  }
+
+  /** Another app like demo, named `app`: its files with demo renamed, its namespace allowed in every environment. */
+  private addApp(app: string): void {
+    const from = path.join(this.catalogDir, "demo");
+    fs.mkdirSync(path.join(this.catalogDir, app));
+    for (const file of fs.readdirSync(from)) {
+      const text = fs.readFileSync(path.join(from, file), "utf8");
+      fs.writeFileSync(path.join(this.catalogDir, app, file), text.replace(/\bdemo\b/g, app));
+    }
+    for (const env of discoverEnvironments(this.dir)) {
+      const file = path.join(this.dir, `Pulumi.${env}.yaml`);
+      fs.writeFileSync(
+        file,
+        fs.readFileSync(file, "utf8").replace("appNamespaces: [demo]", `appNamespaces: [demo, ${app}]`),
+      );
+    }
   }
 
   get catalogDir(): string {
