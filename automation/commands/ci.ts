@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { loadFleet } from "../../environments";
 import { Environment } from "../../stack";
-import { planCi, renderCiHelp } from "../ci";
+import { planCi, PromotionEdge, renderCiHelp } from "../ci";
+import { InputError } from "../../config";
 import { ExitCode } from "../exit-codes";
 import { cliDeps, CommandDeps, preflight } from "./deps";
 import { examples } from "./help";
@@ -63,9 +64,42 @@ export async function runCiCommand(options: CiOptions, deps: CommandDeps): Promi
       return runDeployWaves(plan.waves, options.parallel ?? 1, deps);
     case "drift":
       return runDriftCommand(plan.envs, { output: options.output }, deps);
+    case "promote":
+      return runPromotions(plan.edges, deps);
     case "nothing":
       return ExitCode.Ok;
   }
+}
+
+/**
+ * `promote --all --open-pr` of each edge, every one of them run whatever the others said: the exit
+ * code is the worst (bad input, then failure, then a gate's "not yet").
+ */
+async function runPromotions(edges: readonly PromotionEdge[], deps: CommandDeps): Promise<ExitCode> {
+  const { runPromoteCommand } = await import("./promote");
+  const codes: ExitCode[] = [];
+  for (const { from, to } of edges) {
+    try {
+      codes.push(
+        await runPromoteCommand(
+          { all: true, from, to, openPr: true, remote: "origin" },
+          {
+            rootDir: deps.context.rootDir,
+            checks: deps.checks,
+            env: deps.env,
+            write: deps.write,
+            log: deps.context.log,
+            ...(deps.fetch ? { fetch: deps.fetch } : {}),
+          },
+        ),
+      );
+    } catch (err) {
+      deps.context.log(`ci: promote --from ${from} --to ${to}: ${(err as Error).message}`);
+      codes.push(err instanceof InputError ? ExitCode.BadInput : ExitCode.Failure);
+    }
+  }
+  const worst = [ExitCode.BadInput, ExitCode.Failure, ExitCode.Changes].find((code) => codes.includes(code));
+  return worst ?? ExitCode.Ok;
 }
 
 async function runDeployWaves(
