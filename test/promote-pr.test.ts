@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { PromoteCommandOptions, runPromoteCommand } from "../automation/commands/promote";
 import { ExitCode } from "../automation/exit-codes";
+import { InputError } from "../config";
 import { PULL_REQUEST_BODY_LIMIT, renderPromotionBody } from "../automation/promote/pr-body";
 import type { PromotionReport } from "../automation/promote/promote";
 import { git } from "./support/project-copy";
@@ -148,6 +149,25 @@ describe("promote --open-pr and --all (a bare remote on disk, GitHub's API in me
     assert.match(body, /\*\*Held back\*\* \(not yet\):/);
     assert.match(body, /\| `shop` \| `healthy` \| Degraded \| Healthy \|/);
     assert.equal(github.pulls[0].title, `Promote demo to production: ${SHORT}`);
+  });
+
+  it("--all leaves out an app the source runs by tag, and still promotes the others (exit 0)", async () => {
+    project.editCatalog("staging", (text) => text.replace(`tag: "${STAGED_DIGEST}"`, 'tag: "6.7.1"'), "shop");
+    project.commitAll("shop in staging by tag");
+    await project.hydrateStaging();
+    const github = new FakePulls();
+    const { code, out } = await run({ app: undefined, all: true, openPr: true }, github);
+
+    assert.equal(code, ExitCode.Ok, out);
+    assert.match(out, /^demo {2}promoted$/m);
+    assert.match(out, /^shop {2}tagged$/m);
+    assert.match(out, /the shop container runs "ghcr\.io\/stefanprodan\/podinfo:6\.7\.1", a tag; expected a digest/);
+    assert.match(github.pulls[0].body, /\*\*Left out\*\* \(the source runs them by tag, not digest\):\n\n- `shop`: /);
+
+    await assert.rejects(
+      run({ app: "shop", openPr: true }, github),
+      (err: Error) => err instanceof InputError && err.message.includes("the shop container runs"),
+    );
   });
 
   it("keeps the pull request body within GitHub's limit, cutting the largest diffs and saying so", async () => {

@@ -72,10 +72,11 @@ export function promoteCommand(): Command {
         "writes it where bump-image writes a tag in --to (comments and the target's own settings stay). Gates, each\n" +
         "reported: synced, healthy and soak (Argo CD's Application in --from, Synced and Healthy for the target's\n" +
         "gitops.promotion.soak since its sync finished), then render and guardrails (the target's render). A tag in\n" +
-        "--from is refused: only a digest names the image that ran. The commit goes on promote/<app>/<to>-<digest>\n" +
-        "(promote/all/<to>-<hash> with --all), never on the checked-out branch.\n" +
+        "--from is refused (--all leaves that app out): only a digest names the image that ran. The commit goes\n" +
+        "on promote/<app>/<to>-<digest> (promote/all/<to>-<hash> with --all), never on the checked-out branch.\n" +
         "Exit codes: 0 promoted, or nothing to promote; 1 failure; 2 bad input (unknown app or environment, --to\n" +
-        "not promoting from --from, never hydrated, a tag, a target that does not render); 3 a gate says not yet.",
+        "not promoting from --from, never hydrated, a tag, a target that does not render); 3 a gate says not yet\n" +
+        "(--all still commits the apps that pass).",
     )
     .action(async (options: PromoteCommandOptions) => {
       const { processCheckContext } = await import("../doctor/probe");

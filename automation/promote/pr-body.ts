@@ -105,6 +105,7 @@ function notPromoted(apps: readonly AppOutcome[]): string[] {
       : [],
   );
   const refused = apps.flatMap((a) => (a.status === "refused" ? [`- \`${a.app}\`: ${tableCell(a.reason, 500)}`] : []));
+  const tagged = apps.flatMap((a) => (a.status === "tagged" ? [`- \`${a.app}\`: ${tableCell(a.reason, 500)}`] : []));
   const unchanged = apps.filter((a) => a.status === "unchanged").map((a) => `\`${a.app}\``);
   const lines: string[] = [];
   if (held.length > 0) {
@@ -118,6 +119,7 @@ function notPromoted(apps: readonly AppOutcome[]): string[] {
     );
   }
   if (refused.length > 0) lines.push("**Refused** (cannot be promoted as they are):", "", ...refused, "");
+  if (tagged.length > 0) lines.push("**Left out** (the source runs them by tag, not digest):", "", ...tagged, "");
   if (unchanged.length > 0) lines.push(`Already running what the source runs: ${unchanged.join(", ")}.`, "");
   return lines;
 }

@@ -36,8 +36,10 @@ export interface PromoteRequest {
 }
 
 export type AppOutcome =
-  /** Cannot be promoted at all (a tag, never hydrated): bad input. */
+  /** Cannot be promoted at all (never hydrated, no image promote can carry): bad input. */
   | { readonly app: string; readonly status: "refused"; readonly reason: string }
+  /** The source runs it by tag: left out of a batch (`--app` refuses it as bad input). */
+  | { readonly app: string; readonly status: "tagged"; readonly reason: string }
   /** A live gate failed: not yet. */
   | { readonly app: string; readonly status: "held"; readonly evidence: SourceEvidence }
   /** The target already renders what the source runs. */
@@ -99,8 +101,12 @@ async function promoteIn(checkout: BaseCheckout, request: PromoteRequest): Promi
     skips: request.skips,
     now: request.now,
   });
-  const refused = source.outcomes.find((o) => "refused" in o);
-  if (refused && "refused" in refused && request.app !== undefined) throw new InputError(refused.refused);
+  if (request.app !== undefined) {
+    const [only] = source.outcomes;
+    if ("refused" in only) throw new InputError(only.refused);
+    if ("tagged" in only) throw new InputError(only.tagged);
+  }
+  const refused = source.outcomes.some((o) => "refused" in o);
   const ready = source.outcomes.flatMap((o) => ("evidence" in o && gatesPass(o.evidence.gates) ? [o.evidence] : []));
   const target =
     ready.length > 0
@@ -115,6 +121,7 @@ async function promoteIn(checkout: BaseCheckout, request: PromoteRequest): Promi
   const blocked = !gatesPass(target.gates);
   const outcomes: AppOutcome[] = source.outcomes.map((o) => {
     if ("refused" in o) return { app: o.app, status: "refused", reason: o.refused };
+    if ("tagged" in o) return { app: o.app, status: "tagged", reason: o.tagged };
     const change = target.changes.find((c) => c.app === o.app);
     if (!change) return { app: o.app, status: "held", evidence: o.evidence };
     if (!change.manifests) return { app: o.app, status: "unchanged", evidence: o.evidence };

@@ -13,6 +13,7 @@ const STATUS_STYLE: Record<AppOutcome["status"], Parameters<Paint>[0]> = {
   unchanged: "dim",
   held: "yellow",
   refused: "red",
+  tagged: "yellow",
   blocked: "red",
 };
 
@@ -41,7 +42,7 @@ export function renderPromotionText(report: PromotionReport, paint: Paint): stri
   ];
   for (const outcome of report.apps) {
     lines.push(`${paint("bold", outcome.app)}  ${paint(STATUS_STYLE[outcome.status], outcome.status)}`);
-    if (outcome.status === "refused") {
+    if (outcome.status === "refused" || outcome.status === "tagged") {
       lines.push(`  ${outcome.reason}`, "");
       continue;
     }
@@ -64,8 +65,10 @@ function nothingCommitted(report: PromotionReport): string {
   if (report.apps.some((a) => a.status === "blocked"))
     return `nothing committed: the render of ${report.to} failed a gate`;
   if (report.apps.some((a) => a.status === "refused")) return "nothing committed: an app was refused (bad input)";
-  if (report.apps.every((a) => a.status === "unchanged"))
-    return `nothing to promote: ${report.to} already runs what ${report.from} runs`;
+  if (report.apps.every((a) => a.status === "unchanged" || a.status === "tagged")) {
+    const tagged = report.apps.some((a) => a.status === "tagged") ? " (of the apps it runs by digest)" : "";
+    return `nothing to promote: ${report.to} already runs what ${report.from} runs${tagged}`;
+  }
   return "nothing committed";
 }
 

@@ -37,6 +37,12 @@ export interface SourceRevision {
 
 const DIGEST_REFERENCE = /^(?<repository>[^@\s]+)@(?<digest>sha256:[a-f0-9]{64})$/;
 
+/**
+ * The source runs the app by tag: bad input for `--app`; with `--all`, that app is listed and left
+ * out, because a team that deploys tags there chose to (the others still move).
+ */
+export class RunsByTagError extends InputError {}
+
 interface WorkloadObject {
   kind?: unknown;
   metadata?: { name?: unknown };
@@ -58,7 +64,7 @@ export const imageDigest: Resolver = (app, files, { env, where }) => {
     if (typeof container?.image !== "string") continue;
     const pinned = DIGEST_REFERENCE.exec(container.image);
     if (!pinned?.groups || !isImageDigest(pinned.groups.digest)) {
-      throw new InputError(
+      throw new RunsByTagError(
         `${where}: ${file}: the ${app} container runs ${shownValue(container.image)}, a tag; expected a digest ` +
           "(repository@sha256:…): a tag can name another image by the time it is pulled, so promote moves only " +
           `digests. Pin ${env} to one first: bump-image --app ${app} --env ${env} --tag sha256:<digest>`,

@@ -5,7 +5,7 @@ import { Environment } from "../../stack";
 import { openConfiguredStateRepo } from "../status/gather";
 import { Kubectl, readApplications } from "../status/status";
 import { GateResult, LiveGate, unreadGates } from "./gates";
-import { PromotedValue, resolvePromotion } from "./resolve";
+import { PromotedValue, resolvePromotion, RunsByTagError } from "./resolve";
 import { judgeSourceApp, SourceVerdict } from "./source-gate";
 import { appFilesAt, hasCommit, headOf, sourceCommitAt } from "./state-history";
 
@@ -24,7 +24,10 @@ export interface SourceEvidence {
 
 /** One app of the source: its evidence, or why it cannot be promoted at all (bad input). */
 export type SourceOutcome =
-  { readonly app: string; readonly evidence: SourceEvidence } | { readonly app: string; readonly refused: string };
+  | { readonly app: string; readonly evidence: SourceEvidence }
+  | { readonly app: string; readonly refused: string }
+  /** The source runs it by tag (RunsByTagError). */
+  | { readonly app: string; readonly tagged: string };
 
 export interface ReadSourceArgs {
   /** The project checkout whose config names the source's state repo. */
@@ -65,8 +68,9 @@ export async function readSource(args: ReadSourceArgs): Promise<SourceReading> {
       try {
         outcomes.push({ app, evidence: await readApp(app, args, applications, copy.dir, copy.stateRepo, head) });
       } catch (err) {
-        if (!(err instanceof InputError)) throw err;
-        outcomes.push({ app, refused: err.message });
+        if (err instanceof RunsByTagError) outcomes.push({ app, tagged: err.message });
+        else if (err instanceof InputError) outcomes.push({ app, refused: err.message });
+        else throw err;
       }
     }
     return { stateRepo: copy.stateRepo, outcomes };

@@ -54,18 +54,19 @@ export class PromotionProject {
     git(dir, "add", "--all");
     git(dir, "commit", "--quiet", "--message", "the project");
     if (options.hydrated === false) return project;
-    await hydrate({
-      env: "staging",
-      rootDir: dir,
-      catalogDir: project.catalogDir,
-      stateRepo: project.stateRepo("staging"),
-      push: true,
-    });
-    const recorded = stagingApplications(project.stateRepo("staging"), project.stateHead("staging"));
-    const demo = JSON.stringify(recorded.items[0]);
-    const more = (options.moreApps ?? []).map((app) => JSON.parse(demo.replace(/\bdemo\b/g, app)) as IApplication);
-    project.applications = { items: [...recorded.items, ...more] };
+    await project.hydrateStaging();
     return project;
+  }
+
+  /** Hydrates staging from the checkout's HEAD; the recorded Applications (one per app) then run the new commit. */
+  async hydrateStaging(): Promise<void> {
+    const stateRepo = this.stateRepo("staging");
+    await hydrate({ env: "staging", rootDir: this.dir, catalogDir: this.catalogDir, stateRepo, push: true });
+    const recorded = stagingApplications(stateRepo, this.stateHead("staging"));
+    const demo = JSON.stringify(recorded.items[0]);
+    const apps = fs.readdirSync(this.catalogDir).filter((app) => app !== "demo");
+    const more = apps.map((app) => JSON.parse(demo.replace(/\bdemo\b/g, app)) as IApplication);
+    this.applications = { items: [...recorded.items, ...more] };
   }
 
   /** Another app like demo, named `app`: its files with demo renamed, its namespace allowed in every environment. */
@@ -102,8 +103,8 @@ export class PromotionProject {
     return fs.readFileSync(path.join(this.catalogDir, "demo", `${env}.yaml`), "utf8");
   }
 
-  editCatalog(env: Environment, edit: (text: string) => string): void {
-    const file = path.join(this.catalogDir, "demo", `${env}.yaml`);
+  editCatalog(env: Environment, edit: (text: string) => string, app = "demo"): void {
+    const file = path.join(this.catalogDir, app, `${env}.yaml`);
     fs.writeFileSync(file, edit(fs.readFileSync(file, "utf8")));
   }
 
