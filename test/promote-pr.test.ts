@@ -1,10 +1,15 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { PromoteCommandOptions, runPromoteCommand } from "../automation/commands/promote";
+import { planCi } from "../automation/ci";
+import { runPromotions } from "../automation/commands/ci";
 import { ExitCode } from "../automation/exit-codes";
+import { loadFleet } from "../environments";
 import { InputError } from "../config";
 import { PULL_REQUEST_BODY_LIMIT, renderPromotionBody } from "../automation/promote/pr-body";
 import type { PromotionReport } from "../automation/promote/promote";
+import { REPO_ROOT } from "../automation/synth/synth";
 import { git } from "./support/project-copy";
 import { minutesAfterSync, PromotionProject, STAGED_DIGEST } from "./support/promotion";
 
@@ -67,6 +72,13 @@ class FakePulls {
     }
     return json({ message: "Not Found" }, 404);
   };
+}
+
+/** The edges `ci` promotes along on a dispatch, for this project's fleet. */
+function planCiEdges() {
+  const plan = planCi({ GITHUB_EVENT_NAME: "repository_dispatch" }, loadFleet(REPO_ROOT));
+  assert.equal(plan.action, "promote");
+  return plan.action === "promote" ? plan.edges : [];
 }
 
 describe("promote --open-pr and --all (a bare remote on disk, GitHub's API in memory)", () => {
@@ -167,6 +179,51 @@ describe("promote --open-pr and --all (a bare remote on disk, GitHub's API in me
     await assert.rejects(
       run({ app: "shop", openPr: true }, github),
       (err: Error) => err instanceof InputError && err.message.includes("the shop container runs"),
+    );
+  });
+
+  it("ci on a dispatch runs promote --all --open-pr along every edge, each source read through its own context", async () => {
+    // What `aws eks update-kubeconfig` writes for each source cluster: contexts named by the cluster's ARN.
+    const kubeconfig = path.join(project.dir, "kubeconfig");
+    const arn = (cluster: string) => `arn:aws:eks:eu-west-1:111111111111:cluster/${cluster}`;
+    fs.writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        contexts: ["gitops-dev", "gitops-staging"].map((c) => ({ name: arn(c), context: { cluster: arn(c) } })),
+      }),
+    );
+    const github = new FakePulls();
+    const log: string[] = [];
+    const out: string[] = [];
+    const deps = project.deps(minutesAfterSync(31), out, {
+      env: REPOSITORY,
+      fetch: github.fetch,
+      log: (m) => log.push(m),
+    });
+    const code = await runPromotions(planCiEdges(), {
+      ...deps,
+      checks: { ...deps.checks, env: { KUBECONFIG: kubeconfig } },
+    });
+
+    // dev was never hydrated here (the recorded Applications are staging's, at a commit dev's state repo
+    // lacks): that edge is bad input, and the others still run.
+    assert.equal(code, ExitCode.BadInput);
+    assert.match(out[0], /^promote dev -> staging /);
+    assert.match(
+      out[0],
+      /^demo {2}refused\n {2}dev: Argo CD runs app demo at [0-9a-f]{40}, which the state repo \S+state-dev\.git does not have/m,
+    );
+    assert.match(out[0], /^nothing committed: an app was refused \(bad input\)$/m);
+    assert.deepEqual(
+      github.pulls.map((p) => [p.head.ref.replace(/-[0-9a-f]{12}$/, ""), p.base.ref]),
+      [
+        ["promote/all/prod-eu", "main"],
+        ["promote/all/production", "main"],
+      ],
+    );
+    assert.deepEqual(
+      [...new Set(project.kubectlCalls.map((c) => `${c.context} ${c.kubeconfig}`))],
+      [`${arn("gitops-dev")} ${kubeconfig}`, `${arn("gitops-staging")} ${kubeconfig}`],
     );
   });
 

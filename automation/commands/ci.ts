@@ -6,6 +6,7 @@ import { InputError } from "../../config";
 import { ExitCode } from "../exit-codes";
 import { cliDeps, CommandDeps, preflight } from "./deps";
 import { examples } from "./help";
+import type { PromoteDeps } from "./promote";
 import { runDriftCommand } from "./drift";
 import { runPreviewCommand } from "./preview";
 
@@ -65,7 +66,14 @@ export async function runCiCommand(options: CiOptions, deps: CommandDeps): Promi
     case "drift":
       return runDriftCommand(plan.envs, { output: options.output }, deps);
     case "promote":
-      return runPromotions(plan.edges, deps);
+      return runPromotions(plan.edges, {
+        rootDir: deps.context.rootDir,
+        checks: deps.checks,
+        env: deps.env,
+        write: deps.write,
+        log: deps.context.log,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      });
     case "nothing":
       return ExitCode.Ok;
   }
@@ -75,26 +83,14 @@ export async function runCiCommand(options: CiOptions, deps: CommandDeps): Promi
  * `promote --all --open-pr` of each edge, every one of them run whatever the others said: the exit
  * code is the worst (bad input, then failure, then a gate's "not yet").
  */
-async function runPromotions(edges: readonly PromotionEdge[], deps: CommandDeps): Promise<ExitCode> {
+export async function runPromotions(edges: readonly PromotionEdge[], deps: PromoteDeps): Promise<ExitCode> {
   const { runPromoteCommand } = await import("./promote");
   const codes: ExitCode[] = [];
   for (const { from, to } of edges) {
     try {
-      codes.push(
-        await runPromoteCommand(
-          { all: true, from, to, openPr: true, remote: "origin" },
-          {
-            rootDir: deps.context.rootDir,
-            checks: deps.checks,
-            env: deps.env,
-            write: deps.write,
-            log: deps.context.log,
-            ...(deps.fetch ? { fetch: deps.fetch } : {}),
-          },
-        ),
-      );
+      codes.push(await runPromoteCommand({ all: true, from, to, openPr: true, remote: "origin" }, deps));
     } catch (err) {
-      deps.context.log(`ci: promote --from ${from} --to ${to}: ${(err as Error).message}`);
+      deps.log(`ci: promote --from ${from} --to ${to}: ${(err as Error).message}`);
       codes.push(err instanceof InputError ? ExitCode.BadInput : ExitCode.Failure);
     }
   }
