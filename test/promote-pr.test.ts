@@ -11,17 +11,8 @@ import { PULL_REQUEST_BODY_LIMIT, renderPromotionBody } from "../automation/prom
 import type { PromotionReport } from "../automation/promote/promote";
 import { REPO_ROOT } from "../automation/synth/synth";
 import { git } from "./support/project-copy";
-import { minutesAfterSync, PromotionProject, STAGED_DIGEST } from "./support/promotion";
+import { BRANCH, DEMO, minutesAfterSync, PromotionProject, SHORT, STAGED_DIGEST } from "./support/promotion";
 
-const SHORT = STAGED_DIGEST.slice("sha256:".length, "sha256:".length + 12);
-const BRANCH = `promote/demo/production-${SHORT}`;
-const DEMO: PromoteCommandOptions = {
-  app: "demo",
-  from: "staging",
-  to: "production",
-  remote: "origin",
-  context: "staging",
-};
 const REPOSITORY = { GITHUB_REPOSITORY: "example-org/gitops-platform", GITHUB_TOKEN: "t" };
 
 interface PullRequest {

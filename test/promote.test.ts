@@ -4,17 +4,7 @@ import { PromoteCommandOptions, runPromoteCommand } from "../automation/commands
 import { ExitCode } from "../automation/exit-codes";
 import { runCli } from "./support/cli";
 import { git } from "./support/project-copy";
-import { minutesAfterSync, PromotionProject, STAGED_DIGEST } from "./support/promotion";
-
-const SHORT = STAGED_DIGEST.slice("sha256:".length, "sha256:".length + 12);
-const BRANCH = `promote/demo/production-${SHORT}`;
-const DEMO: PromoteCommandOptions = {
-  app: "demo",
-  from: "staging",
-  to: "production",
-  remote: "origin",
-  context: "staging",
-};
+import { BRANCH, DEMO, minutesAfterSync, PromotionProject, SHORT, STAGED_DIGEST } from "./support/promotion";
 
 describe("promote (a checkout, staging's state repo on disk, recorded Application objects)", () => {
   let project: PromotionProject;

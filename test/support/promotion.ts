@@ -7,13 +7,25 @@ import { REPO_ROOT } from "../../automation/synth/synth";
 import type { Kubectl } from "../../automation/status/status";
 import type { KubectlFactory } from "../../automation/status/argo-source";
 import type { CheckContext } from "../../automation/doctor/probe";
-import type { PromoteDeps } from "../../automation/commands/promote";
+import type { PromoteCommandOptions, PromoteDeps } from "../../automation/commands/promote";
 import { discoverEnvironments, Environment } from "../../stack";
 import { stagingApplications } from "../fixtures/argocd/applications";
 import { git } from "./project-copy";
 
 /** The digest staging is pinned to in the promotion project (podinfo's, as a registry would list it). */
 export const STAGED_DIGEST = "sha256:1f4ed8d1b2b3e0b7d0e4a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1";
+/** What `promote --app demo` names its branch after: the digest's first 12 hex digits. */
+export const SHORT = STAGED_DIGEST.slice("sha256:".length, "sha256:".length + 12);
+export const BRANCH = `promote/demo/production-${SHORT}`;
+/** `promote --app demo --from staging --to production`, Argo CD read through the context `staging`. */
+export const DEMO: PromoteCommandOptions = {
+  app: "demo",
+  from: "staging",
+  to: "production",
+  remote: "origin",
+  context: "staging",
+};
+
 /** When the recorded sync of the demo app finished (test/fixtures/argocd/applications.ts). */
 export const SYNC_FINISHED = Date.parse("2026-11-24T09:12:41Z");
 export const minutesAfterSync = (minutes: number): Date => new Date(SYNC_FINISHED + minutes * 60_000);
