@@ -100,6 +100,11 @@ describe("promote (a checkout, staging's state repo on disk, recorded Applicatio
     assert.equal(checkoutState(), before);
     assert.match(out, /^demo {2}unchanged$/m);
     assert.match(out, /^nothing to promote: production already runs what staging runs$/m);
+
+    const early = await run({}, 12);
+    assert.equal(early.code, ExitCode.Ok, "not soaked yet, and nothing to promote either: not a 'not yet'");
+    assert.match(early.out, /^demo {2}unchanged$/m);
+    assert.equal(checkoutState(), before);
   });
 
   it("skips a gate only with a reason, and writes the reason in the commit", async () => {

@@ -12,7 +12,7 @@ import { Kubectl } from "../status/status";
 import { BaseCheckout, commitOnBranch, withBaseCheckout } from "./branch";
 import { GateResult, gatesPass, LIVE_GATES, LiveGate } from "./gates";
 import { readSource, SourceEvidence } from "./source";
-import { promoteIntoTarget, TargetChange, TargetEdit } from "./target";
+import { holdsAlready, promoteIntoTarget, TargetChange, TargetEdit } from "./target";
 
 /**
  * `promote`: moves exactly what one environment runs (each app's image digest, read from its state
@@ -123,7 +123,10 @@ async function promoteIn(checkout: BaseCheckout, request: PromoteRequest): Promi
     if ("refused" in o) return { app: o.app, status: "refused", reason: o.refused };
     if ("tagged" in o) return { app: o.app, status: "tagged", reason: o.tagged };
     const change = target.changes.find((c) => c.app === o.app);
-    if (!change) return { app: o.app, status: "held", evidence: o.evidence };
+    if (!change) {
+      const unchanged = holdsAlready(dir, o.app, to.name, o.evidence.values);
+      return { app: o.app, status: unchanged ? "unchanged" : "held", evidence: o.evidence };
+    }
     if (!change.manifests) return { app: o.app, status: "unchanged", evidence: o.evidence };
     return { app: o.app, status: blocked ? "blocked" : "promoted", evidence: o.evidence, change };
   });

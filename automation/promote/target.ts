@@ -119,6 +119,18 @@ function writeValues(
   return { change: { app, edits }, originals };
 }
 
+/**
+ * Whether the target's files already hold every value (nothing to promote), judged without writing:
+ * an app a gate holds back is then reported as unchanged, not as "not yet".
+ */
+export function holdsAlready(rootDir: string, app: string, to: Environment, values: readonly PromotedValue[]): boolean {
+  return values.every((value) => {
+    const target = bumpTargetOf(rootDir, app, to, envFileOf(rootDir, app, to));
+    const file = path.relative(rootDir, target.file);
+    return !target.edit(readProjectFile(target.file, rootDir, file), file, value.value).changed;
+  });
+}
+
 function renderGate(to: Environment, after: RenderedEnvironment): GateResult {
   return {
     gate: "render",
