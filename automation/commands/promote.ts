@@ -4,8 +4,10 @@ import type { CheckContext } from "../doctor/probe";
 import { ExitCode } from "../exit-codes";
 import { jsonOption } from "../options";
 import { colorEnabled, logProgress, painter, writeData } from "../output";
+import type { LiveGate } from "../promote/gates";
 import type { PromotionReport } from "../promote/promote";
 import type { KubectlFactory } from "../status/argo-source";
+import type { Kubectl } from "../status/status";
 import { PROJECT_ROOT } from "../../stack";
 import { examples } from "./help";
 
@@ -104,7 +106,7 @@ export async function runPromoteCommand(options: PromoteCommandOptions, deps: Pr
     throw new InputError("promote: received neither --app nor --all; expected --app <app> or --all");
   }
   const skips = skipsOf(options, LIVE_GATES);
-  let argo: { kubectl: import("../status/status").Kubectl; from: string } | undefined;
+  let argo: { kubectl: Kubectl; from: string } | undefined;
   if (LIVE_GATES.some((gate) => !skips.has(gate))) {
     const source = argoSourceFor(deps.checks, options.from, options, deps.kubectl);
     if ("reason" in source) {
@@ -145,10 +147,10 @@ export async function runPromoteCommand(options: PromoteCommandOptions, deps: Pr
 }
 
 /** `--skip-gate` and `--reason`: live gates only, and never without a reason. */
-function skipsOf(options: PromoteCommandOptions, gates: readonly string[]): Map<"synced" | "healthy" | "soak", string> {
-  const skips = new Map<"synced" | "healthy" | "soak", string>();
+function skipsOf(options: PromoteCommandOptions, gates: readonly LiveGate[]): Map<LiveGate, string> {
+  const skips = new Map<LiveGate, string>();
   for (const gate of options.skipGate ?? []) {
-    if (!gates.includes(gate)) {
+    if (!gates.includes(gate as LiveGate)) {
       const render = gate === "render" || gate === "guardrails" ? " (hydration refuses what it refuses)" : "";
       throw new InputError(
         `promote --skip-gate: received ${shownValue(gate)}${render}; expected one of ${gates.join(", ")}`,
@@ -160,7 +162,7 @@ function skipsOf(options: PromoteCommandOptions, gates: readonly string[]): Map<
         `promote --skip-gate ${gate}: received no --reason; expected why it is skipped, such as --reason "INC-42 hotfix"`,
       );
     }
-    skips.set(gate as "synced" | "healthy" | "soak", reason);
+    skips.set(gate as LiveGate, reason);
   }
   if (options.reason !== undefined && skips.size === 0) {
     throw new InputError(

@@ -4,7 +4,8 @@ import { InputError } from "../../config";
 import type { Fleet } from "../../environments";
 import { declarationOf } from "../../environments";
 import { renderEnvironmentReportAsync, RenderedEnvironment } from "../../gitops/render/environment";
-import { AppChanges } from "../../gitops/state-repo/diff";
+import { AppChanges, describeChanges } from "../../gitops/state-repo/diff";
+import { planChanges } from "../../gitops/state-repo/working-copy";
 import { assertWritableInside, readProjectFile } from "../../input-files";
 import { readGuardrailsConfig } from "../../policy/config";
 import { mandatoryViolations, targetText } from "../../policy/engine";
@@ -12,7 +13,6 @@ import { Environment } from "../../stack";
 import { envFileOf } from "../bump-image";
 import { bumpTargetOf } from "../bump-targets";
 import { GateResult } from "./gates";
-import { manifestDiff } from "./manifest-diff";
 import { PromotedValue } from "./resolve";
 
 /** One value written into a file of the target. */
@@ -82,7 +82,9 @@ export async function promoteIntoTarget(args: TargetArgs): Promise<TargetOutcome
     };
     return { changes: written.map((w) => w.change), gates: [gate] };
   }
-  const byApp = new Map(manifestDiff(before.files, after.files).map((c) => [c.app, c]));
+  // The diff hydrate and the preview comment show of a state repo (gitops/state-repo/diff.ts).
+  const diff = describeChanges(before.files, after.files, planChanges(before.files, after.files));
+  const byApp = new Map(diff.map((c) => [c.app, c]));
   const changes = written.map(({ change, originals }) => {
     const manifests = byApp.get(change.app);
     if (manifests) return { ...change, manifests };
