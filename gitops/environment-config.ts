@@ -14,7 +14,7 @@ export interface HydrationConfig {
 /**
  * Reads `Pulumi.<env>.yaml` from `rootDir` and parses its gitops and platform sections. Hydration runs
  * outside Pulumi (from the CLI and CI), so it reads the file the stacks read. Neither section ever
- * holds a secret (README, "Stacks and config").
+ * holds a secret (docs/config.md).
  */
 export function readHydrationConfig(env: Environment, rootDir: string): HydrationConfig {
   const { file, values } = readEnvironmentConfig(rootDir, env);

@@ -18,8 +18,8 @@ const RESOURCE_REF = /^[A-Za-z0-9-]+:[A-Za-z0-9./-]*:[A-Za-z0-9]+::\S/;
 
 const suppressionSchema = z
   .strictObject({
-    /** The rule's ID, as in the README's rules table. */
-    rule: z.string().refine((id) => RULE_IDS.includes(id), "a rule ID from the guardrails table in README.md"),
+    /** The rule's ID, as in the rules table of docs/guardrails.md. */
+    rule: z.string().refine((id) => RULE_IDS.includes(id), "a rule ID from the guardrails table in docs/guardrails.md"),
     /** A declared resource, by `type::name` as synth prints it (any layer of the environment). */
     resource: z
       .string()

@@ -8,7 +8,7 @@ import type { Item, Section } from "./preview-comment";
  * and a summary line, then the violations and the suppressions with their written reasons as
  * tables (rows the comment's trimming may cut, never the summary), suppressions that matched
  * nothing, and how many findings could not be judged offline. Messages never hold secrets: rules
- * show only values that are never secret, and offline a secret is `[secret]` (README, "Guardrails").
+ * show only values that are never secret, and offline a secret is `[secret]` (docs/guardrails.md).
  */
 
 export function policyHeadline(policy: PolicyPreview | undefined): string | undefined {
