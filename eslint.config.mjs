@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", ".state/**", ".pulumi/**"] },
+  { ignores: ["node_modules/**", ".state/**", ".pulumi/**", ".cache/**"] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
@@ -15,7 +15,7 @@ export default tseslint.config(
   },
   { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
   {
-    files: ["automation/bin.js", "test/fake-pulumi/**/*.js"],
+    files: ["automation/bin.js", "scripts/test.js", "test/fake-pulumi/**/*.js"],
     languageOptions: {
       sourceType: "commonjs",
       globals: { require: "readonly", process: "readonly", __dirname: "readonly", module: "writable" },
