@@ -35,7 +35,11 @@ const steps = [
   },
   // One worker per core: the main mocha process only collects results. Each test file runs whole in
   // one worker, so the root hook (test/support/hooks.ts) installs the mock engine once per worker.
-  { name: "mocha", command: bin("mocha"), args: ["--parallel", "--jobs", String(Math.max(2, os.cpus().length))] },
+  {
+    name: "mocha",
+    command: bin("mocha"),
+    args: ["--parallel", "--jobs", String(Math.max(2, os.cpus().length)), "test/**/*.test.ts"],
+  },
 ];
 
 function run(step) {
