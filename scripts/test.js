@@ -2,10 +2,11 @@
 "use strict";
 /*
  * `npm test`: the type check, ESLint, Prettier and mocha, started together rather than one after the
- * other (on 2 cores that saves the static checks' 40 s of a cold run). Each one's output is held back
- * and printed whole when it ends, so the log reads as if they had run in turn.
+ * other: on 2 cores, mocha's workers and the static checks share the CPU instead of waiting for
+ * each other. Each one's output is held back and printed whole when it ends, so the log reads as if
+ * they had run in turn.
  *
- * The type check (`tsc -b`), ESLint and Prettier keep caches in the git-ignored `.cache/`: with nothing
+ * The type check (`tsc --build`), ESLint and Prettier keep caches in the git-ignored `.cache/`: with nothing
  * changed they take a second or two, and a clean checkout (CI) builds them from scratch. ESLint's cache
  * is per file, and a type-aware rule can change its verdict on an unchanged file when a file it imports
  * changes: `npm run test:clean` (and every CI run) lints from scratch.
@@ -53,7 +54,11 @@ function run(step) {
     const output = [];
     child.stdout.on("data", (chunk) => output.push(chunk));
     child.stderr.on("data", (chunk) => output.push(chunk));
+    let finished = false;
     const done = (code, error) => {
+      // A child that fails to start reports "error" and may report "close" after it.
+      if (finished) return;
+      finished = true;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const text = Buffer.concat(output).toString("utf8") + (error ? `${error.message}\n` : "");
       if (text.trim()) process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
