@@ -5,7 +5,15 @@ export default tseslint.config(
   { ignores: ["node_modules/**", ".state/**", ".pulumi/**", ".cache/**"] },
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+        // No rule here reads JSDoc tags; skipping the JSDoc of .ts and .d.ts files (as tsc does) cuts about
+        // a quarter of lint time, most of it in @pulumi/aws's declarations.
+        jsDocParsingMode: "type-info",
+      },
+    },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-misused-promises": "error",
