@@ -101,47 +101,42 @@ const nodePoolSchema = z.strictObject({
 
 const POOL_NAME = /^[a-z][a-z0-9-]{0,29}$/;
 
-const nodePoolsSchema = z
-  .record(z.string(), nodePoolSchema)
-  .describe(
-    "Managed node groups, by pool name: at most 30 lower-case letters, digits and `-`, starting with a letter. At least one.",
-  )
-  .superRefine((pools, ctx) => {
-    if (Object.keys(pools).length === 0) {
-      ctx.addIssue({ code: "custom", message: "at least one node pool (a map of pool name to pool)" });
+const nodePoolsSchema = z.record(z.string(), nodePoolSchema).superRefine((pools, ctx) => {
+  if (Object.keys(pools).length === 0) {
+    ctx.addIssue({ code: "custom", message: "at least one node pool (a map of pool name to pool)" });
+  }
+  for (const [name, pool] of Object.entries(pools)) {
+    const where = `in node pool "${name}"`;
+    if (!POOL_NAME.test(name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: `a pool name of at most 30 lowercase letters, digits and "-", starting with a letter (got "${name}")`,
+      });
     }
-    for (const [name, pool] of Object.entries(pools)) {
-      const where = `in node pool "${name}"`;
-      if (!POOL_NAME.test(name)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          message: `a pool name of at most 30 lowercase letters, digits and "-", starting with a letter (got "${name}")`,
-        });
-      }
-      if (pool.minSize > pool.maxSize) {
-        ctx.addIssue({
-          code: "custom",
-          path: [name, "minSize"],
-          message: `minSize <= maxSize (${pool.maxSize}) ${where}`,
-        });
-      } else if (pool.desiredSize < pool.minSize || pool.desiredSize > pool.maxSize) {
-        ctx.addIssue({
-          code: "custom",
-          path: [name, "desiredSize"],
-          message: `minSize (${pool.minSize}) <= desiredSize <= maxSize (${pool.maxSize}) ${where}`,
-        });
-      }
-      // AWS Spot best practice: diversify instance types so one reclaimed Spot pool cannot empty the group.
-      if (pool.capacityType === "SPOT" && pool.instanceTypes.length < 2) {
-        ctx.addIssue({
-          code: "custom",
-          path: [name, "instanceTypes"],
-          message: `at least 2 instance types for a SPOT pool ${where}`,
-        });
-      }
+    if (pool.minSize > pool.maxSize) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name, "minSize"],
+        message: `minSize <= maxSize (${pool.maxSize}) ${where}`,
+      });
+    } else if (pool.desiredSize < pool.minSize || pool.desiredSize > pool.maxSize) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name, "desiredSize"],
+        message: `minSize (${pool.minSize}) <= desiredSize <= maxSize (${pool.maxSize}) ${where}`,
+      });
     }
-  });
+    // AWS Spot best practice: diversify instance types so one reclaimed Spot pool cannot empty the group.
+    if (pool.capacityType === "SPOT" && pool.instanceTypes.length < 2) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name, "instanceTypes"],
+        message: `at least 2 instance types for a SPOT pool ${where}`,
+      });
+    }
+  }
+});
 
 const addonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
 
@@ -197,7 +192,10 @@ export const infraConfigSchema = z
         "IAM roles granted cluster admin through EKS access entries (authentication mode API; no aws-auth " +
           "ConfigMap), with distinct role names.",
       ),
-    nodePools: nodePoolsSchema,
+    nodePools: nodePoolsSchema.describe(
+      "Managed node groups, by pool name: at most 30 lower-case letters, digits and `-`, starting with a letter. " +
+        "At least one.",
+    ),
     addons: z
       .strictObject({
         "vpc-cni": addonVersion,

@@ -86,29 +86,28 @@ const ssoSchema = z
 const namespacePattern = z.string().regex(/^[a-z0-9*]([-a-z0-9*]{0,61}[a-z0-9*])?$/);
 
 export const platformConfigSchema = z.strictObject({
-  stateRepo: z
-    .strictObject({
-      url: z
-        .string()
-        .min(1)
-        .refine(
-          (url) => !hasUrlCredentials(url),
-          "the repository URL alone: a token in it would sit in plaintext in Git; set it as a secret with " +
-            "`pulumi config set --secret gitops-platform:stateRepoToken` (Argo CD's repository credential)",
-        )
-        .describe("The repository URL; one with a credential in it is refused."),
-      targetRevision: z.string().min(1).describe("The branch Argo CD tracks."),
-      username: z
-        .string()
-        .min(1)
-        .optional()
-        .describe(
-          "HTTPS user name sent with `gitops-platform:stateRepoToken` (default `git`); GitHub accepts any non-empty name.",
-        ),
-    })
-    .describe(
-      "The cluster's state repo: hydration pushes to it, Argo CD syncs from it, and it is the `apps` project's only source.",
-    ),
+  stateRepo: z.strictObject({
+    url: z
+      .string()
+      .min(1)
+      .refine(
+        (url) => !hasUrlCredentials(url),
+        "the repository URL alone: a token in it would sit in plaintext in Git; set it as a secret with " +
+          "`pulumi config set --secret gitops-platform:stateRepoToken` (Argo CD's repository credential)",
+      )
+      .describe(
+        "The cluster's state repo: hydration pushes to it, Argo CD syncs from it, and it is the `apps` project's " +
+          "only source. A URL with a credential in it is refused.",
+      ),
+    targetRevision: z.string().min(1).describe("The branch Argo CD tracks."),
+    username: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "HTTPS user name sent with `gitops-platform:stateRepoToken` (default `git`); GitHub accepts any non-empty name.",
+      ),
+  }),
   identityBinding: z
     .enum(["pod-identity", "irsa"])
     .describe(
@@ -133,39 +132,37 @@ export const platformConfigSchema = z.strictObject({
       "Exact version of the `argocd-apps` chart with which the root (app-of-apps) Application renders its children.",
     ),
   }),
-  releases: z
-    .strictObject({
-      "kube-prometheus-stack": release("kube-prometheus-stack", {}),
-      "argo-cd": release("argo-cd", {
-        domain: dnsName.describe(
-          "Host name Argo CD is reached at; the chart derives its URL (SSO callback, notification links).",
+  releases: z.strictObject({
+    "kube-prometheus-stack": release("kube-prometheus-stack", {}),
+    "argo-cd": release("argo-cd", {
+      domain: dnsName.describe(
+        "Host name Argo CD is reached at; the chart derives its URL (SSO callback, notification links).",
+      ),
+      sso: ssoSchema.optional(),
+      notifications: notificationsSchema,
+    }),
+    "sealed-secrets": release("sealed-secrets", {}),
+    "external-dns": release("external-dns", {
+      domainFilters: z
+        .array(dnsName)
+        .min(1)
+        .describe("Domains external-dns may manage; at least one, so it never touches every zone it can see."),
+      zoneIdFilters: z
+        .array(z.string().regex(/^Z[A-Z0-9]{1,31}$/))
+        .min(1)
+        .optional()
+        .describe("Route 53 hosted zone ids, to narrow further (two zones can share a name: public and private)."),
+      policy: z
+        .enum(["sync", "upsert-only"])
+        .optional()
+        .describe(
+          "`upsert-only` never deletes records; the default is upsert-only in a production-tier environment, sync elsewhere.",
         ),
-        sso: ssoSchema.optional(),
-        notifications: notificationsSchema,
-      }),
-      "sealed-secrets": release("sealed-secrets", {}),
-      "external-dns": release("external-dns", {
-        domainFilters: z
-          .array(dnsName)
-          .min(1)
-          .describe("Domains external-dns may manage; at least one, so it never touches every zone it can see."),
-        zoneIdFilters: z
-          .array(z.string().regex(/^Z[A-Z0-9]{1,31}$/))
-          .min(1)
-          .optional()
-          .describe("Route 53 hosted zone ids, to narrow further (two zones can share a name: public and private)."),
-        policy: z
-          .enum(["sync", "upsert-only"])
-          .optional()
-          .describe(
-            "`upsert-only` never deletes records; the default is upsert-only in a production-tier environment, sync elsewhere.",
-          ),
-      }),
-      logging: release("logging", {
-        cloudWatch: z.boolean().describe("Ship logs to the CloudWatch log group infra exports (`logGroupName`)."),
-      }),
-    })
-    .describe("The ops releases of the release table (`platform/releases.ts`), by name."),
+    }),
+    logging: release("logging", {
+      cloudWatch: z.boolean().describe("Ship logs to the CloudWatch log group infra exports (`logGroupName`)."),
+    }),
+  }),
 });
 
 export type PlatformConfig = z.output<typeof platformConfigSchema>;

@@ -67,6 +67,7 @@ describe("generated docs", () => {
         ["tags[].on", "`true` or `false`", "optional", ""],
         ["pools", "map of name to object", "optional", ""],
         ["pools.<name>.url", "URL", "required", ""],
+        ["parts", "object with `left` and `right`", "required", ""],
         ["parts.<name>.version", "string", "required", ""],
         ["parts.left.depth", "number", "required", ""],
         ["parts.right.width", "number", "required", ""],

@@ -60,8 +60,10 @@ function rowsOf(node: JsonSchema, prefix: string): ConfigKeyRow[] {
       const path = prefix ? `${prefix}.${key}` : key;
       const required = node.required?.includes(key) ?? false;
       const own = shared.length ? omit(child, shared) : child;
-      // A required object with nothing to say about itself only groups its keys, which have rows.
-      const silent = child.type === "object" && !mapValueOf(child) && required && !child.description;
+      // A required object with nothing to say about itself only groups its keys, which have rows;
+      // unless its keys share rows under `<name>`, which its own row names.
+      const groupsOnly = !mapValueOf(child) && sharedKeys(Object.values(child.properties ?? {})).length === 0;
+      const silent = child.type === "object" && groupsOnly && required && !child.description;
       const row: ConfigKeyRow = {
         key: path,
         value: valueOf(child),
