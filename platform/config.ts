@@ -42,7 +42,10 @@ function release<C extends Component, S extends z.ZodRawShape>(component: C, set
     version: exactVersion.describe("Exact chart version: no default in code, no `latest`, no range."),
     owner: z
       .enum(OWNERS)
-      .describe("`pulumi`: a bootstrap Helm Release. `argocd`: a child Application of the root Application."),
+      .describe(
+        "Where the release ends up: `pulumi`, a Helm Release in the platform stack; `argocd`, a child " +
+          "Application of the root Application. A new cluster's bootstrap installs every release with Pulumi first.",
+      ),
     values: chartValues(component)
       .optional()
       .describe(
