@@ -69,6 +69,90 @@ export function hasUrlCredentials(text: string): boolean {
 /** Config namespace of this project; it matches `name:` in Pulumi.yaml. */
 export const CONFIG_NAMESPACE = "gitops-platform";
 
+/**
+ * The plain keys of the project's namespace: the environment, its tier and promotion order
+ * (environments.ts), one section per layer, and the guardrails.
+ */
+export const CONFIG_SECTIONS = [
+  "environment",
+  "tier",
+  "promotesFrom",
+  "infra",
+  "platform",
+  "gitops",
+  "guardrails",
+] as const;
+
+/**
+ * The secrets of the project's namespace, each in its own top-level key of `Pulumi.<env>.yaml` (a
+ * section never holds one), set with `pulumi config set --secret --config-file Pulumi.<env>.yaml
+ * gitops-platform:<key> <value>`. All belong to the platform layer and all are optional.
+ */
+export const SECRET_CONFIG_KEYS = {
+  /** HTTPS token (password) for the state repo; sent with `stateRepo.username`. */
+  stateRepoToken: "the state repo's HTTPS token",
+  /** SSH private key for the state repo, when its URL is an SSH one. */
+  stateRepoSshKey: "the state repo's SSH private key",
+  /** Slack bot token for notifications. */
+  argocdSlackToken: "the Slack bot token",
+  /** Bearer token sent to the notifications webhook. */
+  argocdWebhookToken: "the webhook's bearer token",
+  /** OIDC client secret; without it the SSO client is public and uses PKCE. */
+  argocdOidcClientSecret: "the OIDC client secret",
+} as const;
+
+/** Every key the project's namespace may hold, sorted. */
+export const KNOWN_CONFIG_KEYS: readonly string[] = [...CONFIG_SECTIONS, ...Object.keys(SECRET_CONFIG_KEYS)].sort();
+
+/**
+ * Refuses a key of the project's namespace that no layer reads (`gitops-platform:colour`, a misspelled
+ * `stateRepoTokn`): it would be ignored without a word. Keys of other namespaces (`aws:region`) are
+ * the providers' and pass.
+ */
+export function assertKnownConfigKeys(keys: readonly string[], file: string): void {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const unknown = keys.filter((k) => k.startsWith(prefix) && !KNOWN_CONFIG_KEYS.includes(k.slice(prefix.length)));
+  if (unknown.length === 0) return;
+  const lines = unknown.map((key) => {
+    const guess = closestOf(key.slice(prefix.length), KNOWN_CONFIG_KEYS);
+    return (
+      `${file}: ${truncated(key)}: unknown key; expected one of the known keys of ${CONFIG_NAMESPACE}: ` +
+      `${KNOWN_CONFIG_KEYS.join(", ")}${guess ? ` (did you mean ${prefix}${guess}?)` : ""}`
+    );
+  });
+  throw new InputError(lines.join("\n"));
+}
+
+/**
+ * The known name closest to a misspelled one, when it is close enough to be a typo: at most a third
+ * of its characters edited (at least one, at most three).
+ */
+export function closestOf(received: string, known: readonly string[]): string | undefined {
+  if (received.length > 2 * MAX_SHOWN_CHARACTERS) return undefined;
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = editDistance(received.toLowerCase(), name.toLowerCase());
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  const allowed = Math.min(3, Math.max(1, Math.floor(received.length / 3)));
+  return best && best.distance <= allowed ? best.name : undefined;
+}
+
+/** Levenshtein distance with adjacent transpositions (optimal string alignment). */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+    }
+  }
+  return rows[a.length][b.length];
+}
+
 /** Parses `raw` with `schema`; any problem becomes one InputError listing every issue. */
 export function parseConfig<S extends z.ZodType>(schema: S, raw: unknown, source: ConfigSource): z.output<S> {
   const result = schema.safeParse(raw);
@@ -83,9 +167,19 @@ export function formatIssues(
   source: ConfigSource,
   schema?: z.ZodType,
 ): string {
-  const lines = issues.map((issue) => describeIssue(issue, raw, source, schema));
+  const lines = issues.slice(0, MAX_LISTED + 1).map((issue) => describeIssue(issue, raw, source, schema));
   if (lines.length === 1) return lines[0];
-  return `${source.file}: ${lines.length} invalid values under ${source.key}:\n${lines.map((l) => `  - ${l}`).join("\n")}`;
+  return listed(`${source.file}: ${issues.length} invalid values under ${source.key}:`, lines, issues.length);
+}
+
+/** How many problems one error lists; a value with 50,000 bad items gets the first ones and a count. */
+export const MAX_LISTED = 20;
+
+/** `header` then one `  - ` line per problem, at most MAX_LISTED of the `total`, then how many more. */
+export function listed(header: string, lines: readonly string[], total: number = lines.length): string {
+  const shown = lines.slice(0, MAX_LISTED).map((l) => `  - ${l}`);
+  if (total > shown.length) shown.push(`  - … and ${total - shown.length} more`);
+  return `${header}\n${shown.join("\n")}`;
 }
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown, source: ConfigSource, schema?: z.ZodType): string {
@@ -94,12 +188,16 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, source: ConfigSour
     const known = schema ? knownKeysAt(schema, path) : undefined;
     const expected = known ? `one of the known keys: ${known.join(", ")}` : "no such key";
     return issue.keys
-      .map((k) => `${source.file}: ${keyPath(source.key, [...path, k])}: unknown key; expected ${expected}`)
+      .map((k) => {
+        const guess = known && closestOf(k, known);
+        const hint = guess ? ` (did you mean ${guess}?)` : "";
+        return `${source.file}: ${keyPath(source.key, [...path, k])}: unknown key; expected ${expected}${hint}`;
+      })
       .join("\n");
   }
   const received = valueAt(raw, path);
   const shown =
-    received === undefined ? "nothing (the key is missing)" : source.secret ? SECRET_MARKER : show(received);
+    received === undefined ? "nothing (the key is missing)" : source.secret ? SECRET_MARKER : shownValue(received);
   return `${source.file}: ${keyPath(source.key, path)}: received ${shown}; expected ${expectation(issue)}`;
 }
 
@@ -135,8 +233,12 @@ function bound(word: string, limit: number | bigint, inclusive: boolean | undefi
   return n;
 }
 
-function keyPath(key: string, path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : `${acc}.${String(p)}`), key);
+/** `key.a.b[2].c`; a key segment is cut like a value, since a received key can be as long as one. */
+export function keyPath(key: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : `${acc}.${truncated(String(p))}`),
+    key,
+  );
 }
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
@@ -148,9 +250,28 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-function show(value: unknown): string {
-  const text = redactUrlCredentials(JSON.stringify(value) ?? String(value));
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+/** How much of a received value an error quotes: enough to recognise it, never a whole file. */
+export const MAX_SHOWN_CHARACTERS = 200;
+
+/**
+ * A received value as every error quotes it: JSON, with the userinfo of URLs hidden, and cut to
+ * MAX_SHOWN_CHARACTERS with its full length, so a 1 MB scalar gives a short message.
+ */
+export function shownValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // A cycle or a bigint: nothing JSON can show.
+  }
+  return text === undefined ? `a ${typeof value}` : truncated(redactUrlCredentials(text));
+}
+
+/** `text` cut to MAX_SHOWN_CHARACTERS, with an ellipsis and its full length when it was longer. */
+export function truncated(text: string): string {
+  if (text.length <= MAX_SHOWN_CHARACTERS) return text;
+  return `${text.slice(0, MAX_SHOWN_CHARACTERS)}… (${text.length} characters)`;
 }
 
 /** The keys a strict object schema allows at `path`, when the schema is plain enough to walk. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE, InputError } from "./config";
+import { assertKnownConfigKeys, CONFIG_NAMESPACE, InputError } from "./config";
 import { loadFleet } from "./environments";
 import { gitopsProgram } from "./gitops";
 import { infraProgram } from "./infra";
@@ -17,6 +17,7 @@ const programs: Record<Layer, (stack: StackIdentity) => object | Promise<object>
 async function main(): Promise<object> {
   try {
     const stack = selectStack(pulumi.getStack(), new pulumi.Config(CONFIG_NAMESPACE).get("environment"));
+    assertKnownConfigKeys(Object.keys(pulumi.runtime.allConfig()), stack.configFile);
     // The fleet as a whole (promotion order, one cluster and state repo each) before anything is declared.
     loadFleet();
     return await programs[stack.layer](stack);

@@ -1,9 +1,19 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
 import { z } from "zod";
-import { CONFIG_NAMESPACE, InputError, isValueMarker, pulumiSdk, SECRET_MARKER } from "./config";
+import {
+  assertKnownConfigKeys,
+  CONFIG_NAMESPACE,
+  InputError,
+  isValueMarker,
+  keyPath,
+  pulumiSdk,
+  SECRET_CONFIG_KEYS,
+  SECRET_MARKER,
+  shownValue,
+} from "./config";
+import { readYamlFile } from "./input-files";
 
 /**
  * The stack scheme (DESIGN.md, "Stacks"): one project, three layers per environment, stacks named
@@ -62,27 +72,24 @@ export function readEnvironmentConfig(rootDir: string, env: Environment): Enviro
   if (!fs.existsSync(fullPath)) {
     throw new InputError(`${file}: not found in ${rootDir}; expected the config file of the ${env} stacks`);
   }
-  let document: unknown;
-  try {
-    document = parse(fs.readFileSync(fullPath, "utf8"));
-  } catch (err) {
-    throw new InputError(
-      `${file}: received invalid YAML (${(err as Error).message.split("\n")[0]}); expected a Pulumi stack config file`,
-    );
-  }
-  const settings = (document ?? {}) as { config?: unknown; secretsprovider?: unknown; encryptionsalt?: unknown };
+  const settings = settingsOf(readYamlFile(fullPath, rootDir, { file, expected: "a Pulumi stack config file" }), file);
   const config = settings.config ?? {};
-  if (typeof config !== "object" || Array.isArray(config) || config === null) {
-    throw new InputError(`${file}: config: received ${JSON.stringify(config)}; expected a map of keys`);
+  if (!isRecord(config)) {
+    throw new InputError(`${file}: config: received ${shownValue(config)}; expected a map of keys`);
   }
   const values: Record<string, unknown> = {};
   const secretKeys: string[] = [];
   for (const [rawKey, rawValue] of Object.entries(config)) {
     const key = rawKey.includes(":") ? rawKey : `${CONFIG_NAMESPACE}:${rawKey}`;
-    const { value, secret } = redactSecure(rawValue);
+    const { value, secretAt } = redactSecure(rawValue, []);
     values[key] = value;
-    if (secret) secretKeys.push(key);
+    if (secretAt) {
+      assertSecretKey(file, key, secretAt);
+      secretKeys.push(key);
+    }
   }
+  assertKnownConfigKeys(Object.keys(values), file);
+  assertConfigEnvironment(env, values[`${CONFIG_NAMESPACE}:environment`], { file });
   const secretsProvider =
     typeof settings.secretsprovider === "string" && settings.secretsprovider
       ? settings.secretsprovider
@@ -92,21 +99,59 @@ export function readEnvironmentConfig(rootDir: string, env: Environment): Enviro
   return { file, values, secretKeys, ...(secretsProvider ? { secretsProvider } : {}) };
 }
 
-function redactSecure(value: unknown): { value: unknown; secret: boolean } {
-  if (Array.isArray(value)) {
-    const items = value.map(redactSecure);
-    return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+interface StackSettings {
+  readonly config?: unknown;
+  readonly secretsprovider?: unknown;
+  readonly encryptionsalt?: unknown;
+}
+
+/** The file's top level: a map, which an empty file or a YAML list is not. */
+function settingsOf(document: unknown, file: string): StackSettings {
+  if (document === null || document === undefined) {
+    throw new InputError(`${file}: received an empty file; expected a Pulumi stack config file with a config: map`);
   }
-  if (value !== null && typeof value === "object") {
+  if (!isRecord(document)) {
+    const what = Array.isArray(document) ? "a YAML list" : `the scalar ${shownValue(document)}`;
+    throw new InputError(`${file}: received ${what} at the top level; expected a map with a config: key`);
+  }
+  return document;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/**
+ * A `secure:` value belongs in a secret key of its own, never inside a section: the tools that run
+ * outside Pulumi (synth, hydrate) read the sections and cannot decrypt it, and an error would have
+ * to quote around it.
+ */
+function assertSecretKey(file: string, key: string, at: readonly PropertyKey[]): void {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  if (!key.startsWith(prefix) || (key.slice(prefix.length) in SECRET_CONFIG_KEYS && at.length === 0)) return;
+  throw new InputError(
+    `${file}: ${keyPath(key, at)}: received a secure: value; expected secrets only in their own keys ` +
+      `(${Object.keys(SECRET_CONFIG_KEYS)
+        .map((k) => `${CONFIG_NAMESPACE}:${k}`)
+        .join(", ")}), never inside a section`,
+  );
+}
+
+function redactSecure(value: unknown, at: readonly PropertyKey[]): { value: unknown; secretAt?: PropertyKey[] } {
+  if (Array.isArray(value)) {
+    const items = value.map((item, i) => redactSecure(item, [...at, i]));
+    return { value: items.map((i) => i.value), secretAt: items.find((i) => i.secretAt)?.secretAt };
+  }
+  if (isRecord(value)) {
     const entries = Object.entries(value);
-    if (entries.length === 1 && entries[0][0] === "secure") return { value: SECRET_MARKER, secret: true };
-    const redacted = entries.map(([k, v]) => [k, redactSecure(v)] as const);
+    if (entries.length === 1 && entries[0][0] === "secure") return { value: SECRET_MARKER, secretAt: [...at] };
+    const redacted = entries.map(([k, v]) => [k, redactSecure(v, [...at, k])] as const);
     return {
       value: Object.fromEntries(redacted.map(([k, r]) => [k, r.value])),
-      secret: redacted.some(([, r]) => r.secret),
+      secretAt: redacted.find(([, r]) => r.secretAt)?.[1].secretAt,
     };
   }
-  return { value, secret: false };
+  return { value };
 }
 
 export function stackIdentity(layer: Layer, env: Environment): StackIdentity {
@@ -202,19 +247,41 @@ export function parseStackName(name: string, rootDir: string = PROJECT_ROOT): St
  */
 export function selectStack(stackName: string, configuredEnv: string | undefined): StackIdentity {
   const stack = parseStackName(stackName);
+  assertConfigEnvironment(stack.env, configuredEnv, { stack });
+  return stack;
+}
+
+/**
+ * The guard against running one environment with another's config (DESIGN.md, "Stacks"), in one
+ * place for both readers of `gitops-platform:environment`: a stack's program, given its config by
+ * the Pulumi CLI, and the tools that read `Pulumi.<env>.yaml` themselves (synth, hydrate, the
+ * driver), whose file must name the environment it is named for.
+ */
+export function assertConfigEnvironment(
+  env: Environment,
+  configuredEnv: unknown,
+  reader: { readonly stack: StackIdentity } | { readonly file: string },
+): void {
+  if (configuredEnv === env) return;
+  const key = `${CONFIG_NAMESPACE}:environment`;
+  if ("file" in reader) {
+    const received = configuredEnv === undefined ? "nothing (the key is missing)" : shownValue(configuredEnv);
+    throw new InputError(
+      `${reader.file}: ${key}: received ${received}; expected "${env}": this file holds the config of the ${env} ` +
+        "stacks and must say so",
+    );
+  }
+  const { stack } = reader;
   if (!configuredEnv) {
     throw new InputError(
-      `Stack "${stack.name}" ran without its environment's config file (gitops-platform:environment is not set). ` +
+      `Stack "${stack.name}" ran without its environment's config file (${key} is not set). ` +
         `Pass the file explicitly, on every command: ${upCommand(stack)}`,
     );
   }
-  if (configuredEnv !== stack.env) {
-    throw new InputError(
-      `Stack "${stack.name}" belongs to ${stack.env}, but the config passed in is for "${configuredEnv}" ` +
-        `(gitops-platform:environment). Pass the ${stack.env} file: ${upCommand(stack)}`,
-    );
-  }
-  return stack;
+  throw new InputError(
+    `Stack "${stack.name}" belongs to ${stack.env}, but the config passed in is for ${shownValue(configuredEnv)} ` +
+      `(${key}). Pass the ${stack.env} file: ${upCommand(stack)}`,
+  );
 }
 
 /**

@@ -5,6 +5,7 @@ require("ts-node").register({
   transpileOnly: true,
   project: require("node:path").join(__dirname, "..", "tsconfig.json"),
 });
+require("./output.ts").endQuietlyWhenStdoutCloses();
 require("./cli.ts")
   .main(process.argv.slice(2))
   .then((code) => {

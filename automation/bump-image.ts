@@ -1,17 +1,19 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isMap, isScalar, parse, parseDocument, Scalar } from "yaml";
-import { InputError } from "../config";
-import { isImageDigest } from "../gitops/catalog/image";
-import { commitPaths, git, remoteUrl, workTree } from "../gitops/state-repo/git";
+import { InputError, shownValue } from "../config";
+import { compareImageTags, isImageDigest } from "../gitops/catalog/image";
+import { commitPaths, git, GitError, remoteUrl, tryGit, workTree } from "../gitops/state-repo/git";
+import { assertWritableInside, readProjectFile } from "../input-files";
 import { pushWithRebase } from "../gitops/state-repo/push";
 import { Environment } from "../stack";
+import { bumpTargetOf, setScalarAt, TagEdit } from "./bump-targets";
 
 /**
  * `bump-image`: what an app repository's CI calls after it pushed an image. It sets `image.tag` in
- * `gitops/apps/<app>/<env>.yaml`, commits, and with --push pushes (rebasing and retrying when other
- * bumps win the race). The edit touches only the tag's own characters, so comments and formatting
- * elsewhere in the file stay byte for byte.
+ * `gitops/apps/<app>/<env>.yaml` (for a chart app the values key it declares there, for a Kustomize
+ * app the overlay's `images:` entry: bump-targets.ts), commits, and with --push pushes (rebasing and
+ * retrying when other bumps win the race). The edit touches only the tag's own characters, so
+ * comments and formatting elsewhere in the file stay byte for byte.
  */
 
 export const CATALOG_DIR = path.join("gitops", "apps");
@@ -23,69 +25,14 @@ const MAX_TAG_LENGTH = 128;
 export function validateTag(tag: string): void {
   if (tag.length <= MAX_TAG_LENGTH && (SEMVERISH.test(tag) || isImageDigest(tag))) return;
   throw new InputError(
-    `bump-image --tag: received ${JSON.stringify(tag)}; expected a semver-ish tag (1.4.2, v1.4.2, 1.4.2-rc.1) ` +
+    `bump-image --tag: received ${shownValue(tag)}; expected a semver-ish tag (1.4.2, v1.4.2, 1.4.2-rc.1) ` +
       "or an image digest (sha256: and 64 hex digits)",
   );
 }
 
-export interface TagEdit {
-  /** The file's new text; equal to the input when the tag was already set. */
-  readonly text: string;
-  readonly previous?: string;
-  readonly changed: boolean;
-}
-
-/**
- * Sets `image.tag` in an env file's text. An existing tag is replaced in place, keeping its quoting;
- * a missing one is added through the Document API, which keeps comments. Malformed input throws
- * an InputError naming the file, and nothing is written.
- */
+/** Sets `image.tag` in a typed spec's env file: setScalarAt (bump-targets.ts) at that key. */
 export function setImageTag(text: string, file: string, tag: string): TagEdit {
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) {
-    throw new InputError(`${file}: received invalid YAML (${doc.errors[0].message.split("\n")[0]}); expected a map`);
-  }
-  if (doc.contents !== null && !isMap(doc.contents)) {
-    throw new InputError(`${file}: received ${describeNode(doc.contents)} at the top level; expected a map`);
-  }
-  const image = doc.get("image", true);
-  if (image !== undefined && image !== null && !isMap(image)) {
-    throw new InputError(`${file}: image: received ${describeNode(image)}; expected a map with repository and tag`);
-  }
-  const current = isMap(image) ? image.get("tag", true) : undefined;
-  if (current !== undefined && !isScalar(current)) {
-    throw new InputError(`${file}: image.tag: received ${describeNode(current)}; expected a string`);
-  }
-  const value = current?.value;
-  const previous =
-    typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
-  if (previous === tag) return { text, previous, changed: false };
-
-  let next: string;
-  if (current?.range) {
-    const [start, end] = current.range;
-    next = `${text.slice(0, start)}${scalarSource(tag, current)}${text.slice(end)}`;
-  } else {
-    doc.setIn(["image", "tag"], tag);
-    next = doc.toString({ lineWidth: 0 });
-  }
-  const check = parse(next) as { image?: { tag?: unknown } };
-  if (check?.image?.tag !== tag)
-    throw new Error(`${file}: editing image.tag produced ${JSON.stringify(check?.image?.tag)}`);
-  return { text: next, previous, changed: true };
-}
-
-/** The tag as YAML source, quoted like the value it replaces (and quoted when plain would not read back as it). */
-function scalarSource(tag: string, replaced: Scalar): string {
-  if (replaced.type === Scalar.QUOTE_SINGLE) return `'${tag}'`;
-  if (replaced.type === Scalar.QUOTE_DOUBLE) return JSON.stringify(tag);
-  return parse(tag) === tag ? tag : JSON.stringify(tag);
-}
-
-function describeNode(node: unknown): string {
-  if (isScalar(node)) return JSON.stringify(node.value);
-  if (isMap(node)) return "a map";
-  return "a list";
+  return setScalarAt(text, file, ["image", "tag"], tag);
 }
 
 export interface BumpImageOptions {
@@ -105,10 +52,14 @@ export interface BumpImageOptions {
   readonly log: (message: string) => void;
   /** Where the image came from, for the commit's trailers (GITHUB_REPOSITORY, GITHUB_SHA). */
   readonly source?: { readonly repository?: string; readonly commit?: string };
+  /** Allow a version tag lower than the one set (a rollback); refused by default. */
+  readonly allowDowngrade?: boolean;
 }
 
 export interface BumpImageResult {
   readonly file: string;
+  /** What was set: `image.tag`, a chart's `values.<path>`, or a kustomization's `images[<name>]`. */
+  readonly field: string;
   readonly previous?: string;
   readonly tag: string;
   readonly changed: boolean;
@@ -119,7 +70,8 @@ export interface BumpImageResult {
 export async function bumpImage(options: BumpImageOptions): Promise<BumpImageResult> {
   const { rootDir, app, env, tag } = options;
   validateTag(tag);
-  const file = envFileOf(rootDir, app, env);
+  const target = bumpTargetOf(rootDir, app, env, envFileOf(rootDir, app, env));
+  const { file, field } = target;
   const relative = path.relative(rootDir, file);
   const checkout = await workTree(rootDir);
   if (!checkout.inside) {
@@ -140,41 +92,175 @@ export async function bumpImage(options: BumpImageOptions): Promise<BumpImageRes
   }
   const dirty = (await git(rootDir, ["status", "--porcelain", "--", relative])).trim();
   if (dirty) throw new InputError(`bump-image: ${relative} has uncommitted changes; expected a clean file to edit`);
+  const before = await checkoutState(rootDir, relative);
 
   const edit = async (): Promise<{ previous?: string; commit?: string }> => {
-    const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
-    const result = setImageTag(text, relative, tag);
+    // Refused before reading too: a link out is never read, and one inside would edit another file.
+    assertWritableInside(file, rootDir, relative);
+    const text = fs.existsSync(file) ? readProjectFile(file, rootDir, relative) : "";
+    const result = target.edit(text, relative, tag);
     if (!result.changed) return { previous: result.previous };
+    assertNotDowngrade(relative, result.previous, tag, options.allowDowngrade === true);
     fs.writeFileSync(file, result.text);
-    const commit = await commitPaths(rootDir, [relative], commitMessage(options, relative, result.previous));
+    const commit = await commitPaths(rootDir, [relative], commitMessage(options, relative, field, result.previous));
     return { previous: result.previous, commit };
   };
 
-  const first = await edit();
-  if (!first.commit) {
-    options.log(`bump-image: ${relative} already has image.tag ${tag}: nothing to commit`);
-    return { file: relative, previous: first.previous, tag, changed: false, pushed: false };
-  }
-  options.log(
-    `bump-image: ${relative}: image.tag ${first.previous ?? "(unset)"} -> ${tag}, commit ${first.commit.slice(0, 12)}`,
-  );
-  if (!options.push || !branch)
-    return { file: relative, previous: first.previous, tag, changed: true, commit: first.commit, pushed: false };
+  try {
+    // What the remote does not have yet goes out with this push: only bump commits may be among it.
+    const unpushed = options.push && branch ? await unpushedCommits(rootDir, remote, branch) : [];
+    const first = await edit();
+    if (!first.commit && unpushed.length === 0) {
+      options.log(`bump-image: ${relative} already has ${field} ${tag}: nothing to commit`);
+      return { file: relative, field, previous: first.previous, tag, changed: false, pushed: false };
+    }
+    if (first.commit) {
+      options.log(
+        `bump-image: ${relative}: ${field} ${first.previous ?? "(unset)"} -> ${tag}, commit ${first.commit.slice(0, 12)}`,
+      );
+    } else {
+      options.log(
+        `bump-image: ${relative} already has ${field} ${tag}, but ${remote}/${branch} lacks the local commit(s) ` +
+          `${unpushed.map((c) => c.sha.slice(0, 12)).join(", ")}: pushing them`,
+      );
+    }
+    if (!options.push || !branch)
+      return {
+        file: relative,
+        field,
+        previous: first.previous,
+        tag,
+        changed: true,
+        commit: first.commit,
+        pushed: false,
+      };
 
-  const pushed = await pushWithRebase(rootDir, {
-    remote,
-    branch,
-    attempts: options.attempts ?? 20,
-    pause: options.pause,
-    // A clean rebase keeps our commit; after a conflict the edit is made again on their head.
-    afterRebase: async (rebased) => rebased || (await edit()).commit !== undefined,
-  });
-  if (pushed.superseded) {
-    options.log(`bump-image: ${remote}/${branch} already had image.tag ${tag}: nothing pushed`);
-    return { file: relative, previous: first.previous, tag, changed: false, pushed: false };
+    const pushed = await pushWithRebase(rootDir, {
+      remote,
+      branch,
+      attempts: options.attempts ?? 20,
+      pause: options.pause,
+      // A clean rebase keeps our commit; after a conflict the edit is made again on their head.
+      afterRebase: async (rebased) => rebased || (await edit()).commit !== undefined,
+    });
+    if (pushed.superseded) {
+      options.log(`bump-image: ${remote}/${branch} already had ${field} ${tag}: nothing pushed`);
+      return { file: relative, field, previous: first.previous, tag, changed: false, pushed: false };
+    }
+    options.log(
+      `bump-image: pushed ${pushed.head.slice(0, 12)} to ${remote}/${branch} (attempt ${pushed.rebases + 1})`,
+    );
+    return {
+      file: relative,
+      field,
+      previous: first.previous,
+      tag,
+      changed: first.commit !== undefined,
+      commit: pushed.head,
+      pushed: true,
+    };
+  } catch (err) {
+    if (await restoreCheckout(rootDir, relative, file, before)) {
+      options.log(
+        `bump-image: nothing was pushed; ${relative} and the branch are back as they were before the command`,
+      );
+    }
+    throw err;
   }
-  options.log(`bump-image: pushed ${pushed.head.slice(0, 12)} to ${remote}/${branch} (attempt ${pushed.rebases + 1})`);
-  return { file: relative, previous: first.previous, tag, changed: true, commit: pushed.head, pushed: true };
+}
+
+/** What the command may have to put back: HEAD and whether the env file was tracked. */
+interface CheckoutState {
+  readonly head?: string;
+  readonly tracked: boolean;
+}
+
+async function checkoutState(rootDir: string, relative: string): Promise<CheckoutState> {
+  const head = await tryGit(rootDir, ["rev-parse", "--verify", "--quiet", "HEAD"]);
+  const tracked = (await git(rootDir, ["ls-files", "--", relative])).trim() !== "";
+  return { ...(head.code === 0 ? { head: head.stdout.trim() } : {}), tracked };
+}
+
+/**
+ * Puts the branch and the env file back as they were before the command, keeping any other local
+ * change (`reset --keep`); returns whether anything had moved.
+ */
+async function restoreCheckout(
+  rootDir: string,
+  relative: string,
+  file: string,
+  before: CheckoutState,
+): Promise<boolean> {
+  if (!before.head) return false;
+  const now = await checkoutState(rootDir, relative);
+  const moved =
+    now.head !== before.head || (await git(rootDir, ["status", "--porcelain", "--", relative])).trim() !== "";
+  if (!moved) return false;
+  await git(rootDir, ["reset", "--quiet", "--keep", before.head]);
+  if (before.tracked)
+    await git(rootDir, ["restore", "--source", before.head, "--staged", "--worktree", "--", relative]);
+  else {
+    await git(rootDir, ["rm", "--quiet", "--cached", "--ignore-unmatch", "--", relative]);
+    if (fs.lstatSync(file, { throwIfNoEntry: false })?.isFile()) fs.rmSync(file);
+  }
+  return true;
+}
+
+/**
+ * A version tag moves forward only: with racing bumps of one app and environment, the last push
+ * would otherwise win, which may be the oldest build. `--allow-downgrade` is the deliberate rollback.
+ */
+function assertNotDowngrade(file: string, previous: string | undefined, tag: string, allowed: boolean): void {
+  if (allowed || previous === undefined || (compareImageTags(tag, previous) ?? 0) >= 0) return;
+  throw new InputError(
+    `bump-image --tag: received ${shownValue(tag)}, lower than the ${shownValue(previous)} that ${file} has; ` +
+      "expected a later version (pass --allow-downgrade to roll back on purpose)",
+  );
+}
+
+interface LocalCommit {
+  readonly sha: string;
+  readonly subject: string;
+  readonly files: readonly string[];
+}
+
+/**
+ * What bump-image commits, and all it commits: an env file of the catalog (typed spec and chart
+ * apps), or a Kustomize app's kustomization (its overlay's `images:`).
+ */
+const BUMP_FILE =
+  /^gitops\/apps\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\/((?!app\.yaml$)[^/]+\.yaml|.+\/(kustomization\.ya?ml|Kustomization))$/;
+
+/**
+ * The local commits `remote`/`branch` does not have, oldest first. A push carries them all, so each
+ * must be a bump (it touches only catalog env files), such as an earlier bump committed without
+ * --push; anything else is someone's work that this command must not publish: it refuses, naming it.
+ */
+async function unpushedCommits(rootDir: string, remote: string, branch: string): Promise<LocalCommit[]> {
+  const fetched = await tryGit(rootDir, ["-c", "maintenance.auto=false", "fetch", "--quiet", remote, branch]);
+  // A branch the remote does not have yet: the push creates it with the whole local history.
+  if (fetched.code !== 0 && /couldn't find remote ref/i.test(fetched.stderr)) return [];
+  if (fetched.code !== 0) throw new GitError(["fetch", remote, branch], fetched);
+  const shas = (await git(rootDir, ["rev-list", "--reverse", "FETCH_HEAD..HEAD"])).trim().split("\n").filter(Boolean);
+  const commits: LocalCommit[] = [];
+  for (const sha of shas) {
+    const [subject, ...files] = (await git(rootDir, ["show", "--no-renames", "--name-only", "--format=%s", sha]))
+      .trim()
+      .split("\n")
+      .filter(Boolean);
+    commits.push({ sha, subject, files });
+  }
+  const foreign = commits.filter((c) => c.files.length === 0 || c.files.some((f) => !BUMP_FILE.test(f)));
+  if (foreign.length > 0) {
+    const named = foreign.map((c) => `${c.sha.slice(0, 12)} "${c.subject}" (${c.files.join(", ") || "no files"})`);
+    throw new InputError(
+      `bump-image --push: the checkout has ${foreign.length} local commit(s) that ${remote}/${branch} does not have ` +
+        `and that are not image bumps: ${named.join("; ")}; expected only bump commits (gitops/apps/<app>/<env>.yaml) ` +
+        `to push with this one: push them yourself (git push ${remote} HEAD:${branch}) or drop them ` +
+        `(git reset --hard ${remote}/${branch}), then run again`,
+    );
+  }
+  return commits;
 }
 
 /**
@@ -192,12 +278,13 @@ export function envFileOf(rootDir: string, app: string, env: Environment): strin
     : [];
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(app) || !known.includes(app)) {
     throw new InputError(
-      `bump-image --app: received ${JSON.stringify(app)}; expected an app of the catalog (${CATALOG_DIR}/<app>/app.yaml): ` +
+      `bump-image --app: received ${shownValue(app)}; expected an app of the catalog (${CATALOG_DIR}/<app>/app.yaml): ` +
         `${known.length > 0 ? known.join(", ") : "the catalog is empty"}`,
     );
   }
   const file = path.join(catalog, app, `${env}.yaml`);
-  if (!fs.existsSync(file)) {
+  // A link counts as there, dangling or not: the edit refuses it as a link, never writes through it.
+  if (!fs.lstatSync(file, { throwIfNoEntry: false })) {
     const runsIn = fs
       .readdirSync(path.join(catalog, app))
       .filter((name) => name.endsWith(".yaml") && name !== "app.yaml")
@@ -211,7 +298,7 @@ export function envFileOf(rootDir: string, app: string, env: Environment): strin
   return file;
 }
 
-function commitMessage(options: BumpImageOptions, file: string, previous: string | undefined): string {
+function commitMessage(options: BumpImageOptions, file: string, field: string, previous: string | undefined): string {
   const trailers = [
     options.source?.repository && `Source-Repository: ${options.source.repository}`,
     options.source?.commit && `Source-Commit: ${options.source.commit}`,
@@ -219,7 +306,7 @@ function commitMessage(options: BumpImageOptions, file: string, previous: string
   return [
     `${options.app}: deploy ${options.tag} to ${options.env}`,
     "",
-    `${file}: image.tag ${previous ?? "(unset)"} -> ${options.tag}`,
+    `${file}: ${field} ${previous ?? "(unset)"} -> ${options.tag}`,
     ...(trailers.length > 0 ? ["", ...trailers] : []),
   ].join("\n");
 }

@@ -1,20 +1,39 @@
 import { Command, CommanderError } from "commander";
-import { InputError } from "../config";
+import { InputError, truncated } from "../config";
 import { commands } from "./commands";
+import { examples } from "./commands/help";
 import { ExitCode } from "./exit-codes";
-import { logProgress } from "./output";
+import { endQuietlyWhenStdoutCloses, logProgress } from "./output";
+import { versionText } from "./versions";
 
 /**
  * `gitops-platform <command>`: the CLI and CI driver. Data goes to stdout, progress and logs to
  * stderr. Exit codes: 0 ok, 1 failure, 2 bad input or usage, 3 changes or drift found.
  */
 export function buildProgram(): Command {
+  const output = {
+    writeOut: (s: string) => process.stdout.write(s),
+    writeErr: (s: string) => process.stderr.write(s),
+    // Commander quotes a refused argument whole in its usage errors; cut it like every other received value.
+    outputError: (s: string, write: (text: string) => void) => write(s.replace(/[^\s'"…]{201,}/g, truncated)),
+  };
   const program = new Command("gitops-platform")
-    .description("GitOps on EKS with Pulumi: synth, preview, up, destroy, drift, hydrate, bump-image and ci")
+    .description(
+      "GitOps on EKS with Pulumi: doctor, synth, hydrate, preview, up, destroy, drift, status, bump-image, new and ci",
+    )
+    .version(versionText(), "-V, --version", "print the version of gitops-platform and the Pulumi SDK and CLI it pins")
     .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) })
+    .configureOutput(output)
     .exitOverride();
-  for (const command of commands) program.addCommand(command().exitOverride());
+  for (const command of commands) program.addCommand(command().configureOutput(output).exitOverride());
+  program.addHelpText(
+    "after",
+    examples(
+      ["doctor", "what real use needs, and what is missing"],
+      ["synth --env staging --layer infra", "every resource a layer declares, offline"],
+      ["status --env staging --json", "what Argo CD runs, per app"],
+    ) + "\nExit codes: 0 ok, 1 failure, 2 bad input or usage, 3 changes or drift found.",
+  );
   return program;
 }
 
@@ -45,6 +64,7 @@ async function exitCodeOf(err: unknown): Promise<number> {
 }
 
 if (require.main === module) {
+  endQuietlyWhenStdoutCloses();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

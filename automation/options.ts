@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option } from "commander";
+import { shownValue } from "../config";
 import { loadFleet } from "../environments";
-import { discoverEnvironments, Environment, isLayer, Layer, LAYERS } from "../stack";
+import { discoverEnvironments, Environment, isEnvironmentName, isLayer, Layer, LAYERS } from "../stack";
 
 /** `--env`, shared by every command that acts on one environment. */
 export function envOption(): Option {
@@ -36,15 +37,17 @@ function environmentChoices(): string {
  */
 export function parseEnv(value: string): Environment {
   const existing = loadFleet().environments.map((e) => e.name);
-  if (!existing.includes(value))
-    throw new InvalidArgumentError(
-      `received "${value}", which has no Pulumi.${value}.yaml; expected one of ${existing.join(", ")}.`,
-    );
+  if (!existing.includes(value)) {
+    // The name goes into the file name only when it can be one: a long or odd value is quoted, cut.
+    const why = isEnvironmentName(value) ? `which has no Pulumi.${value}.yaml` : "which is not an environment name";
+    throw new InvalidArgumentError(`received ${shownValue(value)}, ${why}; expected one of ${existing.join(", ")}.`);
+  }
   return value;
 }
 
 export function parseLayer(value: string): Layer {
-  if (!isLayer(value)) throw new InvalidArgumentError(`received "${value}"; expected one of ${LAYERS.join(", ")}.`);
+  if (!isLayer(value))
+    throw new InvalidArgumentError(`received ${shownValue(value)}; expected one of ${LAYERS.join(", ")}.`);
   return value;
 }
 

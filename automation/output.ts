@@ -3,6 +3,17 @@
  * never when NO_COLOR is set (https://no-color.org).
  */
 
+/**
+ * For a process that runs the CLI: a reader that stops early (`gitops-platform synth | head`)
+ * closes stdout, and the next write fails with EPIPE; that ends the output, not with a stack trace.
+ */
+export function endQuietlyWhenStdoutCloses(): void {
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 export function writeData(text: string): void {
   process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 }

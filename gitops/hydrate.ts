@@ -4,12 +4,15 @@ import { declarationOf, loadFleet } from "../environments";
 import { discoverEnvironments, Environment, PROJECT_ROOT } from "../stack";
 import { assertAppNamespacesAllowed } from "./app-namespaces";
 import { readHydrationConfig } from "./environment-config";
-import { renderEnvironment, renderEnvironmentReport, RenderOptions } from "./render/environment";
-import { assertHasOrigin, commitApps, hasHead, SOURCE_COMMIT_TRAILER, sourceCommitOf } from "./state-repo/commit";
+import { renderEnvironment, renderEnvironmentReportAsync, RenderOptions } from "./render/environment";
+import { SourceRenderStats } from "./sources/renderer";
+import { commitRender } from "./state-repo/atomic-commit";
+import { assertHasOrigin, hasHead, SOURCE_COMMIT_TRAILER, sourceCommitOf } from "./state-repo/commit";
+import { checkIdentity, IDENTITY_FILE, IdentityAction, identityText } from "./state-repo/identity";
 import { AppChanges, describeChanges } from "./state-repo/diff";
 import { pushWithRebase } from "./state-repo/push";
 import { openWorkingCopy, TargetKind } from "./state-repo/target";
-import { applyChanges, appsOf, FileChanges, hasChanges, planChanges, readAppsTree } from "./state-repo/working-copy";
+import { appsOf, FileChanges, hasChanges, planChanges, readAppsTree } from "./state-repo/working-copy";
 
 /** How many times a hydration tries to push before giving up, when other pushes keep winning the race. */
 export const PUSH_ATTEMPTS = 5;
@@ -44,9 +47,11 @@ export interface StateRepoDiff extends FileChanges {
 export function diffStateRepo(env: Environment, workingCopyDir: string, options: SourceOptions = {}): StateRepoDiff {
   const rootDir = options.rootDir ?? PROJECT_ROOT;
   const config = readHydrationConfig(env, rootDir);
+  checkIdentity(workingCopyDir, config.identity, { shown: workingCopyDir, configKey: config.stateRepoKey });
   const rendered = renderEnvironment(env, {
     catalogDir: options.catalogDir,
     environments: discoverEnvironments(rootDir),
+    rootDir,
   });
   const current = readAppsTree(workingCopyDir);
   assertAppNamespacesAllowed(appsOf([...rendered.keys()]), config.platform.appNamespaces, config.file);
@@ -65,6 +70,8 @@ export interface HydrateOptions extends SourceOptions {
   readonly push: boolean;
   /** Named in the commit's `Source-Commit` trailer; by default HEAD of the project checkout. */
   readonly sourceCommit?: string;
+  /** Hydrate a state repo that records another environment or cluster, and record this one instead. */
+  readonly force?: boolean;
 }
 
 export interface HydrateResult extends FileChanges {
@@ -81,12 +88,16 @@ export interface HydrateResult extends FileChanges {
   /** Times a rejected push was rebased onto someone else's commits. */
   readonly rebases: number;
   readonly sourceCommit: string;
+  /** The repo's record of its environment and cluster (IDENTITY_FILE): kept, written first, or rewritten by --force. */
+  readonly identity: IdentityAction;
   /**
    * The guardrails' verdict on the rendered manifests, with the environment's severities and file
    * suppressions: advisory findings and suppressions to report. A mandatory violation never gets
    * here: hydrate throws PolicyViolationError before writing anything.
    */
   readonly policy: PolicyReport;
+  /** Chart and Kustomize apps: which renders ran helm or kustomize, and how many the render cache held. */
+  readonly sourceRenders: SourceRenderStats;
 }
 
 /**
@@ -104,32 +115,56 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
   const config = readHydrationConfig(env, rootDir);
   const guardrails = readGuardrailsConfig(rootDir, env);
   const environments = fleet.environments.map((e) => e.name);
-  const render = renderEnvironmentReport(env, { catalogDir: options.catalogDir, environments, guardrails, tier });
+  const render = await renderEnvironmentReportAsync(env, {
+    catalogDir: options.catalogDir,
+    environments,
+    guardrails,
+    tier,
+    rootDir,
+  });
   if (blocksChange(render.policy)) throw new PolicyViolationError(render.policy);
   const sourceCommit = options.sourceCommit ?? (await sourceCommitOf(rootDir, config.file));
   assertAppNamespacesAllowed(render.apps, config.platform.appNamespaces, config.file);
   const stateRepo = options.stateRepo ?? (push ? config.platform.stateRepo.url : undefined);
-  const copy = await openWorkingCopy(stateRepo, { rootDir, env, branch: config.platform.stateRepo.targetRevision });
+  const copy = await openWorkingCopy(stateRepo, {
+    rootDir,
+    env,
+    branch: config.platform.stateRepo.targetRevision,
+    branchKey: `gitops-platform:platform.stateRepo.targetRevision in ${config.file}`,
+  });
   try {
+    const identity = checkIdentity(copy.dir, config.identity, {
+      shown: copy.stateRepo,
+      force: options.force,
+      configKey: config.stateRepoKey,
+    });
     const changes = planChanges(readAppsTree(copy.dir), render.files);
     const outcome = {
       env,
       ...changes,
       changed: hasChanges(changes),
+      identity,
       kind: copy.kind,
       stateRepo: copy.stateRepo,
       branch: copy.branch,
       sourceCommit,
       policy: render.policy,
+      sourceRenders: render.sourceRenders,
     };
     if (copy.kind === "remote" && !push) return { ...outcome, pushed: false, rebases: 0 };
 
-    const message = commitMessage(env, changes, sourceCommit);
     const writeAndCommit = async (): Promise<string | undefined> => {
       const now = planChanges(readAppsTree(copy.dir), render.files);
-      if (!hasChanges(now)) return undefined;
-      applyChanges(copy.dir, render.files, now);
-      return commitApps(copy.dir, message);
+      // After a rebase onto someone else's hydration, their record counts: it is checked again.
+      const record =
+        checkIdentity(copy.dir, config.identity, {
+          shown: copy.stateRepo,
+          force: options.force,
+          configKey: config.stateRepoKey,
+        }) !== "kept";
+      if (!hasChanges(now) && !record) return undefined;
+      const rootFiles = new Map(record ? [[IDENTITY_FILE, identityText(config.identity)]] : []);
+      return commitRender(copy.dir, render.files, now, commitMessage(env, now, sourceCommit), rootFiles);
     };
     if (push) await assertHasOrigin(copy.dir, copy.stateRepo);
     let commit = await writeAndCommit();
@@ -153,9 +188,13 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
   }
 }
 
-/** `hydrate <env>: N added, N modified, N deleted`, the apps, and the Source-Commit trailer. */
+/**
+ * `hydrate <env>: N added, N modified, N deleted`, the apps, and the Source-Commit trailer; a commit
+ * that only records the repo's environment says so.
+ */
 export function commitMessage(env: Environment, changes: FileChanges, sourceCommit: string): string {
   const summary = `hydrate ${env}: ${changes.added.length} added, ${changes.modified.length} modified, ${changes.deleted.length} deleted`;
   const apps = appsOf([...changes.added, ...changes.modified, ...changes.deleted]);
-  return `${summary}\n\nChanged apps: ${apps.join(", ")}\n\n${SOURCE_COMMIT_TRAILER}: ${sourceCommit}\n`;
+  const what = apps.length > 0 ? `Changed apps: ${apps.join(", ")}` : `Records the environment in ${IDENTITY_FILE}.`;
+  return `${summary}\n\n${what}\n\n${SOURCE_COMMIT_TRAILER}: ${sourceCommit}\n`;
 }

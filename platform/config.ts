@@ -7,6 +7,7 @@ import {
   isSecretConfigKey,
   loadConfigSection,
   parseConfig,
+  SECRET_CONFIG_KEYS,
 } from "../config";
 import { StackIdentity } from "../stack";
 import { CHART_KEYS } from "./chart-keys";
@@ -180,22 +181,11 @@ export function loadPlatformConfig(stack: StackIdentity): PlatformConfig {
 }
 
 /**
- * Secrets of the platform layer. Each lives in its own top-level key of `Pulumi.<env>.yaml`, set
- * with `pulumi config set --secret --config-file Pulumi.<env>.yaml gitops-platform:<key> <value>`;
- * all are optional, because a shipped config file cannot hold ciphertext.
+ * Secrets of the platform layer: every secret key of the project's namespace (config.ts), each in
+ * its own top-level key of `Pulumi.<env>.yaml`, all optional, because a shipped config file cannot
+ * hold ciphertext.
  */
-export const PLATFORM_SECRETS = {
-  /** HTTPS token (password) for the state repo; sent with `stateRepo.username`. */
-  stateRepoToken: "the state repo's HTTPS token",
-  /** SSH private key for the state repo, when its URL is an SSH one. */
-  stateRepoSshKey: "the state repo's SSH private key",
-  /** Slack bot token for notifications. */
-  argocdSlackToken: "the Slack bot token",
-  /** Bearer token sent to the notifications webhook. */
-  argocdWebhookToken: "the webhook's bearer token",
-  /** OIDC client secret; without it the SSO client is public and uses PKCE. */
-  argocdOidcClientSecret: "the OIDC client secret",
-} as const;
+export const PLATFORM_SECRETS = SECRET_CONFIG_KEYS;
 export type PlatformSecretKey = keyof typeof PLATFORM_SECRETS;
 export type PlatformSecrets = { readonly [K in PlatformSecretKey]?: pulumi.Output<string> };
 

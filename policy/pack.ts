@@ -13,6 +13,7 @@ import { GuardrailsConfig } from "./config";
 import { suppressionFor, Target } from "./engine";
 import { DeclaredResource, Outcome, resourceRef, Rule, RuleContext, Subject } from "./model";
 import { UNKNOWN_MARKER } from "../config";
+import { refOfUrn, stackOfUrn } from "./urn";
 
 /**
  * The adapter between the rules and `@pulumi/policy`, as pure functions: policy/index.ts is the only
@@ -27,17 +28,6 @@ import { UNKNOWN_MARKER } from "../config";
  *   custom (components have none; remote components such as eks.Cluster do, but no rule that
  *   looks at `custom` judges their package).
  */
-
-/** The stack segment of `urn:pulumi:<stack>::<project>::<type>::<name>`. */
-export function stackOfUrn(urn: string): string {
-  return urn.split("::")[0].replace(/^urn:pulumi:/, "");
-}
-
-/** `type::name` of a URN, the child-most type of a `parent$child` type chain. */
-export function refOfUrn(urn: string): string {
-  const [, , qualifiedType, ...name] = urn.split("::");
-  return `${qualifiedType.split("$").pop()}::${name.join("::")}`;
-}
 
 /**
  * The environment of a `<layer>-<env>` stack. The program refuses any other stack name; should the

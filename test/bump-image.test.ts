@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { bumpImage, BumpImageOptions, setImageTag } from "../automation/bump-image";
 import { jitteredPause } from "../gitops/state-repo/push";
 import { runCli } from "./support/cli";
+import { Remote, remoteWithCatalog } from "./support/bump-remote";
 import { git } from "./support/project-copy";
 
 /** An env file as people write them: comments, blank lines, quoting and key order of their own. */
@@ -19,49 +20,12 @@ env:
   - { name: LOG_LEVEL, value: debug }
 `;
 
-interface Remote {
-  readonly dir: string;
-  readonly bare: string;
-  clone(): string;
-  file(app: string, env: string): string;
-}
-
-/** A bare repo on disk with a catalog of `apps` apps, as the gitops-platform repo on GitHub. */
-function remoteWithCatalog(apps: readonly string[]): Remote {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bump-image-"));
-  const bare = path.join(dir, "origin.git");
-  git(dir, "init", "--quiet", "--bare", "--initial-branch=main", bare);
-  // Like a hosted remote, no housekeeping inside each push (it would double the processes of the race test).
-  git(bare, "config", "receive.autogc", "false");
-  const seed = path.join(dir, "seed");
-  git(dir, "init", "--quiet", "--initial-branch=main", seed);
-  git(seed, "remote", "add", "origin", bare);
-  for (const app of apps) {
-    const appDir = path.join(seed, "gitops", "apps", app);
-    fs.mkdirSync(appDir, { recursive: true });
-    fs.writeFileSync(
-      path.join(appDir, "app.yaml"),
-      `name: ${app}\nimage:\n  repository: ghcr.io/example-org/${app}\n  tag: 1.0.0\n`,
-    );
-    fs.writeFileSync(path.join(appDir, "staging.yaml"), STAGING.replace("APP", app));
-  }
-  git(seed, "add", "--all");
-  git(seed, "commit", "--quiet", "--message", "catalog");
-  git(seed, "push", "--quiet", "origin", "HEAD:main");
-  let clones = 0;
-  return {
-    dir,
-    bare,
-    clone() {
-      const clone = path.join(dir, `ci-job-${clones++}`);
-      git(dir, "clone", "--quiet", bare, clone);
-      return clone;
-    },
-    file: (app, env) => path.join("gitops", "apps", app, `${env}.yaml`),
-  };
-}
-
 const quiet = (): void => undefined;
+
+/** `bump-image --push` of the demo app's staging tag, run as the CLI from the checkout at `dir`. */
+function pushDemo(dir: string, tag: string) {
+  return runCli(["bump-image", "--repo", dir, "--app", "demo", "--env", "staging", "--tag", tag, "--push"]);
+}
 
 function options(rootDir: string, overrides: Partial<BumpImageOptions>): BumpImageOptions {
   return {
@@ -82,7 +46,7 @@ describe("bump-image (real git, bare repos on disk)", () => {
 
   it("lands 10 concurrent --push runs for different apps, losing no commit", async () => {
     const apps = Array.from({ length: 10 }, (_, i) => `app-${i}`);
-    remote = remoteWithCatalog(apps);
+    remote = remoteWithCatalog(apps, STAGING);
     const jobs = apps.map((app) => ({ app, dir: remote.clone() }));
     const results = await Promise.all(
       jobs.map(({ app, dir }, i) =>
@@ -113,7 +77,7 @@ describe("bump-image (real git, bare repos on disk)", () => {
   });
 
   it("keeps comments and formatting byte for byte, and commits nothing when the tag is already set", async () => {
-    remote = remoteWithCatalog(["demo"]);
+    remote = remoteWithCatalog(["demo"], STAGING);
     const dir = remote.clone();
     const file = path.join(dir, remote.file("demo", "staging"));
     const first = await bumpImage(options(dir, { tag: "1.4.0" }));
@@ -124,9 +88,54 @@ describe("bump-image (real git, bare repos on disk)", () => {
     );
 
     const head = git(dir, "rev-parse", "HEAD");
-    const again = await bumpImage(options(dir, { tag: "1.4.0", push: true }));
-    assert.equal(again.changed, false);
+    const again = await bumpImage(options(dir, { tag: "1.4.0" }));
+    assert.deepEqual({ changed: again.changed, pushed: again.pushed }, { changed: false, pushed: false });
     assert.equal(git(dir, "rev-parse", "HEAD"), head);
+  });
+
+  it("pushes the earlier local bump that already set the tag, instead of stranding it", async () => {
+    remote = remoteWithCatalog(["demo"], STAGING);
+    const dir = remote.clone();
+    await bumpImage(options(dir, { tag: "1.4.0" }));
+    const local = git(dir, "rev-parse", "HEAD").trim();
+
+    const result = await pushDemo(dir, "1.4.0");
+
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(git(remote.bare, "rev-parse", "main").trim(), local, "the remote has the bump commit");
+    assert.equal(
+      result.stdout,
+      "gitops/apps/demo/staging.yaml: image.tag already 1.4.0; pushed the local commit that set it\n",
+    );
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `already has image\\.tag 1\\.4\\.0, but origin/main lacks the local commit\\(s\\) ${local.slice(0, 12)}: pushing them`,
+      ),
+    );
+  });
+
+  it("refuses to push local commits that are not bumps, naming them, and changes nothing", async () => {
+    remote = remoteWithCatalog(["demo"], STAGING);
+    const dir = remote.clone();
+    fs.writeFileSync(path.join(dir, "NOTES.md"), "work in progress\n");
+    git(dir, "add", "NOTES.md");
+    git(dir, "commit", "--quiet", "--message", "wip: notes");
+    const wip = git(dir, "rev-parse", "HEAD").trim();
+    const before = git(remote.bare, "rev-parse", "main").trim();
+
+    const result = await pushDemo(dir, "1.5.0");
+
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(
+      result.stderr,
+      `error: bump-image --push: the checkout has 1 local commit(s) that origin/main does not have and that are not ` +
+        `image bumps: ${wip.slice(0, 12)} "wip: notes" (NOTES.md); expected only bump commits ` +
+        "(gitops/apps/<app>/<env>.yaml) to push with this one: push them yourself (git push origin HEAD:main) or drop " +
+        "them (git reset --hard origin/main), then run again\n",
+    );
+    assert.equal(git(remote.bare, "rev-parse", "main").trim(), before, "nothing was pushed");
+    assert.equal(git(dir, "rev-parse", "HEAD").trim(), wip, "nothing was committed");
   });
 
   it("adds image.tag when the env file has none, keeping its comments", () => {
@@ -141,23 +150,12 @@ describe("bump-image (real git, bare repos on disk)", () => {
   });
 
   it("stops with exit 2 when the remote refuses the push for want of credentials", async () => {
-    remote = remoteWithCatalog(["demo"]);
+    remote = remoteWithCatalog(["demo"], STAGING);
     const dir = remote.clone();
     // What GitHub answers a token without contents: write, played by the remote's pre-receive hook.
     const hook = "#!/bin/sh\necho 'Permission to example-org/gitops-platform.git denied to ci-bot.' >&2\nexit 1\n";
     fs.writeFileSync(path.join(remote.bare, "hooks", "pre-receive"), hook, { mode: 0o755 });
-    const result = await runCli([
-      "bump-image",
-      "--repo",
-      dir,
-      "--app",
-      "demo",
-      "--env",
-      "staging",
-      "--tag",
-      "1.0.1",
-      "--push",
-    ]);
+    const result = await pushDemo(dir, "1.0.1");
     assert.equal(result.code, 2, result.stderr);
     assert.match(
       result.stderr,
@@ -170,7 +168,7 @@ describe("bump-image (real git, bare repos on disk)", () => {
     let dir: string;
     let original: string;
     before(() => {
-      shared = remoteWithCatalog(["demo", "api"]);
+      shared = remoteWithCatalog(["demo", "api"], STAGING);
     });
     after(() => fs.rmSync(shared.dir, { recursive: true, force: true }));
     beforeEach(() => {

@@ -113,13 +113,7 @@ describe("ci deploy waves (against the fake pulumi CLI)", () => {
   afterEach(() => project?.remove());
 
   function deps(out: string[], env: Record<string, string>): CommandDeps {
-    return {
-      context: (project as FakeProject).context(),
-      env: { ...AWS, ...env },
-      write: (text) => out.push(text),
-      synthDiff: () => Promise.reject(new Error("not used")),
-      policy: () => Promise.reject(new Error("not used")),
-    };
+    return (project as FakeProject).deps({ ...AWS, ...env }, out);
   }
 
   it("deploys a merge to main by tier in promotion order, a fifth environment included, and stops on the first failure", async () => {
@@ -153,7 +147,7 @@ describe("ci deploy waves (against the fake pulumi CLI)", () => {
     assert.match(report, /^ {2}wave 2 {2}staging {2}not run$/m);
     assert.match(report, /^Stopped in wave 2: qa failed\. Not run: staging\.$/m);
     assert.match(report, /^qa: up: infra-qa failed: .*quota exceeded for VPCs/m);
-    assert.match(report, /Fix the cause, then resume with: gitops-platform up --env qa --from infra$/m);
+    assert.match(report, /Fix the cause, then resume with: npm run --silent cli -- up --env qa --from infra$/m);
   });
 
   it("deploys a tag to every production-tier environment, side by side with --parallel 2", async () => {

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { SynthResult } from "../automation/synth/synth";
+import { REPO_ROOT, SynthResult } from "../automation/synth/synth";
 import { runCli, spawnCli } from "./support/cli";
 import { projectCopy } from "./support/project-copy";
 
@@ -44,11 +44,17 @@ describe("CLI", () => {
     assert.equal(stacks[0].resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release").length, 5);
   });
 
-  it("prints a tree with counts per type without --json", async () => {
+  it("prints a tree with the stack's resource count, and no table repeating it, without --json", async () => {
     const { code, stdout } = await runCli(["synth", "--env", "staging", "--layer", "infra"], { NO_COLOR: "1" });
     assert.equal(code, 0);
-    assert.match(stdout, /^infra-staging {2}\(\d+ resources?\)$/m);
-    assert.match(stdout, /^ {2}1 {2}pulumi:providers:aws$/m);
+    const [heading, ...tree] = stdout.trimEnd().split("\n");
+    const count = Number(/^infra-staging {2}\((\d+) resources\)$/.exec(heading)?.[1]);
+    assert.equal(tree.length, count, "one line per resource");
+    assert.ok(
+      tree.every((line) => /^[│ ]*[├└]─ /.test(line)),
+      tree.join("\n"),
+    );
+    assert.match(stdout, /^[├└]─ aws-staging {2}pulumi:providers:aws$/m);
   });
 
   it("colours only when allowed, and never when NO_COLOR is set", async () => {
@@ -88,6 +94,19 @@ describe("CLI", () => {
       assert.match(stderr, message);
     });
   }
+
+  it("prints its version and the Pulumi SDK and CLI versions it pins with --version", async () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
+    const sdk = JSON.parse(
+      fs.readFileSync(path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"),
+    ) as { version: string };
+    const { code, stdout } = await runCli(["--version"]);
+    assert.equal(code, 0);
+    assert.equal(
+      stdout,
+      `gitops-platform ${manifest.version}\nPulumi SDK (@pulumi/pulumi) ${sdk.version}\nPulumi CLI (pinned) ${sdk.version}\n`,
+    );
+  });
 
   it("prints help on stdout and exits 0", async () => {
     const { code, stdout } = await runCli(["synth", "--help"]);

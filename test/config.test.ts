@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
@@ -13,6 +12,7 @@ import { parsePlatformConfig } from "../platform/config";
 import { parseGuardrailsConfig } from "../policy/config";
 import { parseEnvironmentDeclaration } from "../environments";
 import { discoverEnvironments, PROJECT_NAME, readEnvironmentConfig } from "../stack";
+import { removeTempDirs, tempDir } from "./support/temp";
 
 const source = { file: "Pulumi.staging.yaml", key: "gitops-platform:example" };
 const schema = z.strictObject({
@@ -160,38 +160,48 @@ describe("shipped config files", () => {
 });
 
 describe("config file reading", () => {
+  after(removeTempDirs);
+
   it("replaces secure values with a marker and lists their keys as secret, as the CLI would", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-file-"));
+    const dir = tempDir("config-file");
     fs.writeFileSync(
       path.join(dir, "Pulumi.staging.yaml"),
-      "config:\n  environment: staging\n  gitops-platform:token:\n    secure: v1:abc\n  gitops-platform:platform:\n    slack:\n      webhook:\n        secure: v1:def\n    replicas: 2\n",
+      "config:\n  environment: staging\n  gitops-platform:stateRepoToken:\n    secure: v1:abc\n  aws:secretKey:\n    secure: v1:def\n  gitops-platform:platform:\n    replicas: 2\n",
     );
     const config = readEnvironmentConfig(dir, "staging");
     assert.deepEqual(config.values, {
       "gitops-platform:environment": "staging",
-      "gitops-platform:token": "[secret]",
-      "gitops-platform:platform": { slack: { webhook: "[secret]" }, replicas: 2 },
+      "gitops-platform:stateRepoToken": "[secret]",
+      "aws:secretKey": "[secret]",
+      "gitops-platform:platform": { replicas: 2 },
     });
-    assert.deepEqual(config.secretKeys, ["gitops-platform:token", "gitops-platform:platform"]);
+    assert.deepEqual(config.secretKeys, ["gitops-platform:stateRepoToken", "aws:secretKey"]);
     assert.deepEqual(toProgramConfig(config), {
       "gitops-platform:environment": "staging",
-      "gitops-platform:token": "[secret]",
-      "gitops-platform:platform": '{"slack":{"webhook":"[secret]"},"replicas":2}',
+      "gitops-platform:stateRepoToken": "[secret]",
+      "aws:secretKey": "[secret]",
+      "gitops-platform:platform": '{"replicas":2}',
     });
-  });
-
-  it("reads the secrets provider the file records for its stacks", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-file-"));
-    fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), "encryptionsalt: v1:c2FsdA==\nconfig: {}\n");
-    fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), "secretsprovider: awskms://alias/gp\nconfig: {}\n");
-    assert.equal(readEnvironmentConfig(dir, "staging").secretsProvider, "passphrase");
-    assert.equal(readEnvironmentConfig(dir, "production").secretsProvider, "awskms://alias/gp");
-    assert.equal(readEnvironmentConfig(REPO_ROOT, "staging").secretsProvider, undefined);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it("reads the secrets provider the file records for its stacks", () => {
+    const dir = tempDir("config-file");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.staging.yaml"),
+      "encryptionsalt: v1:c2FsdA==\nconfig:\n  gitops-platform:environment: staging\n",
+    );
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.production.yaml"),
+      "secretsprovider: awskms://alias/gp\nconfig:\n  gitops-platform:environment: production\n",
+    );
+    assert.equal(readEnvironmentConfig(dir, "staging").secretsProvider, "passphrase");
+    assert.equal(readEnvironmentConfig(dir, "production").secretsProvider, "awskms://alias/gp");
+    assert.equal(readEnvironmentConfig(REPO_ROOT, "staging").secretsProvider, undefined);
+  });
+
   it("fails with the file name when the config file is missing", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-file-"));
+    const dir = tempDir("config-file");
     assert.throws(() => readEnvironmentConfig(dir, "production"), {
       name: "InputError",
       message: `Pulumi.production.yaml: not found in ${dir}; expected the config file of the production stacks`,

@@ -6,7 +6,9 @@ import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { CommandDeps } from "../automation/commands/deps";
 import { runPreviewCommand } from "../automation/commands/preview";
 import { cloudCredentialSource } from "../automation/driver/credentials";
-import { backendSettings, PINNED_CLI_VERSION, resolvePulumiCommand } from "../automation/driver/workspace";
+import { backendSettings } from "../automation/driver/backend";
+import { resolvePulumiCommand } from "../automation/driver/workspace";
+import { PINNED_CLI_VERSION } from "../automation/versions";
 import { ExitCode } from "../automation/exit-codes";
 import { evaluatePolicy } from "../policy/engine";
 import { runCli } from "./support/cli";
@@ -49,51 +51,6 @@ describe("driver commands: help, bad input and the environment", () => {
     });
   }
 
-  for (const command of ["up", "destroy", "drift"]) {
-    it(`refuses ${command} without cloud credentials, with exit 2, before running anything`, async () => {
-      const { code, stderr } = await runCli(
-        [command, "--env", "staging", "--yes"].slice(0, command === "destroy" ? 4 : 3),
-        NO_CLOUD,
-      );
-      assert.equal(code, 2);
-      assert.match(
-        stderr,
-        new RegExp(`^error: ${command} --env staging needs AWS credentials: received none \\(`, "m"),
-      );
-      assert.match(stderr, /expected credentials for the environment's account/);
-    });
-  }
-
-  it("refuses up on the embedded backend without a passphrase, with exit 2", async () => {
-    const { code, stderr } = await runCli(["up", "--env", "staging"], {
-      AWS_ACCESS_KEY_ID: "AKIAEXAMPLE",
-      AWS_SECRET_ACCESS_KEY: "example",
-      PULUMI_BACKEND_URL: undefined,
-      PULUMI_CONFIG_PASSPHRASE: undefined,
-      PULUMI_CONFIG_PASSPHRASE_FILE: undefined,
-      GITHUB_ACTIONS: undefined,
-    });
-    assert.equal(code, 2);
-    assert.match(
-      stderr,
-      /^error: no passphrase: the embedded file backend uses a passphrase secrets provider for the staging stacks; expected PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE to be set$/m,
-    );
-  });
-
-  it("refuses the embedded backend on a GitHub Actions runner, where it would be thrown away", async () => {
-    const { code, stderr } = await runCli(["up", "--env", "staging"], {
-      AWS_ACCESS_KEY_ID: "AKIAEXAMPLE",
-      AWS_SECRET_ACCESS_KEY: "example",
-      GITHUB_ACTIONS: "true",
-      PULUMI_BACKEND_URL: undefined,
-    });
-    assert.equal(code, 2);
-    assert.match(
-      stderr,
-      /^error: PULUMI_BACKEND_URL: received nothing on a GitHub Actions runner, .+; expected a shared backend/m,
-    );
-  });
-
   it("finds credentials where the AWS SDK's default chain looks", () => {
     const home = fs.mkdtempSync(path.join(scratch, "home-"));
     const none = { AWS_SHARED_CREDENTIALS_FILE: undefined, AWS_CONFIG_FILE: undefined };
@@ -114,10 +71,10 @@ describe("driver commands: help, bad input and the environment", () => {
 
   it("takes the backend from PULUMI_BACKEND_URL, else a passphrase file backend in .pulumi/", () => {
     const root = fs.mkdtempSync(path.join(scratch, "backend-"));
-    fs.writeFileSync(path.join(root, "Pulumi.staging.yaml"), "config: {}\n");
+    fs.writeFileSync(path.join(root, "Pulumi.staging.yaml"), "config:\n  gitops-platform:environment: staging\n");
     fs.writeFileSync(
       path.join(root, "Pulumi.production.yaml"),
-      "secretsprovider: awskms://alias/gitops-platform\nconfig: {}\n",
+      "secretsprovider: awskms://alias/gitops-platform\nconfig:\n  gitops-platform:environment: production\n",
     );
     assert.deepEqual(backendSettings(root, "staging", {}), {
       url: `file://${root}/.pulumi`,
@@ -173,6 +130,7 @@ describe("driver commands: help, bad input and the environment", () => {
       const compared: string[] = [];
       const deps: CommandDeps = {
         context: project.context(),
+        checks: project.checks(NO_CLOUD),
         env: { ...NO_CLOUD, GITHUB_BASE_REF: "main", GITHUB_SHA: "9fceb02d0ae598e95dc970b74767f19372d61af8" },
         write: () => assert.fail("the comment goes to --output"),
         // What `synth --diff origin/main` finds when the pull request moves staging to another region.
@@ -202,7 +160,19 @@ describe("driver commands: help, bad input and the environment", () => {
       const comment = fs.readFileSync(out, "utf8");
       assert.match(
         comment,
-        /^> \[!NOTE\]\n> Previewed offline: this run has no cloud credentials \(a pull request from a fork gets none\)\./m,
+        /^## Pulumi preview, offline: this run has no AWS credentials \(no AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_PROFILE, container credentials or ~\/\.aws files\)$/m,
+      );
+      assert.match(
+        comment,
+        /^> \[!NOTE\]\n> The stacks were not previewed against the cloud, and the policy pack did not run; /m,
+      );
+      assert.ok(
+        project.log.includes(
+          "preview: offline, because this run has no AWS credentials (no AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE, " +
+            "AWS_PROFILE, container credentials or ~/.aws files): the stacks are not previewed against the cloud; the " +
+            "offline synth of this commit is compared with origin/main instead (pass --offline to ask for this)",
+        ),
+        project.log.join("\n"),
       );
       assert.match(comment, /compares the offline synth of this commit with `origin\/main` \(`synth --diff`\)/);
       assert.match(comment, /^\| `staging` \| `infra-staging` \| 0 \| 1 \| 0 \| 0 \| {2}\| pass \|$/m);
@@ -210,6 +180,52 @@ describe("driver commands: help, bad input and the environment", () => {
       assert.match(
         comment,
         /^<summary><b>staging<\/b>: declared resources change \(offline synth\); .*; guardrails pass<\/summary>$/m,
+      );
+    } finally {
+      project.remove();
+    }
+  });
+
+  it("refuses to fall back offline when a pull request from this repository got no credentials, and falls back for a fork's", async () => {
+    const project = await FakeProject.create({ stacks: {} });
+    try {
+      const event = (fork: boolean) => {
+        const file = path.join(project.dir, `event-${fork ? "fork" : "same"}.json`);
+        const base = { ref: "main", repo: { full_name: "example-org/gitops-platform" } };
+        const head = { sha: "abc123", repo: { full_name: `${fork ? "someone" : "example-org"}/gitops-platform` } };
+        fs.writeFileSync(file, JSON.stringify({ pull_request: { number: 7, base, head } }));
+        return { ...NO_CLOUD, GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: file, GITHUB_BASE_REF: "main" };
+      };
+      const deps = (env: NodeJS.ProcessEnv, out: string[]): CommandDeps => ({
+        context: project.context(),
+        checks: project.checks(env),
+        env,
+        write: (text) => out.push(text),
+        synthDiff: (e, b) => Promise.resolve({ env: e, base: b, hasChanges: false, stacks: [] }),
+        policy: (e) => Promise.resolve(evaluatePolicy({ env: e, tier: "staging", stacks: [], manifests: [] })),
+      });
+
+      await assert.rejects(
+        runPreviewCommand(["staging"], { json: true }, deps(event(false), []), { exitOnChanges: true }),
+        {
+          name: "InputError",
+          message:
+            "preview: pull request #7 comes from this repository, where the workflow gives the run AWS credentials, but " +
+            "none reached it (no AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_PROFILE, container credentials or " +
+            "~/.aws files); expected the credentials step to have run (vars.AWS_PREVIEW_ROLE_ARN, " +
+            "aws-actions/configure-aws-credentials), or --offline to preview without the cloud on purpose",
+        },
+      );
+
+      const out: string[] = [];
+      const code = await runPreviewCommand(["staging"], { json: true }, deps(event(true), out), {
+        exitOnChanges: true,
+      });
+      assert.equal(code, ExitCode.Changes, "the empty state repo differs from the catalog");
+      const report = JSON.parse(out.join("")) as { offline: { reason: string } };
+      assert.equal(
+        report.offline.reason,
+        "this pull request comes from a fork, and GitHub gives a fork's run no secrets or OIDC token",
       );
     } finally {
       project.remove();

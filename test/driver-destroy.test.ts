@@ -24,13 +24,7 @@ describe("destroy (against the fake pulumi CLI)", () => {
     project.seed("gitops-staging", { resources: [] });
     out.length = 0;
     kubeconfigs.length = 0;
-    return {
-      context: project.context(),
-      env: AWS,
-      write: (t) => out.push(t),
-      synthDiff: () => Promise.reject(new Error("unused")),
-      policy: () => Promise.reject(new Error("unused")),
-    };
+    return project.deps(AWS, out);
   }
 
   /** The cluster as a test double: it records what the driver asked of it, in the journal. */
@@ -91,7 +85,7 @@ describe("destroy (against the fake pulumi CLI)", () => {
     assert.ok(
       project.log.includes(
         "destroy: platform-staging failed: argocd: deleting Helm release argocd: timed out\n" +
-          "Every step is safe to repeat: fix the cause, then run again: gitops-platform destroy --env staging --yes",
+          "Every step is safe to repeat: fix the cause, then run again: npm run --silent cli -- destroy --env staging --yes",
       ),
       project.log.join("\n"),
     );

@@ -1,7 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CommandDeps } from "../automation/commands/deps";
 import { runDriftCommand } from "../automation/commands/drift";
 import { ExitCode } from "../automation/exit-codes";
 import { FakeProject, FakeWorld } from "./support/fake-pulumi";
@@ -28,14 +27,7 @@ describe("drift (against the fake pulumi CLI)", () => {
     if (setup.stateRepo === "missing") fs.rmSync(project.stateRepo("staging"), { recursive: true });
     if (setup.stateRepo === "hydrated") await project.deployedState("staging", setup.editState);
     const out: string[] = [];
-    const deps: CommandDeps = {
-      context: project.context(),
-      env: AWS,
-      write: (text) => out.push(text),
-      synthDiff: () => Promise.reject(new Error("not used")),
-      policy: () => Promise.reject(new Error("not used")),
-    };
-    const code = await runDriftCommand(["staging"], { layer: "infra" }, deps);
+    const code = await runDriftCommand(["staging"], { layer: "infra" }, project.deps(AWS, out));
     const refresh = project.journal().find((e) => e.argv?.[0] === "refresh")?.argv ?? [];
     const cliExit = project.journal().find((e) => e.of === "refresh")?.exit;
     return { code, report: out.join(""), refresh, cliExit };
@@ -104,6 +96,24 @@ describe("drift (against the fake pulumi CLI)", () => {
       report,
       /^:x: The manifest comparison failed: state repo \/\S+\/state-staging\.git \(gitops-platform:platform\.stateRepo\.url in Pulumi\.staging\.yaml\) could not be read: /m,
     );
+  });
+
+  it("judges each deployed stack with the policy pack in a preview, and exits 1 on a mandatory violation", async () => {
+    const { code, report } = await drift(
+      { version: "3.205.0", stacks: { "infra-staging": { program: "policy-violations.json" } } },
+      { stateRepo: "hydrated" },
+    );
+    assert.equal(code, ExitCode.Failure, project?.log.join("\n"));
+    assert.deepEqual(project?.operations(), ["refresh infra-staging", "preview infra-staging"]);
+    const preview = project?.journal().find((e) => e.argv?.[0] === "preview")?.argv ?? [];
+    assert.equal(preview[preview.indexOf("--policy-pack") + 1], `${project?.dir}/policy`);
+    assert.match(report, /^\| `infra-staging` \| in sync \| {2}\|$/m);
+    assert.match(report, /^### `infra-staging`: the policy pack's findings \(a mandatory one fails the check\)$/m);
+    assert.match(
+      report,
+      /^\| :x: mandatory \| `kms-key-rotation` \| `aws:kms\/key:Key::secrets-encryption-key` \| enableKeyRotation is unset \|$/m,
+    );
+    assert.match(report, /^\| advisory \| `ec2-imds-hop-limit` \| /m);
   });
 
   it("exits 1 when a check fails for another reason than changes, on either CLI", async () => {

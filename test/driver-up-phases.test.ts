@@ -28,13 +28,7 @@ describe("up: the platform's phases (against the fake pulumi CLI)", () => {
     out.length = 0;
     return deps();
   }
-  const deps = (): CommandDeps => ({
-    context: project.context(),
-    env: AWS,
-    write: (t) => out.push(t),
-    synthDiff: () => Promise.reject(new Error("unused")),
-    policy: () => Promise.reject(new Error("unused")),
-  });
+  const deps = (): CommandDeps => project.deps(AWS, out);
   const upPlatform = (d: CommandDeps) => runUpCommand({ env: "staging", layer: "platform" }, d);
   const stoppedMessage = () => project.log.filter((l) => l.startsWith("up: ") && l.includes(" failed: ")).pop();
 
@@ -121,10 +115,15 @@ describe("up: the platform's phases (against the fake pulumi CLI)", () => {
         "up: wait for Argo CD (staging) failed: Argo CD: not done after 600 s. Still waiting for: deployment argocd-server: " +
           "0 of 1 updated replicas are available",
         "Done: platform-staging (bootstrap). Not run: platform-staging (hand-off), hand-off verification (staging).",
-        "Fix the cause, then resume with: gitops-platform up --env staging --layer platform",
+        "Fix the cause, then resume with: npm run --silent cli -- up --env staging --layer platform",
       ].join("\n"),
     );
-    assert.equal(out.join(""), "up staging:\n  platform-staging       bootstrap: 1 replaced (2 unchanged)\n");
+    assert.equal(
+      out.join(""),
+      "up staging:\n  platform-staging       bootstrap: 1 replaced (2 unchanged)\n" +
+        "  wait for Argo CD (staging) failed: Argo CD: not done after 600 s. Still waiting for: deployment argocd-server: " +
+        "0 of 1 updated replicas are available\n",
+    );
     assert.equal(
       describeNextUp(await platformNextUp("staging", d.context)),
       "bootstrapped, hand-off pending; next up: hand-off: 5 releases leave the stack for Argo CD " +
@@ -170,7 +169,7 @@ describe("up: the platform's phases (against the fake pulumi CLI)", () => {
       [
         "up: platform-staging (hand-off) failed: mychild: Kubernetes cluster unreachable",
         "Done: platform-staging (bootstrap), wait for Argo CD (staging). Not run: hand-off verification (staging).",
-        "Fix the cause, then resume with: gitops-platform up --env staging --layer platform",
+        "Fix the cause, then resume with: npm run --silent cli -- up --env staging --layer platform",
       ].join("\n"),
     );
 
@@ -198,7 +197,7 @@ describe("up: the platform's phases (against the fake pulumi CLI)", () => {
       [
         "up: hand-off verification (staging) failed: hand-off: not done after 900 s. Still waiting for: logging Synced/Progressing",
         "Done: platform-staging (bootstrap), wait for Argo CD (staging), platform-staging (hand-off). Not run: nothing.",
-        "Fix the cause, then resume with: gitops-platform up --env staging --layer platform",
+        "Fix the cause, then resume with: npm run --silent cli -- up --env staging --layer platform",
       ].join("\n"),
     );
 
@@ -244,7 +243,7 @@ describe("up: the platform's phases (against the fake pulumi CLI)", () => {
     assert.equal(
       stoppedMessage()?.split("\n")[0],
       "up: wait for Argo CD (staging) failed: infra-staging exports no kubeconfig: deploy the cluster first " +
-        "(gitops-platform up --env staging)",
+        "(npm run --silent cli -- up --env staging)",
     );
   });
 });

@@ -4,7 +4,6 @@ import * as path from "node:path";
 import { runUpCommand } from "../automation/commands/up";
 import { ExitCode } from "../automation/exit-codes";
 import { CommandDeps } from "../automation/commands/deps";
-import { DriverContext } from "../automation/driver/stack-operation";
 import { FakeProject } from "./support/fake-pulumi";
 import { PLATFORM_PROGRAM, STAGING_OWNERS } from "./support/platform-program";
 import { git } from "./support/project-copy";
@@ -22,14 +21,8 @@ const DEMO_FILES = [
   "apps/demo/servicemonitor-demo.yaml",
 ];
 
-function deps(context: DriverContext, out: string[]): CommandDeps {
-  return {
-    context,
-    env: AWS,
-    write: (text) => out.push(text),
-    synthDiff: () => Promise.reject(new Error("not used")),
-    policy: () => Promise.reject(new Error("not used")),
-  };
+function deps(project: FakeProject, out: string[]): CommandDeps {
+  return project.deps(AWS, out);
 }
 
 describe("up (against the fake pulumi CLI)", () => {
@@ -45,7 +38,7 @@ describe("up (against the fake pulumi CLI)", () => {
       },
     });
     const out: string[] = [];
-    const code = await runUpCommand({ env: "staging" }, deps(project.context(), out));
+    const code = await runUpCommand({ env: "staging" }, deps(project, out));
 
     assert.equal(code, ExitCode.Ok, project.log.join("\n"));
     assert.deepEqual(project.operations(), [
@@ -84,12 +77,15 @@ describe("up (against the fake pulumi CLI)", () => {
         "  argo cd                available (2 workloads rolled out)",
         "  platform-staging       hand-off: 2 deleted (1 unchanged)",
         "  hand-off               5 Applications Synced and Healthy; no object with two owners",
-        "  gitops-staging         1 updated",
         `  hydrate                7 added, 0 modified, 0 deleted; pushed ${pushed.slice(0, 12)}`,
+        "  gitops-staging         1 updated",
         "",
       ].join("\n"),
     );
-    assert.deepEqual(git(stateRepo, "ls-tree", "-r", "--name-only", "main").trim().split("\n"), DEMO_FILES);
+    assert.deepEqual(git(stateRepo, "ls-tree", "-r", "--name-only", "main").trim().split("\n"), [
+      ...DEMO_FILES,
+      "gitops-platform.yaml",
+    ]);
     assert.equal(
       git(stateRepo, "log", "-1", "--format=%(trailers:key=Source-Commit,valueonly)", "main").trim(),
       project.head(),
@@ -122,7 +118,7 @@ describe("up (against the fake pulumi CLI)", () => {
     project.seed("infra-staging", { resources: [] });
     project.seed("platform-staging", { resources: [] });
     const out: string[] = [];
-    const code = await runUpCommand({ env: "staging" }, deps(project.context(), out));
+    const code = await runUpCommand({ env: "staging" }, deps(project, out));
 
     assert.equal(code, ExitCode.Failure);
     assert.deepEqual(project.operations(), ["up infra-staging", "up platform-staging"]);
@@ -132,10 +128,64 @@ describe("up (against the fake pulumi CLI)", () => {
       [
         "up: platform-staging (bootstrap) failed: web-server-www: creating EC2 Instance: InsufficientInstanceCapacity",
         "Done: infra-staging. Not run: wait for Argo CD (staging), platform-staging (hand-off), hand-off verification (staging), gitops-staging.",
-        "Fix the cause, then resume with: gitops-platform up --env staging --from platform",
+        "Fix the cause, then resume with: npm run --silent cli -- up --env staging --from platform",
       ].join("\n"),
     );
-    assert.equal(out.join(""), "up staging:\n  infra-staging          1 created (5 unchanged)\n");
+    assert.equal(
+      out.join(""),
+      [
+        "up staging:",
+        "  infra-staging          1 created (5 unchanged)",
+        "  platform-staging (bootstrap) failed: web-server-www: creating EC2 Instance: InsufficientInstanceCapacity",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("runs every stack with the project's policy pack, and stops at its mandatory violation before the rejected resource is created", async () => {
+    // A CLI with semantic exit codes, streaming events over gRPC: a policy failure is exit 5.
+    project = await FakeProject.create({
+      version: "3.230.0",
+      stacks: { "infra-staging": { program: "policy-violations.json" } },
+    });
+    project.seed("infra-staging", { resources: [] });
+    const out: string[] = [];
+    const code = await runUpCommand({ env: "staging" }, deps(project, out));
+
+    assert.equal(code, ExitCode.Failure, project.log.join("\n"));
+    assert.deepEqual(project.operations(), ["up infra-staging"]);
+    const up = project.journal().find((e) => e.argv?.[0] === "up")?.argv ?? [];
+    assert.equal(up[up.indexOf("--policy-pack") + 1], path.join(project.dir, "policy"));
+    assert.match(up[up.indexOf("--policy-pack-config") + 1], /\/policy-config\.staging\.json$/);
+    assert.deepEqual(
+      project.journal().filter((e) => e.of === "up"),
+      [{ exit: 5, of: "up" }],
+    );
+    const violation = "kms-key-rotation on aws:kms/key:Key::secrets-encryption-key: enableKeyRotation is unset";
+    assert.equal(
+      out.join(""),
+      [
+        "up staging:",
+        `  infra-staging          failed: the policy pack found 1 mandatory violation: ${violation}`,
+        "      mandatory kms-key-rotation  aws:kms/key:Key::secrets-encryption-key: enableKeyRotation is unset",
+        "",
+      ].join("\n"),
+    );
+    const state = JSON.parse(
+      fs.readFileSync(
+        path.join(project.dir, ".pulumi", ".pulumi", "stacks", "gitops-platform", "infra-staging.json"),
+        "utf8",
+      ),
+    ) as { resources: unknown[] };
+    assert.deepEqual(state.resources, [], "the update stopped before creating anything");
+    assert.ok(
+      project.log.includes(
+        `up: infra-staging failed: the policy pack found 1 mandatory violation: ${violation}\n` +
+          "Done: nothing. Not run: platform-staging, gitops-staging.\n" +
+          "Fix the cause, then resume with: npm run --silent cli -- up --env staging --from infra",
+      ),
+      project.log.join("\n"),
+    );
   });
 
   it("stops before the gitops stack when the state repo refuses the push, and says how to resume", async () => {
@@ -143,7 +193,7 @@ describe("up (against the fake pulumi CLI)", () => {
     const hook = path.join(project.stateRepo("staging"), "hooks", "pre-receive");
     fs.writeFileSync(hook, "#!/bin/sh\necho 'the state repo is frozen for an audit' >&2\nexit 1\n", { mode: 0o755 });
     const out: string[] = [];
-    const code = await runUpCommand({ env: "staging", layer: "gitops" }, deps(project.context(), out));
+    const code = await runUpCommand({ env: "staging", layer: "gitops" }, deps(project, out));
 
     assert.equal(code, ExitCode.Failure);
     assert.deepEqual(project.operations(), ["hydrate staging"]);
@@ -155,9 +205,12 @@ describe("up (against the fake pulumi CLI)", () => {
     assert.match(message, /remote: the state repo is frozen for an audit/);
     assert.match(
       message,
-      /\nDone: nothing\. Not run: gitops-staging\.\nFix the cause, then resume with: gitops-platform up --env staging --layer gitops$/,
+      /\nDone: nothing\. Not run: gitops-staging\.\nFix the cause, then resume with: npm run --silent cli -- up --env staging --layer gitops$/,
     );
-    assert.equal(out.join(""), "up staging:\n");
+    assert.match(
+      out.join(""),
+      /^up staging:\n {2}hydrate \(staging\) {6}failed: git push --quiet origin HEAD:refs\/heads\/main failed \(exit 1\): /,
+    );
   });
 
   it("retries a stack locked by another update with backoff, and goes on once the lock is released", async () => {
@@ -167,7 +220,7 @@ describe("up (against the fake pulumi CLI)", () => {
     // The other update finishes while the driver waits for the second time.
     project.onSleep = (index) => index === 2 && fs.rmSync(lock);
     const out: string[] = [];
-    const code = await runUpCommand({ env: "staging", layer: "infra" }, deps(project.context(), out));
+    const code = await runUpCommand({ env: "staging", layer: "infra" }, deps(project, out));
 
     assert.equal(code, ExitCode.Ok, project.log.join("\n"));
     assert.deepEqual(project.sleeps, [1_000, 2_000]);
@@ -186,7 +239,7 @@ describe("up (against the fake pulumi CLI)", () => {
     project.seed("infra-staging", { resources: [] });
     project.lock("infra-staging");
     const out: string[] = [];
-    const code = await runUpCommand({ env: "staging", layer: "infra" }, deps(project.context(), out));
+    const code = await runUpCommand({ env: "staging", layer: "infra" }, deps(project, out));
 
     assert.equal(code, ExitCode.Failure);
     assert.deepEqual(project.sleeps, [1_000, 2_000]);
@@ -196,6 +249,6 @@ describe("up (against the fake pulumi CLI)", () => {
       /^up: infra-staging failed: infra-staging is locked by another update, and still was after 3 attempts\./,
     );
     assert.match(message, /The CLI said: the stack is currently locked by 1 lock\(s\)\./);
-    assert.match(message, /Fix the cause, then resume with: gitops-platform up --env staging --layer infra$/);
+    assert.match(message, /Fix the cause, then resume with: npm run --silent cli -- up --env staging --layer infra$/);
   });
 });

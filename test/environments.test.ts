@@ -124,7 +124,7 @@ describe("environments as data", () => {
       [
         "the file names another environment",
         { qa: { tier: "staging", environment: "staging" } },
-        'Pulumi.qa.yaml: gitops-platform:environment: received "staging"; expected "qa", the environment its file name declares',
+        'Pulumi.qa.yaml: gitops-platform:environment: received "staging"; expected "qa": this file holds the config of the qa stacks and must say so',
       ],
       [
         "promotesFrom is not a name",

@@ -73,10 +73,7 @@ const target = { owner: "example-org", repo: "gitops-platform", number: 7 };
 const MARKER = "gitops-platform:preview:staging,production";
 const others = (n: number) => Array.from({ length: n }, (_, i) => `LGTM ${i}`);
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gh-comment-"));
-after(() => fs.rmSync(scratch, { recursive: true, force: true }));
-
-function pullRequestEvent(fork: boolean): string {
+function pullRequestEvent(scratch: string, fork: boolean): string {
   const file = path.join(fs.mkdtempSync(path.join(scratch, "event-")), "event.json");
   const base = { ref: "main", repo: { full_name: "example-org/gitops-platform" } };
   const head = { sha: "abc123", repo: { full_name: fork ? "someone/gitops-platform" : "example-org/gitops-platform" } };
@@ -85,6 +82,13 @@ function pullRequestEvent(fork: boolean): string {
 }
 
 describe("the pull-request comment on GitHub", () => {
+  // Made here, not when the file loads: another file's after-hook empties the shared temp registry.
+  let scratch: string;
+  before(() => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gh-comment-"));
+  });
+  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
   it("edits the comment carrying the marker in place, searching every page of comments", async () => {
     const bodies = others(250);
     bodies[230] = `<!-- ${MARKER} -->\n## Pulumi preview\n\nold`;
@@ -128,7 +132,11 @@ describe("the pull-request comment on GitHub", () => {
     const github = new FakeGitHub(others(3));
     const log: string[] = [];
     const written: string[] = [];
-    const env = { GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: pullRequestEvent(false), GITHUB_TOKEN: "t" };
+    const env = {
+      GITHUB_EVENT_NAME: "pull_request",
+      GITHUB_EVENT_PATH: pullRequestEvent(scratch, false),
+      GITHUB_TOKEN: "t",
+    };
     await publishComment(`<!-- ${MARKER} -->\nbody`, MARKER, {
       env,
       fetch: github.fetch,
@@ -144,7 +152,11 @@ describe("the pull-request comment on GitHub", () => {
     const github = new FakeGitHub(others(3), true);
     const log: string[] = [];
     const written: string[] = [];
-    const env = { GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: pullRequestEvent(true), GITHUB_TOKEN: "t" };
+    const env = {
+      GITHUB_EVENT_NAME: "pull_request",
+      GITHUB_EVENT_PATH: pullRequestEvent(scratch, true),
+      GITHUB_TOKEN: "t",
+    };
     await publishComment("body", MARKER, {
       env,
       fetch: github.fetch,
@@ -179,7 +191,7 @@ describe("the pull-request comment on GitHub", () => {
 
   it("reads the pull request, its base branch and whether it comes from a fork from the event payload", () => {
     assert.deepEqual(
-      pullRequestContext({ GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: pullRequestEvent(true) }),
+      pullRequestContext({ GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: pullRequestEvent(scratch, true) }),
       {
         owner: "example-org",
         repo: "gitops-platform",

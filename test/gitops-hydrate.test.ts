@@ -3,7 +3,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { InputError } from "../config";
+import { renderHydrateResult } from "../automation/commands/hydrate";
+import { painter } from "../automation/output";
 import { diffStateRepo, hydrate, HydrateOptions } from "../gitops/hydrate";
+import { IDENTITY_FILE } from "../gitops/state-repo/identity";
 import { PolicyViolationError } from "../policy/engine";
 import { runCli } from "./support/cli";
 import {
@@ -64,7 +67,7 @@ describe("gitops hydration into a state repo (real git)", () => {
       { kind: result.kind, branch: result.branch, changed: result.changed, added: result.added, pushed: result.pushed },
       { kind: "local", branch: "main", changed: true, added: WEB_FILES, pushed: false },
     );
-    assert.deepEqual([...snapshotTree(repo).keys()].sort(), WEB_FILES);
+    assert.deepEqual([...snapshotTree(repo).keys()].sort(), [...WEB_FILES, IDENTITY_FILE]);
     assert.equal(git(repo, "rev-parse", "HEAD").trim(), result.commit);
     assert.equal(
       git(repo, "log", "-1", "--format=%B"),
@@ -98,7 +101,7 @@ describe("gitops hydration into a state repo (real git)", () => {
       "apps/api/serviceaccount-api.yaml",
       "apps/web/ingress-web.yaml",
     ]);
-    assert.deepEqual([...snapshotTree(repo).keys()].sort(), WEB_FILES);
+    assert.deepEqual([...snapshotTree(repo).keys()].sort(), [...WEB_FILES, IDENTITY_FILE]);
     assert.equal(fs.existsSync(path.join(repo, "apps", "api")), false);
     assert.equal(git(repo, "status", "--porcelain"), "");
   });
@@ -114,7 +117,10 @@ describe("gitops hydration into a state repo (real git)", () => {
         options({ web: { "app.yaml": withTag("2.0.0") }, zzz: { "app.yaml": { ...validBase(), objects: [secret] } } }),
       ),
     );
-    assert.match(message, /^app zzz: Secret\/db: received kind Secret; expected a SealedSecret/);
+    assert.match(
+      message,
+      /\/zzz\/app\.yaml: zzz\.objects\[0\]\.kind \(Secret\/db\): received kind Secret; expected a SealedSecret/,
+    );
     assert.deepEqual(snapshotTree(repo), before);
     assert.equal(git(repo, "rev-parse", "HEAD"), head);
   });
@@ -266,6 +272,7 @@ describe("gitops hydration into a state repo (real git)", () => {
     assert.deepEqual(git(remote, "ls-tree", "-r", "--name-only", "main").trim().split("\n"), [
       "README.md",
       ...WEB_FILES,
+      IDENTITY_FILE,
     ]);
     assert.deepEqual(sourceCommits(remote, "main"), ["1111111"]);
   });
@@ -317,6 +324,7 @@ describe("gitops hydration into a state repo (real git)", () => {
       "CODEOWNERS",
       "README.md",
       ...WEB_FILES,
+      IDENTITY_FILE,
     ]);
   });
 
@@ -394,6 +402,64 @@ describe("gitops hydration into a state repo (real git)", () => {
     assert.match(diff.apps[0].files[0].diff, /^--- a\/apps\/api\/deployment-api.yaml\n\+\+\+ \/dev\/null\n/);
   });
 
+  it("records the repo's environment and cluster, and refuses another environment's hydration unless forced", async () => {
+    const remote = bareRemote();
+    const catalog = { web: { "app.yaml": withTag("1.0.0") } };
+    await hydrate(options(catalog, { stateRepo: remote, push: true }));
+    assert.equal(
+      git(remote, "show", `main:${IDENTITY_FILE}`),
+      "# Written by gitops-platform's hydrate: the environment and cluster this state repo belongs to.\n" +
+        "# Hydrating another environment here is refused (hydrate --force takes the repo over).\n" +
+        "environment: staging\ncluster: gitops-staging\n",
+    );
+    const head = git(remote, "rev-parse", "main");
+
+    const production = options(catalog, { env: "production", stateRepo: remote, push: true });
+    assert.equal(
+      await inputErrorOfAsync(() => hydrate(production)),
+      `state repo ${remote}: belongs to environment staging (cluster gitops-staging), as its ${IDENTITY_FILE} ` +
+        "records; received environment production (cluster gitops-production); expected the production state repo " +
+        "(gitops-platform:platform.stateRepo.url in Pulumi.production.yaml), or --force to make this repo production's",
+    );
+    assert.equal(git(remote, "rev-parse", "main"), head, "nothing was pushed");
+    const checkout = clone(remote);
+    assert.throws(() => diffStateRepo("production", checkout, { rootDir, catalogDir: production.catalogDir }), {
+      name: "InputError",
+      message: /^state repo \S+: belongs to environment staging \(cluster gitops-staging\)/,
+    });
+
+    const forced = await hydrate({ ...production, force: true });
+    assert.equal(forced.identity, "taken-over");
+    assert.match(
+      git(remote, "show", `main:${IDENTITY_FILE}`),
+      /^environment: production\ncluster: gitops-production$/m,
+    );
+  });
+
+  it("starts the configured branch in a new repository, whatever git's default branch is", async () => {
+    const repo = tempDir("fresh");
+    git(repo, "-c", "init.defaultBranch=master", "init", "--quiet");
+    const result = await hydrate(options({ web: { "app.yaml": withTag("1.0.0") } }, { stateRepo: repo }));
+    assert.equal(result.branch, "main");
+    assert.equal(git(repo, "symbolic-ref", "HEAD").trim(), "refs/heads/main");
+    assert.equal(git(repo, "rev-parse", "main").trim(), result.commit);
+    assert.equal(git(repo, "branch", "--list", "master").trim(), "", "no commit landed on git's default branch");
+  });
+
+  it("refuses a checkout whose history is on another branch than the one Argo CD syncs, with the command to fix it", async () => {
+    const repo = tempDir("other-branch");
+    git(repo, "init", "--quiet", "--initial-branch=master");
+    fs.writeFileSync(path.join(repo, "README.md"), "# state\n");
+    git(repo, "add", "README.md");
+    git(repo, "commit", "--quiet", "-m", "initial");
+    assert.equal(
+      await inputErrorOfAsync(() => hydrate(options({ web: { "app.yaml": withTag("1.0.0") } }, { stateRepo: repo }))),
+      `state repo ${repo}: received a checkout of branch master; expected main, the branch Argo CD syncs ` +
+        `(gitops-platform:platform.stateRepo.targetRevision in Pulumi.staging.yaml): run git -C ${repo} switch -c main`,
+    );
+    assert.deepEqual(fs.readdirSync(repo).sort(), [".git", "README.md"]);
+  });
+
   describe("the hydrate command", () => {
     it("hydrates the shipped catalog into a checkout and shows what it wrote", async () => {
       const repo = tempDir("checkout");
@@ -412,6 +478,7 @@ describe("gitops hydration into a state repo (real git)", () => {
         "  + apps/demo/service-demo.yaml",
         "  + apps/demo/serviceaccount-demo.yaml",
         "  + apps/demo/servicemonitor-demo.yaml",
+        `  ${IDENTITY_FILE} records: environment staging`,
       ]);
       assert.match(
         lines[lines.length - 1],
@@ -422,6 +489,17 @@ describe("gitops hydration into a state repo (real git)", () => {
       assert.equal(again.code, 0, again.stderr);
       const json = JSON.parse(again.stdout) as { changed: boolean; commit?: string };
       assert.deepEqual([json.changed, json.commit], [false, undefined]);
+    });
+
+    it("ends the local try-out (npm start) with the next steps, as a checkout runs the CLI", async () => {
+      const result = await hydrate(options({ web: { "app.yaml": withTag("1.0.0") } }));
+      const text = renderHydrateResult(result, painter(false));
+      assert.deepEqual(text.split("\n").slice(-4), [
+        "Next:",
+        "  npm run --silent cli -- new app <name>                # add an app to the catalog, then hydrate again",
+        "  npm run --silent cli -- synth --env staging --policy  # the guardrails' verdict on every layer, offline",
+        "  npm run --silent cli -- doctor --env staging          # what deploying needs, and what is missing",
+      ]);
     });
 
     it("exits 2 on a state repo that is neither a URL, a bare repo nor a checkout", async () => {

@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { renderEnvironment, renderEnvironmentReport } from "../gitops/render/environment";
 import { assertInsideApps } from "../gitops/render/file-names";
 import { discoverEnvironments } from "../stack";
-import { inputErrorOf, removeTempDirs, runningIn, validBase, writeCatalog } from "./support/gitops";
+import { inputErrorOf, removeTempDirs, runningIn, validBase, withoutTempDir, writeCatalog } from "./support/gitops";
 
 /** Golden files: the demo app hydrated per env. Regenerate with UPDATE_GOLDEN=1 npm run mocha, then review the diff. */
 const GOLDEN_DIR = path.join(__dirname, "golden", "gitops");
@@ -164,13 +164,13 @@ describe("gitops rendering", () => {
     );
   });
 
-  it("fails when an extra object is a plaintext Secret, naming the app and the object", () => {
+  it("fails when an extra object is a plaintext Secret, naming the catalog file, the key and the object", () => {
     const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "db" }, stringData: { password: "hunter2" } };
     const message = inputErrorOf(() => render({ web: { "app.yaml": { ...validBase(), objects: [secret] } } }));
     assert.equal(
-      message,
-      "app web: Secret/db: received kind Secret; expected a SealedSecret (sealedSecrets in the app spec): " +
-        "a plaintext Secret never enters the state repo",
+      withoutTempDir(message),
+      "<dir>/web/app.yaml: web.objects[0].kind (Secret/db): received kind Secret; expected a SealedSecret " +
+        "(sealedSecrets in the app spec): a plaintext Secret never enters the state repo",
     );
     assert.ok(!message.includes("hunter2"));
   });
@@ -183,8 +183,9 @@ describe("gitops rendering", () => {
       rules: "all",
     };
     assert.equal(
-      inputErrorOf(() => render({ web: { "app.yaml": { ...validBase(), objects: [role] } } })),
-      "app web: Role/reader: does not match the rbac.authorization.k8s.io/v1/Role schema: data/rules must be array",
+      withoutTempDir(inputErrorOf(() => render({ web: { "app.yaml": { ...validBase(), objects: [role] } } }))),
+      '<dir>/web/app.yaml: web.objects[0].rules (Role/reader): received "all"; expected what the ' +
+        "rbac.authorization.k8s.io/v1/Role schema allows: it must be array",
     );
   });
 
@@ -193,14 +194,14 @@ describe("gitops rendering", () => {
       { apiVersion: "v1", kind: "Namespace", metadata: { name: "other" } },
       { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "shared", namespace: "kube-system" } },
     ];
-    const message = inputErrorOf(() => render({ web: { "app.yaml": { ...validBase(), objects } } }));
+    const message = withoutTempDir(inputErrorOf(() => render({ web: { "app.yaml": { ...validBase(), objects } } })));
     assert.match(
       message,
-      /^app web: 2 invalid objects:\n {2}- Namespace\/other: received apiVersion\/kind v1\/Namespace; expected one of v1\/ConfigMap, /,
+      /^app web: 2 invalid objects:\n {2}- <dir>\/web\/app.yaml: web.objects\[0\].kind \(Namespace\/other\): received apiVersion\/kind v1\/Namespace; expected one of v1\/ConfigMap, /,
     );
     assert.match(
       message,
-      /\n {2}- ConfigMap\/shared: received metadata.namespace "kube-system"; expected the app's namespace "web"$/,
+      /\n {2}- <dir>\/web\/app.yaml: web.objects\[1\].metadata.namespace \(ConfigMap\/shared\): received "kube-system"; expected the app's namespace "web"$/,
     );
   });
 
@@ -211,8 +212,9 @@ describe("gitops rendering", () => {
       objects: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "web-config" }, data: {} }],
     };
     assert.equal(
-      inputErrorOf(() => render({ web: { "app.yaml": spec } })),
-      "app web: ConfigMap/web-config is declared twice; expected one object per kind and name (apps/web/configmap-web-config.yaml)",
+      withoutTempDir(inputErrorOf(() => render({ web: { "app.yaml": spec } }))),
+      "<dir>/web/app.yaml: web.objects[0] (ConfigMap/web-config) is declared twice; expected one object per kind " +
+        "and name (apps/web/configmap-web-config.yaml)",
     );
   });
 
@@ -240,8 +242,10 @@ describe("gitops rendering", () => {
       render({ api: { "app.yaml": bad }, ok: { "app.yaml": validBase() }, web: { "app.yaml": bad } }),
     );
     assert.deepEqual(
-      message.split("\n").map((line) => line.split(":")[0]),
-      ["app api", "app web"],
+      withoutTempDir(message)
+        .split("\n")
+        .map((line) => line.split(":")[0]),
+      ["<dir>/api/app.yaml", "<dir>/web/app.yaml"],
     );
   });
 

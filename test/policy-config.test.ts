@@ -1,8 +1,11 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { REPO_ROOT } from "../automation/synth/synth";
 import { parseGuardrailsConfig, readGuardrailsConfig } from "../policy/config";
+import { policyPackConfig } from "../policy/pack-config";
+import { RULE_IDS } from "../policy/rules";
+import { removeTempDirs, tempDir } from "./support/temp";
 
 const FILE = "Pulumi.production.yaml";
 const suppression = {
@@ -22,6 +25,8 @@ function errorOf(raw: unknown): string {
 }
 
 describe("guardrails config", () => {
+  after(removeTempDirs);
+
   it("parses suppressions by resource and by manifest file", () => {
     const file = {
       rule: "k8s-image-pinned",
@@ -109,7 +114,7 @@ describe("guardrails config", () => {
   });
 
   it("reads the section from an environment's config file, as the policy pack does", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "guardrails-"));
+    const dir = tempDir("guardrails");
     fs.writeFileSync(
       path.join(dir, FILE),
       [
@@ -128,5 +133,20 @@ describe("guardrails config", () => {
       name: "InputError",
       message: /^Pulumi\.staging\.yaml: not found in \S+; expected the config file of the staging stacks$/,
     });
+  });
+});
+
+describe("the policy pack's config per environment", () => {
+  it("gives every rule its environment's severity, so a production tier's rules all block in a real preview too", () => {
+    const staging = policyPackConfig(readGuardrailsConfig(REPO_ROOT, "staging"), "staging");
+    const production = policyPackConfig(readGuardrailsConfig(REPO_ROOT, "production"), "production");
+    assert.deepEqual(Object.keys(staging), RULE_IDS);
+    assert.deepEqual(staging["ec2-imds-hop-limit"], { enforcementLevel: "advisory" });
+    assert.deepEqual(staging["kms-key-rotation"], { enforcementLevel: "mandatory" });
+    assert.deepEqual(
+      Object.entries(production).filter(([, c]) => c.enforcementLevel !== "mandatory"),
+      [],
+      "the production tier makes every rule mandatory",
+    );
   });
 });

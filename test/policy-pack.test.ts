@@ -9,7 +9,8 @@ import * as policyProxy from "@pulumi/policy/proxy";
 import * as assert from "node:assert/strict";
 import { GuardrailsConfig, NO_GUARDRAILS } from "../policy/config";
 import { UNKNOWN_MARKER } from "../config";
-import { declaredOf, envOfStack, plainValue, policiesFor, refOfUrn, stackOfUrn } from "../policy/pack";
+import { declaredOf, envOfStack, plainValue, policiesFor } from "../policy/pack";
+import { refOfUrn, stackOfUrn } from "../policy/urn";
 import { RULES } from "../policy/rules";
 import { argoCdApplication, argoCdRelease } from "./support/policy";
 

@@ -2,9 +2,9 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { loadFleet } from "../../environments";
 import { Environment } from "../../stack";
 import { planCi, renderCiHelp } from "../ci";
-import { requireCloudCredentials } from "../driver/credentials";
 import { ExitCode } from "../exit-codes";
-import { cliDeps, CommandDeps } from "./deps";
+import { cliDeps, CommandDeps, preflight } from "./deps";
+import { examples } from "./help";
 import { runDriftCommand } from "./drift";
 import { runPreviewCommand } from "./preview";
 
@@ -30,7 +30,10 @@ export function ciCommand(): Command {
     )
     .addHelpText(
       "after",
-      `\nGITHUB_EVENT_NAME and GITHUB_REF decide (the tiers and promotion order come from Pulumi.<env>.yaml):\n${renderCiHelp()}`,
+      `\nGITHUB_EVENT_NAME and GITHUB_REF decide (the tiers and promotion order come from Pulumi.<env>.yaml):\n${renderCiHelp()}` +
+        examples(["ci --plan-only", "what the GitHub Actions event in the environment would run, as JSON"]) +
+        "\nExit codes: 0 done or nothing to do, else those of the command it runs (a preview with changes exits 0);\n" +
+        "2 outside GitHub Actions.",
     )
     .action(async (options: CiOptions) => {
       process.exitCode = await runCiCommand(options, await cliDeps());
@@ -70,7 +73,8 @@ async function runDeployWaves(
   parallel: number,
   deps: CommandDeps,
 ): Promise<ExitCode> {
-  requireCloudCredentials(`ci: up --env ${waves.flat().join(",")}`, deps.env);
+  // Every environment's prerequisites before the first wave starts: a missing one stops nothing midway.
+  for (const env of waves.flat()) await preflight("up", env, deps);
   const [{ runUp, upLayers }, { renderWavesReport, runWaves }] = await Promise.all([
     import("../driver/up"),
     import("../driver/waves"),

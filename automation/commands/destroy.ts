@@ -3,15 +3,16 @@ import { Command, Option } from "commander";
 import { InputError } from "../../config";
 import { Environment } from "../../stack";
 import type { ClusterTeardownFactory } from "../driver/cluster-teardown";
-import { requireCloudCredentials } from "../driver/credentials";
 import type { DestroyStep } from "../driver/destroy";
 import { ExitCode } from "../exit-codes";
-import { envOption } from "../options";
-import { cliDeps, CommandDeps } from "./deps";
+import { envOption, jsonOption } from "../options";
+import { cliDeps, CommandDeps, preflight } from "./deps";
+import { examples } from "./help";
 
 export interface DestroyOptions {
   readonly env: Environment;
   readonly yes?: boolean;
+  readonly json?: boolean;
 }
 
 /** Asks on the terminal; resolves true only for the exact answer. */
@@ -22,12 +23,18 @@ export function destroyCommand(): Command {
     .description("Tear an environment down in the safe order: gitops and Applications, load balancers, platform, infra")
     .addOption(envOption())
     .addOption(new Option("-y, --yes", "do not ask for confirmation (required without a terminal)"))
+    .addOption(jsonOption())
     .addHelpText(
       "after",
-      "\nOrder: gitops-<env> (Applications, while Argo CD runs), remaining Applications (waiting for their\n" +
+      examples(
+        ["destroy --env staging", "asks you to type the environment's name first"],
+        ["destroy --env staging --yes --json", "without asking (CI), the steps as JSON"],
+      ) +
+        "\nOrder: gitops-<env> (Applications, while Argo CD runs), remaining Applications (waiting for their\n" +
         "finalizers), LoadBalancer Services and Ingresses (so AWS load balancers do not block the VPC),\n" +
         "platform-<env>, infra-<env>. Every step is safe to repeat: after a failure, run the same command.\n" +
-        "Exit codes: 0 destroyed, 1 a step failed, 2 bad input or not confirmed.",
+        "The cluster steps need kubectl and the aws CLI (doctor checks them).\n" +
+        "Exit codes: 0 destroyed, 1 a step failed, 2 bad input, a missing prerequisite or not confirmed.",
     )
     .action(async (options: DestroyOptions) => {
       const { defaultClusterTeardown } = await import("../driver/cluster-teardown");
@@ -41,7 +48,7 @@ export async function runDestroyCommand(
   clusterTeardown: ClusterTeardownFactory,
   confirm: Confirm,
 ): Promise<ExitCode> {
-  requireCloudCredentials(`destroy --env ${options.env}`, deps.env);
+  await preflight("destroy", options.env, deps);
   if (!options.yes) {
     const question =
       `This destroys every resource of ${options.env}: its cluster, its apps, its network. ` +
@@ -67,13 +74,17 @@ export async function runDestroyCommand(
     }
     return `${lines.join("\n")}\n`;
   };
+  const report = (steps: readonly DestroyStep[], error?: string) =>
+    options.json
+      ? JSON.stringify({ env: options.env, steps, ...(error ? { error } : {}) }, null, 2)
+      : renderDestroy(steps);
   try {
-    deps.write(renderDestroy(await runDestroy(options.env, deps.context, clusterTeardown)));
+    deps.write(report(await runDestroy(options.env, deps.context, clusterTeardown)));
     return ExitCode.Ok;
   } catch (err) {
     if (!(err instanceof DestroyStoppedError)) throw err;
     deps.context.log(err.message);
-    deps.write(renderDestroy(err.done));
+    deps.write(report(err.done, err.message));
     return ExitCode.Failure;
   }
 }

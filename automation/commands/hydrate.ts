@@ -1,16 +1,20 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import type { HydrateResult } from "../../gitops/hydrate";
+import { IDENTITY_FILE } from "../../gitops/state-repo/identity";
 import { Environment } from "../../stack";
 import { ExitCode } from "../exit-codes";
+import { cliInvocation } from "../invocation";
 import { envOption, jsonOption } from "../options";
 import { colorEnabled, logProgress, Paint, painter, writeData, writeJson } from "../output";
+import { examples } from "./help";
 
 interface HydrateCommandOptions {
   readonly env: Environment;
   readonly stateRepo?: string;
   readonly push?: boolean;
   readonly sourceCommit?: string;
+  readonly force?: boolean;
   readonly json?: boolean;
 }
 
@@ -28,7 +32,23 @@ export function hydrateCommand(): Command {
     )
     .addOption(new Option("--push", "push the commit, rebasing and retrying when someone pushed first"))
     .addOption(new Option("--source-commit <sha>", "commit named in the Source-Commit trailer (default: HEAD)"))
+    .addOption(
+      new Option(
+        "--force",
+        `hydrate a state repo that records another environment or cluster (${IDENTITY_FILE}), and make it this one's`,
+      ),
+    )
     .addOption(jsonOption())
+    .addHelpText(
+      "after",
+      examples(
+        ["hydrate --env staging", "into the local state repo .state/staging (offline)"],
+        ["hydrate --env production --json", "the same for production, as JSON"],
+      ) +
+        "\nWith --push it clones the configured state repo, commits and pushes (rebasing when someone pushed first).\n" +
+        "Exit codes: 0 written (or nothing to write), 1 a mandatory guardrail violated or a git failure (nothing\n" +
+        "written), 2 bad input: a bad spec or config, a state repo of another environment, a push refused.",
+    )
     .action(async (options: HydrateCommandOptions) => {
       process.exitCode = await runHydrate(options);
     });
@@ -45,7 +65,12 @@ async function runHydrate(options: HydrateCommandOptions): Promise<ExitCode> {
     stateRepo: options.stateRepo,
     push: options.push === true,
     sourceCommit: options.sourceCommit,
+    force: options.force === true,
   });
+  const { rendered, cached } = result.sourceRenders;
+  if (rendered.length + cached > 0) {
+    logProgress(`hydrate: chart and Kustomize apps: ${rendered.length} rendered, ${cached} from the render cache`);
+  }
   for (const note of policyNotes(result.policy)) logProgress(note);
   if (options.json) writeJson(result);
   else writeData(renderHydrateResult(result, painter(colorEnabled())));
@@ -59,6 +84,11 @@ export function renderHydrateResult(result: HydrateResult, paint: Paint): string
   for (const file of result.added) lines.push(paint("green", `  + ${file}`));
   for (const file of result.modified) lines.push(paint("yellow", `  ~ ${file}`));
   for (const file of result.deleted) lines.push(paint("red", `  - ${file}`));
+  if (result.identity !== "kept") {
+    const verb = result.identity === "recorded" ? "records" : "now records (taken over with --force)";
+    const line = `  ${IDENTITY_FILE} ${verb}: environment ${result.env}`;
+    lines.push(paint(result.identity === "recorded" ? "green" : "yellow", line));
+  }
   if (!result.changed) lines.push(`No changes: the state repo already matches the ${result.env} catalog.`);
   else {
     const counts = `${result.added.length} added, ${result.modified.length} modified, ${result.deleted.length} deleted`;
@@ -67,6 +97,17 @@ export function renderHydrateResult(result: HydrateResult, paint: Paint): string
   }
   if (result.pushed) {
     lines.push(`pushed to origin/${result.branch}${result.rebases ? ` after ${result.rebases} rebase(s)` : ""}`);
+  }
+  if (result.kind === "local") {
+    // The local state repo is the offline try-out (npm start): say where to go from there.
+    const cli = cliInvocation();
+    const next = [
+      [`new app <name>`, "add an app to the catalog, then hydrate again"],
+      [`synth --env ${result.env} --policy`, "the guardrails' verdict on every layer, offline"],
+      [`doctor --env ${result.env}`, "what deploying needs, and what is missing"],
+    ];
+    const width = Math.max(...next.map(([command]) => command.length));
+    lines.push("", "Next:", ...next.map(([command, what]) => `  ${cli} ${command.padEnd(width)}  # ${what}`));
   }
   return lines.join("\n");
 }

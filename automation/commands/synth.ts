@@ -1,9 +1,10 @@
 import { Command, Option } from "commander";
 import { PLATFORM_PHASES, PlatformPhase } from "../../platform/phase-names";
-import { Environment, Layer, PROJECT_ROOT } from "../../stack";
+import { Environment, EnvironmentConfig, Layer, PROJECT_ROOT, readEnvironmentConfig } from "../../stack";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption, layerOption, layersOf } from "../options";
 import { colorEnabled, logProgress, painter, writeData, writeJson } from "../output";
+import { examples } from "./help";
 import type { SynthResult } from "../synth/synth";
 
 interface SynthOptions {
@@ -41,6 +42,19 @@ export function synthCommand(): Command {
         "judge the synth (and, with the gitops layer, the hydrated catalog) with the guardrails; exits 1 on a mandatory violation",
       ).conflicts("diff"),
     )
+    .addHelpText(
+      "after",
+      examples(
+        ["synth --env staging --layer infra", "every resource infra-staging declares, as a tree"],
+        [
+          "synth --env production --policy --layer infra --json",
+          "the guardrails' verdict on infra-production, as JSON",
+        ],
+        ["synth --env staging --diff HEAD --json", "what changed since a commit (here: nothing), as JSON"],
+      ) +
+        "\nOffline: the real programs run under Pulumi's mock engine; values only the cloud knows show as [unknown].\n" +
+        "Exit codes: 0 done, 1 a mandatory guardrail violated (--policy), 2 bad input, 3 changes found (--diff).",
+    )
     .action(async (options: SynthOptions) => {
       process.exitCode = await runSynth(options);
     });
@@ -54,9 +68,11 @@ async function runSynth(options: SynthOptions): Promise<ExitCode> {
       import("../synth/at-ref"),
       import("../synth/diff"),
     ]);
+    // This checkout's config is read first: bad input fails in a moment, not after the other commit's synth.
+    const config = readEnvironmentConfig(PROJECT_ROOT, options.env);
     logProgress(`synth: ${layers.join(", ")} for ${options.env} at ${options.diff}, for comparison`);
     const base = synthesizeAtRef(PROJECT_ROOT, options.diff, options.env, layers);
-    const diff = diffSynth(base, await synthesizeHere(options.env, layers), options.diff);
+    const diff = diffSynth(base, await synthesizeHere(options.env, layers, undefined, config), options.diff);
     if (options.json) writeJson(diff);
     else writeData(renderSynthDiff(diff, paint));
     return diff.hasChanges ? ExitCode.Changes : ExitCode.Ok;
@@ -72,10 +88,11 @@ async function synthesizeHere(
   env: Environment,
   layers: readonly Layer[],
   platformPhase?: PlatformPhase,
+  config?: EnvironmentConfig,
 ): Promise<SynthResult> {
   const { synthesize } = await import("../synth/synth");
   logProgress(`synth: ${layers.join(", ")} for ${env} under the mock engine`);
-  return synthesize({ env, layers, platformPhase });
+  return synthesize({ env, layers, platformPhase, config });
 }
 
 /**

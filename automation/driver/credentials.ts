@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { InputError } from "../../config";
 
 /**
  * Whether this run can reach AWS. The check looks only at what the AWS SDK's default credential
@@ -29,15 +28,4 @@ export function cloudCredentialSource(
     env.AWS_CONFIG_FILE ?? path.join(homeDir, ".aws", "config"),
   ];
   return sharedFiles.find((file) => fs.existsSync(file));
-}
-
-/** Fails with one clear message, before any CLI call, when `what` needs the cloud and there are no credentials. */
-export function requireCloudCredentials(what: string, env: NodeJS.ProcessEnv = process.env, homeDir?: string): void {
-  if (cloudCredentialSource(env, homeDir)) return;
-  throw new InputError(
-    `${what} needs AWS credentials: received none (no AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ` +
-      "AWS_WEB_IDENTITY_TOKEN_FILE/AWS_ROLE_ARN, AWS_PROFILE, container credentials or ~/.aws files); " +
-      "expected credentials for the environment's account (in GitHub Actions: aws-actions/configure-aws-credentials), " +
-      "or GITOPS_PLATFORM_CLOUD_CREDENTIALS=instance-role on a runner with an instance role",
-  );
 }

@@ -45,7 +45,7 @@ export async function runDestroy(
       const reason = err instanceof StackOperationError ? err.reason : err instanceof Error ? err.message : String(err);
       throw new DestroyStoppedError(
         `destroy: ${label} failed: ${reason}\n` +
-          `Every step is safe to repeat: fix the cause, then run again: gitops-platform destroy --env ${env} --yes`,
+          `Every step is safe to repeat: fix the cause, then run again: ${context.invocation} destroy --env ${env} --yes`,
         done,
       );
     }

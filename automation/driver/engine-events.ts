@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
-import type { EngineEvent, OpMap, StepEventMetadata } from "@pulumi/pulumi/automation";
+import type { EngineEvent, OpMap, PolicyEvent, StepEventMetadata } from "@pulumi/pulumi/automation";
 import { diffValues } from "../synth/diff";
 import { SECRET_MARKER, UNKNOWN_MARKER } from "../../config";
+import { Finding } from "../../policy/engine";
+import { refOfUrn, stackOfUrn } from "../../policy/urn";
+import { PROJECT_NAME } from "../../stack";
 
 /**
  * Turns the engine events of one operation on one stack (`onEvent`) into what a reviewer reads:
@@ -43,7 +46,12 @@ export interface StackChanges {
   readonly resources: readonly ResourceChange[];
   /** Error diagnostics the engine reported (a failed resource, a program error). */
   readonly errors: readonly string[];
+  /** What the policy pack reported (its `policyEvent`s), in the order the engine emitted them. */
+  readonly policy: readonly PackFinding[];
 }
+
+/** A violation the policy pack reported on a resource of a real preview or update. */
+export type PackFinding = Finding & { readonly resource: string; readonly stack: string };
 
 // Pulumi's wire markers (sdk/go/common/resource/sig): a secret value and an unknown computed value.
 const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
@@ -71,6 +79,7 @@ export function hasChanges(changes: StackChanges): boolean {
 export class EngineEventCollector {
   private readonly byUrn = new Map<string, ResourceChange>();
   private readonly errors: string[] = [];
+  private readonly policy: PackFinding[] = [];
   private readonly sequences = new Set<number>();
   private summary: OpMap | undefined;
   private sameCount = 0;
@@ -85,6 +94,7 @@ export class EngineEventCollector {
     this.sequences.add(event.sequence);
     if (event.resourcePreEvent) this.step(event.resourcePreEvent.metadata);
     if (event.summaryEvent) this.summary = event.summaryEvent.resourceChanges;
+    if (event.policyEvent) this.policy.push(packFinding(event.policyEvent, this.stack));
     const diagnostic = event.diagnosticEvent;
     if (diagnostic?.severity === "error") {
       const where = diagnostic.urn ? `${nameOf(diagnostic.urn)}: ` : "";
@@ -94,7 +104,13 @@ export class EngineEventCollector {
 
   result(): StackChanges {
     const resources = [...this.byUrn.values()];
-    return { stack: this.stack, counts: this.counts(resources), resources, errors: [...this.errors] };
+    return {
+      stack: this.stack,
+      counts: this.counts(resources),
+      resources,
+      errors: [...this.errors],
+      policy: [...this.policy],
+    };
   }
 
   private step(metadata: StepEventMetadata): void {
@@ -135,6 +151,29 @@ export class EngineEventCollector {
       same: this.sameCount,
     };
   }
+}
+
+/**
+ * A policy event as a finding. The engine sends the analyzer's message between colour directives
+ * (`<{%reset%}>`, pulumi's diag/colors), and @pulumi/policy makes that message the policy's
+ * description, a newline, then what was reported: the finding is the part after the description.
+ * `remediate` is reported as mandatory, as the engine does when a remediation still violates.
+ */
+export function packFinding(event: PolicyEvent, stack: string): PackFinding {
+  const text = event.message.replace(/<\{%[^%]*%\}>/g, "").trim();
+  const lines = text.split("\n").map((l) => l.trim());
+  const urn =
+    event.resourceUrn || `urn:pulumi:${stack}::${PROJECT_NAME}::pulumi:pulumi:Stack::${PROJECT_NAME}-${stack}`;
+  const resource = refOfUrn(urn);
+  const reported = (lines.length > 1 ? lines.slice(1) : lines).filter(Boolean).join(" ");
+  const level: string = event.enforcementLevel;
+  return {
+    rule: event.policyName,
+    severity: level === "mandatory" || level === "remediate" ? "mandatory" : "advisory",
+    stack: stackOfUrn(urn),
+    resource,
+    message: reported.startsWith(`${resource}: `) ? reported.slice(resource.length + 2) : reported,
+  };
 }
 
 function propertyChanges(m: StepEventMetadata, op: ResourceOp): PropertyChange[] {

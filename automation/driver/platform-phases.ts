@@ -14,7 +14,7 @@ import { PlatformPhase } from "../../platform/phase-names";
 import { Environment, readEnvironmentConfig, stackIdentity } from "../../stack";
 import { waitForArgoCd } from "./argocd-ready";
 import { clusterKubeconfig, withKubeconfigFile } from "./cluster-access";
-import { StackChanges } from "./engine-events";
+import { PackFinding, StackChanges } from "./engine-events";
 import { pulumiHeld, PulumiHeld, verifyHandoff } from "./handoff-verify";
 import { DriverContext, runStackOperation, StackOperationError } from "./stack-operation";
 import { readStackOutputValues } from "./stack-outputs";
@@ -57,6 +57,8 @@ export class PlatformPhaseError extends Error {
     readonly reason: string,
     readonly done: readonly string[],
     readonly notRun: readonly string[],
+    /** What the policy pack reported in the up that failed. */
+    readonly policy: readonly PackFinding[] = [],
   ) {
     super(`${step} failed: ${reason}`);
   }
@@ -161,7 +163,8 @@ export async function runPlatformPhases(
     } catch (err) {
       if (err instanceof InputError) throw err;
       const reason = err instanceof StackOperationError ? err.reason : err instanceof Error ? err.message : String(err);
-      throw new PlatformPhaseError(stepLabels[name], reason, [...done], after(name));
+      const policy = err instanceof StackOperationError ? (err.changes?.policy ?? []) : [];
+      throw new PlatformPhaseError(stepLabels[name], reason, [...done], after(name), policy);
     }
   };
   const up = (phase: PlatformPhase) =>
@@ -183,7 +186,7 @@ export async function runPlatformPhases(
       kubeconfig ??= await clusterKubeconfig(env, context);
       if (!kubeconfig) {
         throw new Error(
-          `infra-${env} exports no kubeconfig: deploy the cluster first (gitops-platform up --env ${env})`,
+          `infra-${env} exports no kubeconfig: deploy the cluster first (${context.invocation} up --env ${env})`,
         );
       }
       return withKubeconfigFile(kubeconfig, use);

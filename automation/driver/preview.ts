@@ -1,5 +1,5 @@
 import { blocksChange, PolicyReport } from "../../policy/engine";
-import { Environment, LAYERS, stackIdentity } from "../../stack";
+import { Environment, Layer, LAYERS, stackIdentity } from "../../stack";
 import { synthesizeAtRef } from "../synth/at-ref";
 import { diffSynth, SynthDiff } from "../synth/diff";
 import { evaluateEnvironment } from "../synth/policy";
@@ -7,16 +7,18 @@ import { synthesize } from "../synth/synth";
 import { hasChanges, StackChanges } from "./engine-events";
 import { ManifestChange } from "./gitops-steps";
 import { PlatformPhasePreview, previewPlatformPhase } from "./platform-phases";
-import { DriverContext, runStackOperation, StackOperationError } from "./stack-operation";
+import { DriverContext, mandatoryPackFindings, runStackOperation, StackOperationError } from "./stack-operation";
 
 /**
- * `preview`: every layer of an environment previewed with its engine events, plus the diff of the
- * hydrated manifests against the state repo. Without cloud credentials (a fork's pull request) the
- * stacks cannot be previewed; the offline synth diff against the base branch stands in for them.
+ * `preview`: every layer of an environment previewed with its engine events and judged by the
+ * policy pack, plus the diff of the hydrated manifests against the state repo. Without cloud
+ * credentials (a fork's pull request) the stacks cannot be previewed; the offline synth diff against
+ * the base branch stands in for them.
  */
 
 export interface StackPreview {
   readonly stack: string;
+  /** What the engine reported, the policy pack's findings included; also kept when the preview failed. */
   readonly changes?: StackChanges;
   /** The stack does not exist yet: the first `up` creates it. The preview did not create it. */
   readonly missing?: boolean;
@@ -24,7 +26,11 @@ export interface StackPreview {
   readonly error?: string;
 }
 
-export type ManifestPreview = { readonly changes: readonly ManifestChange[] } | { readonly error: string };
+export type ManifestPreview =
+  | { readonly changes: readonly ManifestChange[] }
+  | { readonly error: string }
+  /** Not compared: the preview left the gitops layer out (`--layer`). */
+  | { readonly skipped: string };
 
 /** The guardrails' verdict on the environment, or why it could not be reached. */
 export type PolicyPreview = { readonly report: PolicyReport } | { readonly error: string };
@@ -50,40 +56,45 @@ export interface PreviewReport {
   readonly offline?: { readonly reason: string; readonly base: string };
 }
 
-/** Synth diff of `env` against the commit `base`: the offline stand-in for a cloud preview. */
-export type SynthDiffSource = (env: Environment, base: string) => Promise<SynthDiff>;
+/** Synth diff of `env`'s `layers` against the commit `base`: the offline stand-in for a cloud preview. */
+export type SynthDiffSource = (env: Environment, base: string, layers?: readonly Layer[]) => Promise<SynthDiff>;
 
 export function defaultSynthDiff(rootDir: string): SynthDiffSource {
-  return async (env, base) => {
-    const before = synthesizeAtRef(rootDir, base, env, LAYERS);
-    const after = await synthesize({ env, layers: LAYERS, rootDir });
+  return async (env, base, layers = LAYERS) => {
+    const before = synthesizeAtRef(rootDir, base, env, layers);
+    const after = await synthesize({ env, layers, rootDir });
     return diffSynth(before, after, base);
   };
 }
 
-/** The guardrails' verdict on an environment (synth --policy's, over every layer and the catalog). */
-export type PolicySource = (env: Environment) => Promise<PolicyReport>;
+/** The guardrails' verdict on an environment's `layers` (synth --policy's; with gitops, the catalog too). */
+export type PolicySource = (env: Environment, layers?: readonly Layer[]) => Promise<PolicyReport>;
 
 export function defaultPolicySource(rootDir: string): PolicySource {
-  return (env) => evaluateEnvironment({ env, rootDir });
+  return (env, layers) => evaluateEnvironment({ env, rootDir, layers });
 }
 
 export async function previewPolicy(
   env: Environment,
   policy: PolicySource,
   context: DriverContext,
+  layers: readonly Layer[] = LAYERS,
 ): Promise<PolicyPreview> {
-  context.log(`preview: ${env} guardrails (offline synth and hydrated catalog)`);
+  context.log(`preview: ${env} guardrails (offline synth${layers.includes("gitops") ? " and hydrated catalog" : ""})`);
   try {
-    return { report: await policy(env) };
+    return { report: await policy(env, layers) };
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
   }
 }
 
-export async function previewEnvironment(env: Environment, context: DriverContext): Promise<EnvironmentPreview> {
+export async function previewEnvironment(
+  env: Environment,
+  context: DriverContext,
+  layers: readonly Layer[] = LAYERS,
+): Promise<EnvironmentPreview> {
   const stacks: StackPreview[] = [];
-  for (const layer of LAYERS) {
+  for (const layer of layers) {
     const target = stackIdentity(layer, env);
     context.log(`preview: ${target.name}`);
     try {
@@ -93,11 +104,16 @@ export async function previewEnvironment(env: Environment, context: DriverContex
       // One failed stack (often a downstream one whose upstream is not deployed yet) must not hide the others.
       if (!(err instanceof StackOperationError)) throw err;
       context.log(`preview: ${err.message}`);
-      stacks.push({ stack: target.name, error: err.reason });
+      stacks.push({ stack: target.name, error: err.reason, ...(err.changes ? { changes: err.changes } : {}) });
     }
   }
-  const platformPhase = await previewPlatformPhase(env, context);
-  return { env, stacks, platformPhase, manifests: await previewManifests(env, context) };
+  const platformPhase = layers.includes("platform") ? await previewPlatformPhase(env, context) : undefined;
+  return {
+    env,
+    stacks,
+    ...(platformPhase ? { platformPhase } : {}),
+    manifests: await previewManifests(env, context, layers),
+  };
 }
 
 export async function offlinePreviewEnvironment(
@@ -105,12 +121,24 @@ export async function offlinePreviewEnvironment(
   base: string,
   synthDiff: SynthDiffSource,
   context: DriverContext,
+  layers: readonly Layer[] = LAYERS,
 ): Promise<EnvironmentPreview> {
   context.log(`preview: ${env} offline: synth diff against ${base}`);
-  return { env, stacks: [], synthDiff: await synthDiff(env, base), manifests: await previewManifests(env, context) };
+  return {
+    env,
+    stacks: [],
+    synthDiff: await synthDiff(env, base, layers),
+    manifests: await previewManifests(env, context, layers),
+  };
 }
 
-async function previewManifests(env: Environment, context: DriverContext): Promise<ManifestPreview> {
+/** The hydrated catalog against the state repo: the gitops layer's part of a preview. */
+async function previewManifests(
+  env: Environment,
+  context: DriverContext,
+  layers: readonly Layer[],
+): Promise<ManifestPreview> {
+  if (!layers.includes("gitops")) return { skipped: "the preview leaves the gitops layer out" };
   try {
     return { changes: await context.gitops.manifestDiff(env) };
   } catch (err) {
@@ -128,7 +156,7 @@ export function environmentHasChanges(e: EnvironmentPreview): boolean {
 
 export function environmentFailed(e: EnvironmentPreview): boolean {
   return (
-    e.stacks.some((s) => s.error !== undefined) ||
+    e.stacks.some((s) => s.error !== undefined || mandatoryPackFindings(s.changes).length > 0) ||
     "error" in e.manifests ||
     (e.platformPhase !== undefined && "error" in e.platformPhase) ||
     (e.policy !== undefined && ("error" in e.policy || blocksChange(e.policy.report)))

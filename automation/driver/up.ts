@@ -1,6 +1,6 @@
 import { InputError } from "../../config";
 import { Environment, Layer, LAYERS, stackIdentity } from "../../stack";
-import { StackChanges } from "./engine-events";
+import { PackFinding, StackChanges } from "./engine-events";
 import { HydrateResult } from "./gitops-steps";
 import { PHASE_NAMES, PlatformPhaseError, PlatformStep, runPlatformPhases } from "./platform-phases";
 import { DriverContext, runStackOperation, StackOperationError } from "./stack-operation";
@@ -8,8 +8,9 @@ import { DriverContext, runStackOperation, StackOperationError } from "./stack-o
 /**
  * `up`: the environment's stacks in deployment order: infra, then platform in its phases
  * (automation/driver/platform-phases.ts), then hydrate the catalog into the state repo and push,
- * then gitops (whose Applications point at what was just pushed). It stops at the first failure
- * and says how to resume.
+ * then gitops (whose Applications point at what was just pushed). Every stack is judged by the
+ * policy pack; a mandatory violation stops the update before the resource it rejects is changed.
+ * It stops at the first failure and says how to resume.
  */
 
 export interface UpResult {
@@ -18,6 +19,8 @@ export interface UpResult {
   /** The platform's phases that ran, in order; its ups are in `stacks` too. */
   readonly platform?: readonly PlatformStep[];
   readonly hydrate?: HydrateResult;
+  /** The step that stopped `up`: why, and what the policy pack reported there. */
+  readonly failed?: { readonly step: string; readonly reason: string; readonly policy: readonly PackFinding[] };
 }
 
 /** Something failed; what did run is kept so the summary can still be printed. */
@@ -66,7 +69,12 @@ export async function runUp(env: Environment, layers: readonly Layer[], context:
       const reason =
         phases?.reason ??
         (err instanceof StackOperationError ? err.reason : err instanceof Error ? err.message : String(err));
-      throw new UpStoppedError(stoppedMessage(env, layers, layer, phases?.step ?? step, reason, phases), partial());
+      const policy = phases?.policy ?? (err instanceof StackOperationError ? (err.changes?.policy ?? []) : []);
+      const failedStep = phases?.step ?? step;
+      throw new UpStoppedError(stoppedMessage(env, layers, layer, failedStep, reason, context.invocation, phases), {
+        ...partial(),
+        failed: { step: failedStep, reason, policy },
+      });
     }
   }
   return partial();
@@ -78,6 +86,7 @@ function stoppedMessage(
   failedLayer: Layer,
   step: string,
   reason: string,
+  invocation: string,
   phases?: PlatformPhaseError,
 ): string {
   const failedAt = layers.indexOf(failedLayer);
@@ -89,8 +98,8 @@ function stoppedMessage(
   ];
   const resume =
     layers.length === 1
-      ? `gitops-platform up --env ${env} --layer ${failedLayer}`
-      : `gitops-platform up --env ${env} --from ${failedLayer}`;
+      ? `${invocation} up --env ${env} --layer ${failedLayer}`
+      : `${invocation} up --env ${env} --from ${failedLayer}`;
   return [
     `up: ${step} failed: ${reason}`,
     `Done: ${done.length > 0 ? done.join(", ") : "nothing"}. Not run: ${notRun.length > 0 ? notRun.join(", ") : "nothing"}.`,
@@ -123,23 +132,37 @@ export function describeHydrate(result: HydrateResult): string {
 }
 
 /** A line of the summary for one of the platform's steps: what, and how it went. */
-function describePlatformStep(stack: string, step: PlatformStep): [string, string] {
-  if (step.kind === "up") return [stack, `${PHASE_NAMES[step.phase]}: ${describeCounts(step.changes)}`];
-  if (step.kind === "argocd") return ["argo cd", `available (${step.workloads.length} workloads rolled out)`];
-  return ["hand-off", `${step.applications.length} Applications Synced and Healthy; no object with two owners`];
+function describePlatformStep(stack: string, step: PlatformStep): [string, string, readonly PackFinding[]] {
+  if (step.kind === "up") {
+    return [stack, `${PHASE_NAMES[step.phase]}: ${describeCounts(step.changes)}`, step.changes.policy];
+  }
+  if (step.kind === "argocd") return ["argo cd", `available (${step.workloads.length} workloads rolled out)`, []];
+  return ["hand-off", `${step.applications.length} Applications Synced and Healthy; no object with two owners`, []];
 }
 
-/** The per-stack summary `up` prints on stdout; the platform's ups are labelled with their phase. */
+/**
+ * The per-step summary `up` prints on stdout, in the order the steps ran: each stack with its
+ * changes and what the policy pack reported (the platform's ups labelled with their phase), the
+ * hydration, and the step that stopped `up`.
+ */
 export function renderUpSummary(result: UpResult): string {
   const lines = [`up ${result.env}:`];
-  const line = (what: string, text: string) => lines.push(`  ${what.padEnd(22)} ${text}`);
+  const line = (what: string, text: string, policy: readonly PackFinding[] = []) =>
+    lines.push(
+      `  ${what.padEnd(22)} ${text}`,
+      ...policy.map((f) => `      ${f.severity.padEnd(9)} ${f.rule}  ${f.resource}: ${f.message}`),
+    );
   const platform = stackIdentity("platform", result.env).name;
+  const gitops = stackIdentity("gitops", result.env).name;
   for (const stack of result.stacks) {
-    if (stack.stack !== platform || !result.platform) line(stack.stack, describeCounts(stack));
+    if (stack.stack === gitops && result.hydrate) line("hydrate", describeHydrate(result.hydrate));
+    if (stack.stack !== platform || !result.platform) line(stack.stack, describeCounts(stack), stack.policy);
     else if (stack === result.platform.find((s) => s.kind === "up")?.changes) {
       for (const step of result.platform) line(...describePlatformStep(platform, step));
     }
   }
-  if (result.hydrate) line("hydrate", describeHydrate(result.hydrate));
+  if (result.hydrate && !result.stacks.some((s) => s.stack === gitops))
+    line("hydrate", describeHydrate(result.hydrate));
+  if (result.failed) line(result.failed.step, `failed: ${result.failed.reason.split("\n")[0]}`, result.failed.policy);
   return `${lines.join("\n")}\n`;
 }

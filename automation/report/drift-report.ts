@@ -1,5 +1,24 @@
-import { DriftReport } from "../driver/drift";
+import { DriftReport, StackDrift } from "../driver/drift";
 import { fenced, plural, resourceLines, tableCell } from "./markdown";
+
+/** What the policy pack said about a deployed stack, when it ran. */
+function packLines(s: StackDrift): string[] {
+  if (s.policyError !== undefined) {
+    return [`:x: \`${s.stack}\`: the policy pack's preview failed: ${tableCell(s.policyError, 1_000)}`, ""];
+  }
+  if (!s.policy || s.policy.length === 0) return [];
+  return [
+    `### \`${s.stack}\`: the policy pack's findings (a mandatory one fails the check)`,
+    "",
+    "| Severity | Rule | Resource | Finding |",
+    "| :-- | :-- | :-- | :-- |",
+    ...s.policy.map(
+      (f) =>
+        `| ${f.severity === "mandatory" ? ":x: mandatory" : "advisory"} | \`${f.rule}\` | \`${f.resource}\` | ${tableCell(f.message)} |`,
+    ),
+    "",
+  ];
+}
 
 /** The Markdown report of `drift`: what drifted where, with the differing properties. */
 export function renderDriftReport(reports: readonly DriftReport[]): string {
@@ -20,6 +39,7 @@ export function renderDriftReport(reports: readonly DriftReport[]): string {
     lines.push("");
     for (const s of report.stacks) {
       if (s.error !== undefined) lines.push(`:x: \`${s.stack}\`: ${tableCell(s.error, 1_000)}`, "");
+      lines.push(...packLines(s));
       if (s.drifted && s.changes) {
         lines.push(
           `### \`${s.stack}\`: the cloud differs from the state`,
@@ -36,6 +56,8 @@ export function renderDriftReport(reports: readonly DriftReport[]): string {
     }
     if ("error" in report.manifests) {
       lines.push(`:x: The manifest comparison failed: ${tableCell(report.manifests.error, 1_000)}`, "");
+    } else if ("skipped" in report.manifests) {
+      lines.push(`Manifests: not compared (${report.manifests.skipped}).`, "");
     } else if (report.manifests.changes.length > 0) {
       const files = report.manifests.changes;
       lines.push(
@@ -48,6 +70,30 @@ export function renderDriftReport(reports: readonly DriftReport[]): string {
     } else {
       lines.push("Manifests: the state repo matches the catalog.", "");
     }
+    lines.push(...clusterLines(report));
   }
   return `${lines.join("\n").trimEnd()}\n`;
+}
+
+/** The cluster against the state repo: Argo CD's own verdict, read from the live Applications. */
+function clusterLines(report: DriftReport): string[] {
+  const cluster = report.cluster;
+  if (!cluster) return [];
+  if ("reason" in cluster) return [`Cluster: Argo CD not asked (${tableCell(cluster.reason, 500)}).`, ""];
+  if (cluster.applications.length === 0)
+    return [`Cluster: every Application Synced and Healthy (${cluster.from}).`, ""];
+  return [
+    `### Cluster: Argo CD reports ${plural(cluster.applications.length, "Application")} diverging (${cluster.from})`,
+    "",
+    "| Application | Sync | Health | Revision | Out of sync |",
+    "| :-- | :-- | :-- | :-- | :-- |",
+    ...cluster.applications.map(
+      (a) =>
+        `| \`${a.name}\` | ${a.sync} | ${a.health} | ${a.revision ? `\`${a.revision.slice(0, 12)}\`` : ""} | ` +
+        `${tableCell(a.outOfSync.join(", "), 500)} |`,
+    ),
+    "",
+    "Self-heal puts an automated Application back; otherwise sync it, or commit the live change to the catalog.",
+    "",
+  ];
 }

@@ -54,7 +54,9 @@ function stackRows(env: EnvironmentPreview): Row[] {
 }
 
 function manifestCell(env: EnvironmentPreview): string {
-  return "error" in env.manifests ? ":x: unavailable" : String(env.manifests.changes.length);
+  if ("error" in env.manifests) return ":x: unavailable";
+  if ("skipped" in env.manifests) return "not previewed";
+  return String(env.manifests.changes.length);
 }
 
 /** Violations of one stack's resources, and of the manifests on the state repo's row. */

@@ -1,4 +1,4 @@
-import { hasChanges, ChangeCounts, StackChanges } from "../driver/engine-events";
+import { ChangeCounts, hasChanges, PackFinding, StackChanges } from "../driver/engine-events";
 import { ManifestChange } from "../driver/gitops-steps";
 import {
   EnvironmentPreview,
@@ -13,7 +13,7 @@ import { fitComment, NOTE_SLOT, Section, slot } from "./comment-budget";
 import { summaryTable } from "./fleet-summary";
 import { escapeHtml, fenced, htmlCode, plural, resourceLines, showValue, tableCell } from "./markdown";
 import { platformPhaseLines } from "./platform-phase";
-import { policyHeadline, policyLines } from "./policy-comment";
+import { PackVerdict, policyHeadline, policyLines } from "./policy-comment";
 
 export type { Item, Section } from "./comment-budget";
 
@@ -43,11 +43,12 @@ export function renderPreviewComment(report: PreviewReport, options: CommentOpti
 }
 
 function renderFrame(report: PreviewReport, marker: string, sections: Section[]): string {
-  const lines = [`<!-- ${marker} -->`, "## Pulumi preview", ""];
+  const title = report.offline ? `## Pulumi preview, offline: ${report.offline.reason}` : "## Pulumi preview";
+  const lines = [`<!-- ${marker} -->`, title, ""];
   if (report.commit) lines.push(`Commit \`${report.commit.slice(0, 12)}\`.`, "");
   if (report.offline) {
     lines.push(
-      `> [!NOTE]\n> Previewed offline: ${report.offline.reason}. The stacks were not previewed against the cloud; ` +
+      "> [!NOTE]\n> The stacks were not previewed against the cloud, and the policy pack did not run; " +
         `this compares the offline synth of this commit with \`${report.offline.base}\` (\`synth --diff\`): what ` +
         "the program declares, not what the cloud would change.",
       "",
@@ -72,7 +73,7 @@ function renderFrame(report: PreviewReport, marker: string, sections: Section[])
     );
     lines.push(...platformPhaseLines(env.platformPhase));
     // The guardrails first: a mandatory violation is why a preview fails.
-    lines.push(...policyLines(env.env, env.policy, (section) => addSection(sections, section)));
+    lines.push(...policyLines(env.env, env.policy, packVerdict(env), (section) => addSection(sections, section)));
     if (env.synthDiff) lines.push(...synthLines(env.synthDiff.stacks, env.env, sections));
     else lines.push(...stackLines(env.stacks, sections));
     lines.push(...manifestLines(env, sections), "</details>", "");
@@ -81,7 +82,8 @@ function renderFrame(report: PreviewReport, marker: string, sections: Section[])
 }
 
 function environmentHeadline(env: EnvironmentPreview): string {
-  const failed = env.stacks.filter((s) => s.error !== undefined).length;
+  // A stack the policy pack blocked previewed fine: the guardrails' part of the headline says why it fails.
+  const failed = env.stacks.filter((s) => s.error !== undefined && !s.changes?.policy.some(isMandatory)).length;
   const missing = env.stacks.filter((s) => s.missing).length;
   const stackText = env.synthDiff
     ? env.synthDiff.hasChanges
@@ -91,10 +93,12 @@ function environmentHeadline(env: EnvironmentPreview): string {
   const manifests =
     "error" in env.manifests
       ? "manifest diff unavailable"
-      : env.manifests.changes.length > 0
-        ? `${plural(env.manifests.changes.length, "manifest file")} change`
-        : "no manifest changes";
-  const policy = policyHeadline(env.policy);
+      : "skipped" in env.manifests
+        ? undefined
+        : env.manifests.changes.length > 0
+          ? `${plural(env.manifests.changes.length, "manifest file")} change`
+          : "no manifest changes";
+  const policy = policyHeadline(env.policy, packVerdict(env));
   return [
     stackText,
     missing > 0 && `${plural(missing, "stack")} not deployed yet`,
@@ -104,6 +108,17 @@ function environmentHeadline(env: EnvironmentPreview): string {
   ]
     .filter(Boolean)
     .join("; ");
+}
+
+const isMandatory = (f: PackFinding): boolean => f.severity === "mandatory";
+
+function packVerdict(env: EnvironmentPreview): PackVerdict {
+  const judged = env.stacks.filter((s) => s.changes !== undefined);
+  return {
+    ran: env.synthDiff === undefined,
+    stacks: judged.map((s) => s.stack),
+    findings: judged.flatMap((s) => s.changes?.policy ?? []),
+  };
 }
 
 function sumCounts(all: readonly ChangeCounts[]): ChangeCounts {
@@ -196,6 +211,7 @@ function manifestLines(env: EnvironmentPreview, sections: Section[]): string[] {
       "",
     ];
   }
+  if ("skipped" in env.manifests) return [];
   const changes = env.manifests.changes;
   if (changes.length === 0)
     return ["#### Manifests", "", "The state repo already holds what the catalog hydrates to.", ""];

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { InputError } from "../../config";
+import { InputError, truncated } from "../../config";
 import { configFileOf, Environment, Layer, stackIdentity } from "../../stack";
 import { SynthResult } from "./synth";
 
@@ -47,6 +47,11 @@ export function synthesizeAtRef(rootDir: string, ref: string, env: Environment, 
       maxBuffer: 256 * 1024 * 1024,
       env: { ...process.env, NO_COLOR: "1" },
     });
+    if (run.status === 2) {
+      // That commit's own config or catalog is bad input: exit 2 here too, with its message.
+      const reason = run.stderr.split("\n").find((line) => line.startsWith("error: ")) ?? run.stderr.trim();
+      throw new InputError(`synth --diff: ${ref} (${commit.slice(0, 12)}) cannot be synthesized: ${truncated(reason)}`);
+    }
     if (run.status !== 0) {
       throw new Error(
         `synth of ${ref} (${commit.slice(0, 12)}) failed with exit code ${run.status}:\n${run.stderr.trim()}`,

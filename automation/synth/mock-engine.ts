@@ -178,13 +178,18 @@ export class MockEngine {
     // program throws and the CLI prints after the run still shows TypeScript positions.
     const sourceMappedStacks = Object.getOwnPropertyDescriptor(Error, "prepareStackTrace");
     Reflect.deleteProperty(Error, "prepareStackTrace");
+    const unhandled = new UnhandledRejections();
     try {
       this.self = {
         name: `${MOCK_ORGANIZATION}/${PROJECT_NAME}/${stack.name}`,
         outputs: options.previousOutputs ?? {},
       };
-      return await this.runProgram(stack, config, program);
+      const run = await this.runProgram(stack, config, program);
+      await unhandled.stop();
+      unhandled.rethrowFirst();
+      return run;
     } finally {
+      await unhandled.stop();
       if (sourceMappedStacks) Object.defineProperty(Error, "prepareStackTrace", sourceMappedStacks);
     }
   }
@@ -284,4 +289,36 @@ function settled(output: pulumi.Output<unknown>): Promise<unknown> {
 async function settledInput(input: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(input)) return settled(input);
   return input;
+}
+
+/**
+ * What Pulumi's language host does for a program (cmd/run/run.js in @pulumi/pulumi): it listens for
+ * unhandled rejections while the program runs and reports each error once. A program that throws
+ * rejects not only the stack's promise, which the run awaits, but also promises the SDK derives from
+ * it and never awaits (the root Stack output's `isKnown` and `isSecret`); left alone, Node prints
+ * each with a stack trace and exits 1 after the CLI has reported the error. The run's own error
+ * stands for those echoes; a rejection nothing else reported fails the run.
+ */
+class UnhandledRejections {
+  private readonly reasons: unknown[] = [];
+  private listening = true;
+  private readonly listener = (reason: unknown): void => {
+    this.reasons.push(reason);
+  };
+
+  constructor() {
+    process.on("unhandledRejection", this.listener);
+  }
+
+  /** Stops listening once Node has reported the rejections of the run: after the current macrotask. */
+  async stop(): Promise<void> {
+    if (!this.listening) return;
+    this.listening = false;
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off("unhandledRejection", this.listener);
+  }
+
+  rethrowFirst(): void {
+    if (this.reasons.length > 0) throw this.reasons[0];
+  }
 }

@@ -3,7 +3,7 @@ import { ResourceRecord } from "./mock-engine";
 import { refOf } from "./normalize";
 import { SynthResult, SynthStack } from "./synth";
 
-/** The human view of a synth: each stack as a tree of resources, then counts per type. */
+/** The human view of a synth: each stack as a tree of resources, with its count in the heading. */
 export function renderSynthTree(result: SynthResult, paint: Paint): string {
   return result.stacks.map((stack) => renderStack(stack, paint)).join("\n");
 }
@@ -22,12 +22,7 @@ function renderStack(stack: SynthStack, paint: Paint): string {
     });
   };
   walk(roots, "");
-
-  const counts = new Map<string, number>();
-  for (const r of stack.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
-  const sorted = [...counts].sort(([a], [b]) => a.localeCompare(b));
-  const width = Math.max(0, ...sorted.map(([, n]) => String(n).length));
-  lines.push("", ...sorted.map(([type, n]) => `  ${String(n).padStart(width)}  ${type}`), "");
+  lines.push("");
   return lines.join("\n");
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isQualifiedName, QUALIFIED_NAME_EXPECTATION } from "../render/server-rules";
 import { AppSpec } from "./spec";
 
 type Issue = z.core.$ZodIssueCustom;
@@ -16,9 +17,35 @@ export function checkReferences(app: string, spec: AppSpec): Issue[] {
   const portNames = spec.ports.map((p) => p.name);
   const portList = portNames.length ? `(${portNames.join(", ")})` : "(the app declares no ports)";
 
+  // The Deployment's container and the Service list the ports; the API server (or server-side
+  // apply) refuses two with one name, or one number and protocol (server-rules.ts).
+  const containerPorts = spec.ports.map((p) => `${p.containerPort}/${p.protocol}`);
+  const servicePorts = spec.ports.map((p) => `${p.servicePort ?? p.containerPort}/${p.protocol}`);
   spec.ports.forEach((p, i) => {
     if (portNames.indexOf(p.name) !== i) add(["ports", i, "name"], "a port name no other port uses");
+    const sameContainerPort = containerPorts.indexOf(containerPorts[i]) !== i;
+    if (sameContainerPort) {
+      add(["ports", i, "containerPort"], `a containerPort no other ${p.protocol} port of the app uses`);
+    }
+    if (servicePorts.indexOf(servicePorts[i]) !== i && !(sameContainerPort && p.servicePort === undefined)) {
+      const field = p.servicePort === undefined ? "containerPort" : "servicePort";
+      add(
+        ["ports", i, field],
+        `a Service port no other ${p.protocol} port of the app uses (servicePort, or containerPort without one)`,
+      );
+    }
   });
+  for (const key of Object.keys(spec.ingress?.annotations ?? {})) {
+    if (!isQualifiedName(key)) {
+      // `params.key`: what is wrong is the key itself, so the error quotes the key, not its value.
+      issues.push({
+        code: "custom",
+        path: ["ingress", "annotations", key],
+        message: `an annotation key: ${QUALIFIED_NAME_EXPECTATION}`,
+        params: { key: true },
+      });
+    }
+  }
 
   const checkPortRef = (ref: string | number | undefined, path: PropertyKey[]): void => {
     if (typeof ref === "string" && !portNames.includes(ref))

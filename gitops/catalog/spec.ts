@@ -249,6 +249,15 @@ export interface CatalogApp {
   /** The app's directory name; also its namespace and the name of its main objects. */
   readonly name: string;
   readonly spec: AppSpec;
+  /** The catalog files it was read from, so errors about what it renders can name them. */
+  readonly source?: AppSourceFiles;
+}
+
+export interface AppSourceFiles {
+  /** The app's `app.yaml`, as errors show it. */
+  readonly baseFile: string;
+  /** The file that holds the value at a key path of the spec: the env file when it sets or replaces it. */
+  readonly fileOf: (path: readonly PropertyKey[]) => string;
 }
 
 /** RFC 1123 label, the rule for app (directory) names. */

@@ -13,8 +13,22 @@ import {
 } from "./objects";
 import { renderCronJob, renderDeployment } from "./workload";
 
+/** An object of the app, and for one of its extra `objects` the key path it was declared at. */
+export interface RenderedObject {
+  readonly manifest: Manifest;
+  /** `["objects", i]` for the app's extra objects; absent for objects rendered from the spec. */
+  readonly specPath?: readonly (string | number)[];
+}
+
 /** Every Kubernetes object of one app in one environment, as plain data (not yet validated). */
-export function renderApp(app: CatalogApp): Manifest[] {
+export function renderApp(app: CatalogApp): RenderedObject[] {
+  return [
+    ...renderFromSpec(app).map((manifest) => ({ manifest })),
+    ...app.spec.objects.map((object, i) => ({ manifest: inAppNamespace(app.name, object), specPath: ["objects", i] })),
+  ];
+}
+
+function renderFromSpec(app: CatalogApp): Manifest[] {
   const { spec } = app;
   const manifests: Manifest[] = [renderServiceAccount(app), renderDeployment(app)];
   if (spec.ports.length) manifests.push(renderService(app));
@@ -27,7 +41,6 @@ export function renderApp(app: CatalogApp): Manifest[] {
   for (const [job, cron] of Object.entries(spec.cronJobs)) manifests.push(renderCronJob(app, job, cron));
   if (spec.serviceMonitor) manifests.push(renderServiceMonitor(app, spec.serviceMonitor));
   if (spec.networkPolicy) manifests.push(renderNetworkPolicy(app, spec.networkPolicy));
-  for (const object of spec.objects) manifests.push(inAppNamespace(app.name, object));
   return manifests;
 }
 

@@ -14,8 +14,11 @@ import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import { InputError } from "../../config";
+import { InputError, keyPath, listed, shownValue, truncated } from "../../config";
+import { CatalogApp } from "../catalog/spec";
+import { RenderedObject } from "./app";
 import { Manifest, refOfManifest } from "./manifest";
+import { serverRuleViolations } from "./server-rules";
 
 type Validator = (data: object) => void;
 
@@ -54,40 +57,104 @@ export const SUPPORTED_KINDS: readonly string[] = Object.keys(validators);
 
 /**
  * Checks every object of one app before anything is written: a known kind, valid against its
- * schema, in the app's namespace, and never a plaintext Secret. Throws one InputError listing every
- * problem of the app.
+ * schema, in the app's namespace, within the rules the API server adds to the schema, and never a
+ * plaintext Secret. Throws one InputError listing every problem of the app, each at the catalog
+ * file and key path it comes from.
  */
-export function validateManifests(app: string, manifests: readonly Manifest[]): void {
-  const problems = manifests.flatMap((m) => problemsOf(app, m));
+/** What names an app's objects in errors: the app, and for a typed spec where each value came from. */
+export type AppPlace = Pick<CatalogApp, "name" | "source">;
+
+export function validateManifests(app: AppPlace, objects: readonly RenderedObject[]): void {
+  const problems = objects.flatMap((object) => problemsOf(app, object));
   if (problems.length === 0) return;
   throw new InputError(
-    problems.length === 1
-      ? `app ${app}: ${problems[0]}`
-      : `app ${app}: ${problems.length} invalid objects:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    problems.length === 1 ? problems[0] : listed(`app ${app.name}: ${problems.length} invalid objects:`, problems),
   );
 }
 
-function problemsOf(app: string, manifest: Manifest): string[] {
+/**
+ * How errors name a place inside an object: an extra object by its catalog file and key path
+ * (`gitops/apps/web/app.yaml: web.objects[0].rules (Role/reader)`), an object rendered from the
+ * spec by the app's file, the app and the object (`gitops/apps/web/app.yaml: app web: Service/web spec.ports[1]`).
+ */
+export function placeOf(
+  app: AppPlace,
+  { manifest, specPath }: RenderedObject,
+): (path: readonly PropertyKey[]) => string {
   const ref = refOfManifest(manifest);
+  if (specPath && app.source) {
+    const file = app.source.fileOf(specPath);
+    return (path) => `${file}: ${keyPath(app.name, [...specPath, ...path])} (${ref})`;
+  }
+  const where = app.source ? `${app.source.baseFile}: app ${app.name}` : `app ${app.name}`;
+  return (path) => `${where}: ${ref}${path.length ? ` ${keyPath("", path).replace(/^\./, "")}` : ""}`;
+}
+
+function problemsOf(app: AppPlace, object: RenderedObject): string[] {
+  const { manifest } = object;
+  const at = placeOf(app, object);
   if (manifest.kind === "Secret") {
     return [
-      `${ref}: received kind Secret; expected a SealedSecret (sealedSecrets in the app spec): ` +
+      `${at(["kind"])}: received kind Secret; expected a SealedSecret (sealedSecrets in the app spec): ` +
         "a plaintext Secret never enters the state repo",
     ];
   }
   const key = `${manifest.apiVersion}/${manifest.kind}`;
   const validate = validators[key];
-  if (!validate) return [`${ref}: received apiVersion/kind ${key}; expected one of ${SUPPORTED_KINDS.join(", ")}`];
+  if (!validate) {
+    return [
+      `${at(["kind"])}: received apiVersion/kind ${truncated(key)}; expected one of ${SUPPORTED_KINDS.join(", ")}`,
+    ];
+  }
   const problems: string[] = [];
-  if (manifest.metadata.namespace !== app) {
+  if (manifest.metadata.namespace !== app.name) {
     problems.push(
-      `${ref}: received metadata.namespace ${JSON.stringify(manifest.metadata.namespace)}; expected the app's namespace "${app}"`,
+      `${at(["metadata", "namespace"])}: received ${shownValue(manifest.metadata.namespace)}; expected the app's namespace "${app.name}"`,
     );
   }
   try {
     validate(manifest);
   } catch (err) {
-    problems.push(`${ref}: does not match the ${key} schema: ${(err as Error).message}`);
+    return [...problems, ...schemaProblems(err, key, manifest, at)];
+  }
+  for (const violation of serverRuleViolations(manifest)) {
+    problems.push(`${at(violation.path)}: received ${shownValue(violation.received)}; expected ${violation.expected}`);
   }
   return problems;
+}
+
+/** The schema's complaints (Ajv errors, which kubernetes-models attaches), each at its path in the object. */
+function schemaProblems(
+  err: unknown,
+  key: string,
+  manifest: Manifest,
+  at: (path: readonly PropertyKey[]) => string,
+): string[] {
+  const errors = (err as { errors?: { instancePath?: string; message?: string }[] }).errors;
+  if (!Array.isArray(errors) || errors.length === 0) {
+    return [`${at([])}: does not match the ${key} schema: ${truncated((err as Error).message)}`];
+  }
+  return errors.map((e) => {
+    const path = pointerPath(e.instancePath ?? "");
+    return `${at(path)}: received ${shownValue(valueAt(manifest, path))}; expected what the ${key} schema allows: it ${e.message ?? "is invalid"}`;
+  });
+}
+
+/** A JSON pointer (`/spec/ports/0/port`) as a key path; an all-digit segment is a list index. */
+function pointerPath(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let node = value;
+  for (const p of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<PropertyKey, unknown>)[p];
+  }
+  return node;
 }

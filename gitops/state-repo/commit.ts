@@ -1,14 +1,8 @@
 import { InputError } from "../../config";
-import { commitPaths, GitError, remoteUrl, tryGit } from "./git";
-import { APPS_DIR } from "../render/file-names";
+import { GitError, remoteUrl, tryGit } from "./git";
 
 /** The trailer that names the catalog commit a hydration was rendered from. */
 export const SOURCE_COMMIT_TRAILER = "Source-Commit";
-
-/** Stages everything under `apps/` (new, changed and deleted files) and commits it; returns the commit. */
-export function commitApps(dir: string, message: string): Promise<string> {
-  return commitPaths(dir, [APPS_DIR], message);
-}
 
 /** Whether the branch has a commit yet (a new state repo has none until the first hydration). */
 export async function hasHead(dir: string): Promise<boolean> {

@@ -25,19 +25,27 @@ export class GitError extends Error {
   }
 }
 
+export interface GitOptions {
+  /** Extra environment, e.g. `GIT_INDEX_FILE` for a private index. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Written to git's standard input. */
+  readonly input?: string;
+}
+
 /** Runs git in `cwd` and returns its exit code and output, whatever the exit code. */
-export function tryGit(cwd: string, args: readonly string[]): Promise<GitResult> {
+export function tryGit(cwd: string, args: readonly string[], options: GitOptions = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = spawn("git", args, {
       cwd,
       // Never wait for a password prompt in CI, and keep messages parseable (non-fast-forward).
-      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" },
-      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...options.env },
+      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
+    if (options.input !== undefined) child.stdin?.end(options.input);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+    child.stdout?.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => err.push(chunk));
     child.on("error", reject);
     child.on("close", (code) =>
       resolve({
@@ -50,8 +58,8 @@ export function tryGit(cwd: string, args: readonly string[]): Promise<GitResult>
 }
 
 /** Runs git in `cwd` and returns its stdout; a non-zero exit throws a GitError with git's message. */
-export async function git(cwd: string, args: readonly string[]): Promise<string> {
-  const result = await tryGit(cwd, args);
+export async function git(cwd: string, args: readonly string[], options: GitOptions = {}): Promise<string> {
+  const result = await tryGit(cwd, args, options);
   if (result.code !== 0) throw new GitError(args, result);
   return result.stdout;
 }

@@ -1,4 +1,4 @@
-import { InputError, redactUrlCredentials } from "../../config";
+import { InputError, redactUrlCredentials, truncated } from "../../config";
 import { git, GitError, identityArgs, tryGit } from "./git";
 
 /**
@@ -59,7 +59,8 @@ export async function pushWithRebase(dir: string, options: PushOptions): Promise
           "that can push to it (in GitHub Actions: a token with contents: write on that repository)",
       );
     }
-    if (!raceLost) throw new GitError(args, pushed);
+    if (!raceLost)
+      throw new GitError(args, pushed, isRefusedByRemote(pushed.stderr) ? refusal(pushed.stderr) : undefined);
     if (attempt >= attempts) {
       throw new GitError(args, pushed, `lost the race to other pushes ${attempts} times; run again`);
     }
@@ -93,4 +94,20 @@ function isAuthFailure(stderr: string): boolean {
   return /could not read (Username|Password)|Authentication failed|Permission denied|Permission to \S+ denied|returned error: 403|terminal prompts disabled/i.test(
     stderr,
   );
+}
+
+/**
+ * The remote declined the push by its own rules: a pre-receive or update hook, a protected branch.
+ * Pushing again cannot help; the person running the command has to act on the remote's message.
+ */
+function isRefusedByRemote(stderr: string): boolean {
+  return /\[remote rejected\]|hook declined|protected branch/i.test(stderr);
+}
+
+/** The rejected ref and what the remote said about it (its `remote:` lines), each line cut. */
+function refusal(stderr: string): string {
+  const lines = stderr.split("\n").map((l) => l.trim());
+  const rejected = lines.find((l) => /\[remote rejected\]|declined|protected/i.test(l)) ?? lines[0];
+  const said = lines.filter((l) => l.startsWith("remote:") && l.length > "remote:".length).slice(0, 10);
+  return `the remote refused it: ${[rejected, ...said].map(truncated).join("; ")}`;
 }

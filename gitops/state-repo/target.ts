@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { InputError, redactUrlCredentials } from "../../config";
 import { Environment } from "../../stack";
+import { recoverInterruptedCommit } from "./atomic-commit";
 import { git, isRemoteUrl, tryGit } from "./git";
 
 /**
@@ -30,16 +31,26 @@ export function localStateDir(rootDir: string, env: Environment): string {
   return path.join(rootDir, ".state", env);
 }
 
+export interface WorkingCopyOptions {
+  readonly rootDir: string;
+  readonly env: Environment;
+  /** The branch Argo CD syncs: `stateRepo.targetRevision`. */
+  readonly branch: string;
+  /** Where that branch is configured, for errors. */
+  readonly branchKey?: string;
+}
+
 /**
  * Opens the working copy hydration writes to. `stateRepo` undefined means the local default; a path
- * to a bare repository counts as a remote. `branch` is the state repo's tracked branch, used for the
- * local default and for remotes; a given checkout keeps its own current branch.
+ * to a bare repository counts as a remote. Every kind writes to `branch`, the one Argo CD syncs: a
+ * new repository (no commit yet) starts it, whatever git's default branch is; a checkout with
+ * history on another branch is refused with the command that switches it.
  */
 export async function openWorkingCopy(
   stateRepo: string | undefined,
-  options: { readonly rootDir: string; readonly env: Environment; readonly branch: string },
+  options: WorkingCopyOptions,
 ): Promise<WorkingCopy> {
-  if (stateRepo === undefined) return openLocal(localStateDir(options.rootDir, options.env), options.branch);
+  if (stateRepo === undefined) return openLocal(localStateDir(options.rootDir, options.env), options);
   if (isRemoteUrl(stateRepo)) return cloneRemote(stateRepo, options.branch);
   const dir = path.resolve(stateRepo);
   if (!fs.existsSync(dir)) {
@@ -56,22 +67,45 @@ export async function openWorkingCopy(
       `--state-repo: received ${stateRepo}, which is not the top of a git checkout; expected a git URL, a bare repository or a checkout`,
     );
   }
+  await recoverInterruptedCommit(dir);
   await assertClean(dir, stateRepo);
-  return { kind: "working-copy", stateRepo, dir, branch: await currentBranch(dir, stateRepo), close: () => undefined };
+  const branch = await targetBranch(dir, stateRepo, options);
+  return { kind: "working-copy", stateRepo, dir, branch, close: () => undefined };
 }
 
-async function openLocal(dir: string, branch: string): Promise<WorkingCopy> {
+async function openLocal(dir: string, options: WorkingCopyOptions): Promise<WorkingCopy> {
   if (!fs.existsSync(path.join(dir, ".git"))) {
     fs.mkdirSync(dir, { recursive: true });
     await git(dir, ["init", "--quiet"]);
-    await git(dir, ["symbolic-ref", "HEAD", `refs/heads/${branch}`]);
   }
+  await recoverInterruptedCommit(dir);
   await assertClean(dir, dir);
-  return { kind: "local", stateRepo: dir, dir, branch: await currentBranch(dir, dir), close: () => undefined };
+  return { kind: "local", stateRepo: dir, dir, branch: await targetBranch(dir, dir, options), close: () => undefined };
+}
+
+/**
+ * The branch a checkout is written on: the configured one. `git init` names its first branch after
+ * `init.defaultBranch` (often master); a commit there would never reach Argo CD, which syncs
+ * `targetRevision`, so a repository without commits is pointed at that branch before the first one.
+ */
+async function targetBranch(dir: string, shown: string, options: WorkingCopyOptions): Promise<string> {
+  const current = await currentBranch(dir, shown);
+  if (current === options.branch) return current;
+  const born = (await tryGit(dir, ["rev-parse", "--verify", "--quiet", "HEAD"])).code === 0;
+  if (!born) {
+    await git(dir, ["symbolic-ref", "HEAD", `refs/heads/${options.branch}`]);
+    return options.branch;
+  }
+  const exists = (await tryGit(dir, ["rev-parse", "--verify", "--quiet", `refs/heads/${options.branch}`])).code === 0;
+  throw new InputError(
+    `state repo ${shown}: received a checkout of branch ${current}; expected ${options.branch}, the branch Argo CD ` +
+      `syncs${options.branchKey ? ` (${options.branchKey})` : ""}: run git -C ${dir} switch ${exists ? "" : "-c "}${options.branch}`,
+  );
 }
 
 async function cloneRemote(url: string, branch: string): Promise<WorkingCopy> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-platform-state-"));
+  removeAbandonedClones();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${CLONE_PREFIX}${process.pid}-`));
   const close = (): void => fs.rmSync(dir, { recursive: true, force: true });
   try {
     const heads = await git(os.tmpdir(), ["ls-remote", "--heads", url, `refs/heads/${branch}`]);
@@ -88,6 +122,34 @@ async function cloneRemote(url: string, branch: string): Promise<WorkingCopy> {
     throw err;
   }
   return { kind: "remote", stateRepo: redactUrlCredentials(url), dir, branch, close };
+}
+
+/** Temporary clones are named `gitops-platform-state-<pid>-XXXXXX`, so a later run can tell whose they are. */
+const CLONE_PREFIX = "gitops-platform-state-";
+
+/**
+ * Removes the temporary clones of runs that no longer exist: a run killed before its `close` left
+ * its clone behind. A clone whose process still runs (or whose id was reused) is left alone.
+ */
+export function removeAbandonedClones(tempDir: string = os.tmpdir()): string[] {
+  const removed: string[] = [];
+  for (const name of fs.readdirSync(tempDir)) {
+    const pid = Number(/^gitops-platform-state-(\d+)-[A-Za-z0-9]{6}$/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid <= 0 || isRunning(pid)) continue;
+    fs.rmSync(path.join(tempDir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 async function assertClean(dir: string, shown: string): Promise<void> {

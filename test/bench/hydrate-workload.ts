@@ -3,19 +3,17 @@ import * as path from "node:path";
 import { commitMessage } from "../../gitops/hydrate";
 import { renderEnvironmentReport } from "../../gitops/render/environment";
 import { readGuardrailsConfig } from "../../policy/config";
-import { commitApps } from "../../gitops/state-repo/commit";
+import { commitRender } from "../../gitops/state-repo/atomic-commit";
 import { git } from "../../gitops/state-repo/git";
-import { applyChanges, planChanges, readAppsTree } from "../../gitops/state-repo/working-copy";
+import { planChanges, readAppsTree } from "../../gitops/state-repo/working-copy";
 
 /** The environments of the bench catalog's apps (test/bench/hydrate-catalog.ts). */
 const BENCH_ENVIRONMENTS = ["staging", "production"] as const;
 
 export interface HydrateTimings {
-  /** Render, validate, judge with the guardrails and write every app of both environments. */
-  readonly renderWriteMs: number;
-  /** Of which writing the files. */
-  readonly writeMs: number;
-  /** Then commit each environment's state repo. */
+  /** Render, validate and judge with the guardrails every app of both environments. */
+  readonly renderMs: number;
+  /** Then write and commit each environment's state repo, as hydrate does (git plumbing, then apps/ restored). */
   readonly commitMs: number;
   readonly files: number;
   readonly appEnvs: number;
@@ -27,33 +25,22 @@ export interface HydrateTimings {
  */
 export default async function hydrateWorkload([catalogDir, rootDir, outDir, resultFile]: string[]): Promise<void> {
   const started = performance.now();
-  let files = 0;
-  let appEnvs = 0;
-  let writeMs = 0;
-  const dirs: string[] = [];
-  for (const env of BENCH_ENVIRONMENTS) {
-    const report = renderEnvironmentReport(env, { catalogDir, guardrails: readGuardrailsConfig(rootDir, env) });
-    const dir = path.join(outDir, env);
-    fs.mkdirSync(dir, { recursive: true });
-    const writing = performance.now();
-    applyChanges(dir, report.files, planChanges(readAppsTree(dir), report.files));
-    writeMs += performance.now() - writing;
-    files += report.files.size;
-    appEnvs += report.apps.length;
-    dirs.push(dir);
-  }
+  const reports = BENCH_ENVIRONMENTS.map((env) =>
+    renderEnvironmentReport(env, { catalogDir, guardrails: readGuardrailsConfig(rootDir, env) }),
+  );
   const rendered = performance.now();
-  for (const [i, dir] of dirs.entries()) {
+  for (const [i, report] of reports.entries()) {
+    const dir = path.join(outDir, BENCH_ENVIRONMENTS[i]);
+    fs.mkdirSync(dir, { recursive: true });
     await git(dir, ["init", "--quiet"]);
-    const changes = planChanges(new Map(), readAppsTree(dir));
-    await commitApps(dir, commitMessage(BENCH_ENVIRONMENTS[i], changes, "bench"));
+    const changes = planChanges(readAppsTree(dir), report.files);
+    await commitRender(dir, report.files, changes, commitMessage(BENCH_ENVIRONMENTS[i], changes, "bench"));
   }
   const timings: HydrateTimings = {
-    renderWriteMs: rendered - started,
-    writeMs,
+    renderMs: rendered - started,
     commitMs: performance.now() - rendered,
-    files,
-    appEnvs,
+    files: reports.reduce((n, r) => n + r.files.size, 0),
+    appEnvs: reports.reduce((n, r) => n + r.apps.length, 0),
   };
   fs.writeFileSync(resultFile, JSON.stringify(timings));
 }

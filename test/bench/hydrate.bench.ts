@@ -32,23 +32,22 @@ export function benchHydrate(): Figure[] {
     const resultFile = path.join(work, "timings.json");
     const run = runCold("hydrate-workload.ts", [catalogDir, rootDir, path.join(work, "state"), resultFile]);
     const timings = JSON.parse(fs.readFileSync(resultFile, "utf8")) as HydrateTimings;
-    const seconds = timings.renderWriteMs / 1000;
-    const perAppEnvMs = timings.renderWriteMs / timings.appEnvs;
+    const seconds = (timings.renderMs + timings.commitMs) / 1000;
+    const perAppEnvMs = timings.renderMs / timings.appEnvs;
     const figures: Figure[] = [
       {
-        what: `hydrate ${APPS} apps x 2 envs (${timings.files} files): render, validate, guardrails, write`,
+        what: `hydrate ${APPS} apps x 2 envs (${timings.files} files): render, validate, guardrails, write and commit`,
         value: seconds,
         unit: "s",
         target: "< 3 s",
         met: seconds < 3,
       },
-      { what: "  of which writing the files (disk-bound)", value: timings.writeMs / 1000, unit: "s" },
-      { what: "hydrate throughput", value: timings.appEnvs / seconds, unit: "app-envs/s" },
       {
-        what: "hydrate, then git commit of both state repos",
-        value: (timings.renderWriteMs + timings.commitMs) / 1000,
+        what: "  of which writing and committing (git plumbing, kill-safe)",
+        value: timings.commitMs / 1000,
         unit: "s",
       },
+      { what: "hydrate throughput", value: timings.appEnvs / seconds, unit: "app-envs/s" },
       { what: "hydrate process, cold (node, TypeScript load, git included)", value: run.wallMs / 1000, unit: "s" },
       { what: "hydrate peak RSS", value: run.maxRssMb, unit: "MB", target: "< 500 MB", met: run.maxRssMb < 500 },
     ];

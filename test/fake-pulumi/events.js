@@ -23,17 +23,24 @@ function metadataOf(event) {
 
 /** The resource steps of a recording, without its prelude, summary and cancel events. */
 function stepsOf(recording) {
-  return recording.filter((e) => e.resourcePreEvent || e.resOutputsEvent || e.diagnosticEvent || e.stdoutEvent);
+  return recording.filter(
+    (e) => e.resourcePreEvent || e.resOutputsEvent || e.diagnosticEvent || e.stdoutEvent || e.policyEvent,
+  );
 }
 
-/** The same program run again after it was applied: every resource it keeps is unchanged. */
+/**
+ * The same program run again after it was applied: every resource it keeps is unchanged, and a
+ * policy pack judges them again (the analyzer sees every resource, changed or not).
+ */
 function converged(steps) {
   return steps
     .filter((e) => {
+      if (e.policyEvent) return true;
       const m = metadataOf(e);
       return m && !["delete", "delete-replaced", "replace"].includes(m.op);
     })
     .map((e) => {
+      if (e.policyEvent) return e;
       const key = e.resourcePreEvent ? "resourcePreEvent" : "resOutputsEvent";
       const m = e[key].metadata;
       const state = m.new ?? m.old;

@@ -25,7 +25,7 @@
  * program shows no changes, as the real engine would.
  *
  * Exit codes follow the CLI's version: 255 for every error up to 3.226.0; from 3.226.1 the semantic
- * codes (1 generic, 4 resource failure, 6 stack not found, 7 `--expect-no-changes` with changes;
+ * codes (1 generic, 4 resource failure, 5 policy failure, 6 stack not found, 7 `--expect-no-changes` with changes;
  * https://www.pulumi.com/docs/iac/cli/exit-codes/).
  *
  * PULUMI_FAKE_JOURNAL, when set, gets one JSON line per invocation (argv and cwd) and one with its
@@ -47,6 +47,7 @@ const {
   stepsOf,
   untilFailure,
 } = require("./events");
+const { judge, loadPolicyRun, packsOf } = require("./policy");
 const { readRecording } = require("./recordings");
 
 const VALUE_FLAGS = new Set([
@@ -68,6 +69,9 @@ const VALUE_FLAGS = new Set([
   "--replace",
   "--client",
 ]);
+/** Flags given once per value (cobra's stringArray); only `preview` and `up` take a policy pack. */
+const ARRAY_FLAGS = new Set(["--policy-pack", "--policy-pack-config"]);
+const POLICY_COMMANDS = new Set(["preview", "up"]);
 const BOOLEAN_FLAGS = new Set([
   "--non-interactive",
   "--yes",
@@ -97,6 +101,8 @@ function parseArgs(args) {
       ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
       : [arg];
     if (VALUE_FLAGS.has(name)) flags[name.replace(/^-s$/, "--stack")] = inline ?? args[++i];
+    else if (ARRAY_FLAGS.has(name) && POLICY_COMMANDS.has(words[0]))
+      flags[name] = [...(flags[name] ?? []), inline ?? args[++i]];
     else if (BOOLEAN_FLAGS.has(name)) flags[name.replace(/^-y$/, "--yes")] = true;
     else throw new CliError(`unknown flag: ${name}`);
   }
@@ -105,7 +111,7 @@ function parseArgs(args) {
 
 function exitCodeFor(kind, version) {
   if (compareVersions(version, "3.226.1") < 0) return 255;
-  return { generic: 1, resource: 4, "stack-not-found": 6, "no-changes": 7 }[kind] ?? 1;
+  return { generic: 1, resource: 4, policy: 5, "stack-not-found": 6, "no-changes": 7 }[kind] ?? 1;
 }
 
 function readWorld() {
@@ -155,6 +161,18 @@ function describe(steps) {
     });
 }
 
+function policyLines(steps) {
+  const events = steps.filter((e) => e.policyEvent).map((e) => e.policyEvent);
+  if (events.length === 0) return [];
+  return [
+    "Policies:",
+    ...events.map(
+      (p) => `    [${p.enforcementLevel}]  ${p.policyName}  (${p.resourceUrn?.split("::").slice(2).join(": ")})`,
+    ),
+    "",
+  ];
+}
+
 function summaryLines(counts) {
   return ["Resources:", ...Object.entries(counts).map(([op, n]) => `    ${n} ${op === "same" ? "unchanged" : op}`)];
 }
@@ -168,6 +186,7 @@ async function runOperation(kind, ctx) {
   const spec = programFor(world.stacks[stack] ?? {}, state, stack);
   const previewOnly = kind === "preview" || flags["--preview-only"] === true;
   const takesLock = !previewOnly || (kind === "refresh" && compareVersions(world.version, "3.229.0") < 0);
+  const policy = loadPolicyRun(flags, cwd);
   const release = takesLock ? store.lock(stack) : () => {};
   const sink = eventSink(flags["--event-log"], world.version);
   try {
@@ -181,8 +200,9 @@ async function runOperation(kind, ctx) {
     } else {
       steps = spec.destroy ? retarget(stepsOf(readRecording(spec.destroy)), project, stack) : deletesOf(state);
     }
+    const judged = judge(steps, policy, kind);
     const failure = spec.failure && spec.failure.operation === kind ? spec.failure : undefined;
-    const shown = failure ? untilFailure(steps, failure) : steps;
+    const shown = failure ? untilFailure(judged.steps, failure) : judged.steps;
     for (const event of shown) sink.write(event);
     const counts = countChanges(shown);
     if (failure) {
@@ -198,7 +218,22 @@ async function runOperation(kind, ctx) {
       });
       if (failed) sink.write({ resOpFailedEvent: { metadata: failed, status: 1, steps: 1 } });
     }
-    sink.write({ summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: counts, PolicyPacks: {} } });
+    const blocked = judged.blocked && !failure;
+    if (blocked) {
+      // The deployment executor's last word when a mandatory policy failed it (reportExecResult).
+      const what = previewOnly ? "preview" : "update";
+      sink.write({
+        diagnosticEvent: { prefix: "error: ", message: `${what} failed\n`, color: "raw", severity: "error" },
+      });
+    }
+    sink.write({
+      summaryEvent: {
+        maybeCorrupt: false,
+        durationSeconds: 1,
+        resourceChanges: counts,
+        PolicyPacks: packsOf(shown),
+      },
+    });
     sink.write({ cancelEvent: {} });
     const title = {
       preview: "Previewing update",
@@ -206,7 +241,7 @@ async function runOperation(kind, ctx) {
       refresh: previewOnly ? "Previewing refresh" : "Refreshing",
       destroy: "Destroying",
     }[kind];
-    out.push(`${title} (${stack}):`, ...describe(shown), "", ...summaryLines(counts));
+    out.push(`${title} (${stack}):`, ...describe(shown), "", ...policyLines(shown), ...summaryLines(counts));
     if (failure) {
       const name = shown.filter((e) => e.resourcePreEvent).pop()?.resourcePreEvent.metadata;
       out.push(
@@ -217,6 +252,10 @@ async function runOperation(kind, ctx) {
       );
       if (!previewOnly) store.record(stack, historyEntry(kind, "failed", counts, config));
       throw new CliError(`${kind === "up" ? "update" : kind} failed`, "resource");
+    }
+    if (blocked) {
+      if (!previewOnly) store.record(stack, historyEntry("update", "failed", counts, config));
+      throw new CliError(`${previewOnly ? "preview" : "update"} failed`, "policy");
     }
     if (!previewOnly) applyToState(kind, state, steps, spec);
     if (!previewOnly) store.write(stack, state);

@@ -66,7 +66,7 @@ describe("infra config", () => {
     [
       "a pool name Kubernetes labels and AWS names cannot carry",
       (i) => (i.nodePools = { System_Pool: i.nodePools.system }),
-      `${FILE}: ${KEY}.nodePools.System_Pool: received {"capacityType":"ON_DEMAND","instanceTypes":["m6i.large"],"amiType":"AL2023_x...; expected a pool name of at most 30 lowercase letters, digits and "-", starting with a letter (got "System_Pool")`,
+      `${FILE}: ${KEY}.nodePools.System_Pool: received {"capacityType":"ON_DEMAND","instanceTypes":["m6i.large"],"amiType":"AL2023_x86_64_STANDARD","minSize":2,"maxSize":3,"desiredSize":2,"diskSizeGiB":50,"labels":{"gitops-platform/pool":"system"},"taints… (270 characters); expected a pool name of at most 30 lowercase letters, digits and "-", starting with a letter (got "System_Pool")`,
     ],
     [
       "both a new and an existing VPC",
@@ -76,7 +76,7 @@ describe("infra config", () => {
           privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
           publicSubnetIds: [],
         }),
-      `${FILE}: ${KEY}.network: received {"newVpc":{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1...; expected exactly one of newVpc or existingVpc`,
+      `${FILE}: ${KEY}.network: received {"newVpc":{"cidr":"10.20.0.0/16","availabilityZones":["eu-west-1a","eu-west-1b","eu-west-1c"],"natGateways":"single"},"existingVpc":{"vpcId":"vpc-0123456789abcdef0","privateSubnetIds":["subnet-0123456… (262 characters); expected exactly one of newVpc or existingVpc`,
     ],
     [
       "a single availability zone",

@@ -3,10 +3,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
+import type { CommandDeps } from "../../automation/commands/deps";
 import { gitopsSteps } from "../../automation/driver/gitops-steps";
+import { POLICY_PACK_DIR, projectPolicyPack } from "../../automation/driver/policy-pack";
 import { PulumiHeld } from "../../automation/driver/handoff-verify";
 import { DriverContext } from "../../automation/driver/stack-operation";
-import { backendSettings, openStack } from "../../automation/driver/workspace";
+import { CHECKOUT_INVOCATION } from "../../automation/invocation";
+import { CheckContext, pathLookup, runProgram } from "../../automation/doctor/probe";
+import { backendSettings } from "../../automation/driver/backend";
+import { openStack } from "../../automation/driver/workspace";
 import { REPO_ROOT } from "../../automation/synth/synth";
 import { hydrate } from "../../gitops/hydrate";
 import { discoverEnvironments, Environment } from "../../stack";
@@ -15,6 +20,8 @@ import { git } from "./project-copy";
 
 /** Where the fake CLI lives: PulumiCommand.get({ root }) runs `<root>/bin/pulumi`. */
 export const FAKE_PULUMI_ROOT = path.join(REPO_ROOT, "test", "fake-pulumi");
+
+const PASSPHRASE = "correct horse battery staple";
 
 /** One PulumiCommand per CLI version the fake plays: asking the version costs a process. */
 const commands: Record<string, Promise<PulumiCommand>> = {};
@@ -48,6 +55,7 @@ export interface FakeWorld {
     Record<
       string,
       {
+        /** A recording of the program; its `policyEvent`s are what the policy pack reports, when one is passed. */
         readonly program?: string;
         readonly drift?: string;
         readonly destroy?: string;
@@ -124,6 +132,11 @@ export class FakeProject {
       fs.writeFileSync(path.join(dir, `Pulumi.${env}.yaml`), config.replace(url, `$1${stateRepo}`));
     }
     for (const extra of options.extraEnvironments ?? []) addEnvironment(dir, extra);
+    // The policy pack's project files: the fake loads a pack only from a directory holding PulumiPolicy.yaml.
+    fs.mkdirSync(path.join(dir, POLICY_PACK_DIR));
+    for (const file of ["PulumiPolicy.yaml", "package.json"]) {
+      fs.copyFileSync(path.join(REPO_ROOT, POLICY_PACK_DIR, file), path.join(dir, POLICY_PACK_DIR, file));
+    }
     git(dir, "init", "--quiet", "--initial-branch=main");
     git(dir, "add", "--all");
     git(dir, "commit", "--quiet", "--message", "the project");
@@ -219,13 +232,45 @@ export class FakeProject {
     return file;
   }
 
+  /**
+   * What the commands' preflight checks see in this project: `env` plus the passphrase the fake CLI
+   * is given, a home of its own (no ~/.aws of the machine), and PATH with the fake `pulumi` first.
+   */
+  checks(env: NodeJS.ProcessEnv): CheckContext {
+    const home = path.join(this.dir, "home");
+    fs.mkdirSync(home, { recursive: true });
+    return {
+      rootDir: this.dir,
+      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...env },
+      home,
+      which: pathLookup([path.join(FAKE_PULUMI_ROOT, "bin"), process.env.PATH].join(path.delimiter)),
+      run: runProgram({ ...process.env, PULUMI_FAKE_WORLD: path.join(this.dir, "world.json") }),
+    };
+  }
+
+  /**
+   * What a command runs with over this project, given its environment: the driver's context, the
+   * preflight's checks, data collected in `out`. Offline sources fail unless a test gives them.
+   */
+  deps(env: NodeJS.ProcessEnv, out: string[] = [], more: Partial<CommandDeps> = {}): CommandDeps {
+    return {
+      context: this.context(),
+      checks: this.checks(env),
+      env,
+      write: (text) => out.push(text),
+      synthDiff: () => Promise.reject(new Error("this test gives no offline synth diff")),
+      policy: () => Promise.reject(new Error("this test gives no offline guardrails verdict")),
+      ...more,
+    };
+  }
+
   /** The driver as the CLI runs it, over this project: the fake CLI, the real gitops steps, recorded sleeps and log. */
   context(): DriverContext {
     const gitops = gitopsSteps(this.dir);
     const envVars = {
       PULUMI_FAKE_WORLD: path.join(this.dir, "world.json"),
       PULUMI_FAKE_JOURNAL: this.journalFile,
-      PULUMI_CONFIG_PASSPHRASE: "correct horse battery staple",
+      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
     };
     return {
       rootDir: this.dir,
@@ -240,6 +285,7 @@ export class FakeProject {
           },
           mode,
         ),
+      policyPack: projectPolicyPack(this.dir),
       gitops: {
         ...gitops,
         hydrate: (env) => {
@@ -270,6 +316,7 @@ export class FakeProject {
         return Promise.resolve();
       },
       log: (message) => this.log.push(message),
+      invocation: CHECKOUT_INVOCATION,
     };
   }
 

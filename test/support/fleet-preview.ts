@@ -51,6 +51,7 @@ function stackChanges(stack: string, changed: number): StackChanges {
     counts: { create: changed, update: 0, replace: 0, delete: 0, same: 40 },
     resources,
     errors: [],
+    policy: [],
   };
 }
 

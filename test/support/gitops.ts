@@ -1,24 +1,14 @@
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { InputError } from "../../config";
 import { REPO_ROOT } from "../../automation/synth/synth";
 import { configFileOf, discoverEnvironments } from "../../stack";
+import { tempDir } from "./temp";
 
-/** A temporary directory, removed after the current test file's tests. */
-const created: string[] = [];
-export function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `gitops-test-${prefix}-`));
-  created.push(dir);
-  return dir;
-}
-
-export function removeTempDirs(): void {
-  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-}
+export { removeTempDirs, tempDir, withoutTempDir } from "./temp";
 
 /** Files of one app: `app.yaml`, `staging.yaml`, ... as data (written as YAML) or raw text. */
 export type AppFiles = Record<string, unknown>;

@@ -1,7 +1,14 @@
+import { leftovers, removeTempDirs, runTmpdir } from "./temp";
+
+// Set when mocha loads this file, before any test file runs its describe bodies. With --parallel the
+// main process loads it first and its workers, started later, share the directory it made.
+const tmpdir = runTmpdir();
+
 /**
- * Mocha root hooks: install the mock engine once, and clear what it recorded before each test.
- * With --parallel, mocha's main process also loads this file, to find the hooks, but runs no test:
- * the engine (and the Pulumi SDK with it) is loaded only in the processes that run tests.
+ * Mocha root hooks: install the mock engine once per process that runs tests, clear what it recorded
+ * before each test, and remove the temporary directories a file asked for. With --parallel, mocha's
+ * main process also loads this file, to find the hooks, but runs no test: the engine (and the Pulumi
+ * SDK with it) is loaded only in the processes that run tests. Root hooks run around each file there.
  */
 let engine: Promise<typeof import("./engine")> | undefined;
 const loadEngine = () => (engine ??= import("./engine"));
@@ -13,4 +20,20 @@ export const mochaHooks = {
   async beforeEach(): Promise<void> {
     (await loadEngine()).testEngine().reset();
   },
+  afterAll(): void {
+    removeTempDirs();
+  },
 };
+
+/**
+ * Fails the run when a test left a temporary file or directory behind. A global fixture runs once, in
+ * mocha's main process, after every file (in every worker) has finished.
+ */
+export async function mochaGlobalTeardown(): Promise<void> {
+  const left = await leftovers(tmpdir);
+  if (left.length > 0) {
+    throw new Error(
+      `the tests left ${left.length} temporary entries behind (each test removes what it creates): ${left.join(", ")}`,
+    );
+  }
+}
