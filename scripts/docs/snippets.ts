@@ -12,15 +12,20 @@ export interface RunnableSnippet {
   readonly script: string;
 }
 
-export function runnableSnippets(root: string): RunnableSnippet[] {
-  const pages = [
+/** README.md and every page of docs/, relative to the project root. */
+export function docPages(root: string): string[] {
+  return [
     "README.md",
     ...fs
       .readdirSync(path.join(root, "docs"))
       .filter((f) => f.endsWith(".md"))
+      .sort()
       .map((f) => `docs/${f}`),
   ];
-  return pages.flatMap((page) => snippetsOf(page, fs.readFileSync(path.join(root, page), "utf8")));
+}
+
+export function runnableSnippets(root: string): RunnableSnippet[] {
+  return docPages(root).flatMap((page) => snippetsOf(page, fs.readFileSync(path.join(root, page), "utf8")));
 }
 
 export function snippetsOf(page: string, text: string): RunnableSnippet[] {
