@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
   {
-    files: ["automation/bin.js", "scripts/test.js", "test/fake-pulumi/**/*.js"],
+    files: ["automation/bin.js", "scripts/test.js", "scripts/register.js", "test/fake-pulumi/**/*.js"],
     languageOptions: {
       sourceType: "commonjs",
       globals: { require: "readonly", process: "readonly", __dirname: "readonly", module: "writable" },
