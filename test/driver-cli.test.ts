@@ -6,6 +6,7 @@ import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { CommandDeps } from "../automation/commands/deps";
 import { runPreviewCommand } from "../automation/commands/preview";
 import { cloudCredentialSource } from "../automation/driver/credentials";
+import { defaultManifestDiff } from "../automation/driver/preview";
 import { backendSettings } from "../automation/driver/backend";
 import { resolvePulumiCommand } from "../automation/driver/workspace";
 import { PINNED_CLI_VERSION } from "../automation/versions";
@@ -133,6 +134,7 @@ describe("driver commands: help, bad input and the environment", () => {
         checks: project.checks(NO_CLOUD),
         env: { ...NO_CLOUD, GITHUB_BASE_REF: "main", GITHUB_SHA: "9fceb02d0ae598e95dc970b74767f19372d61af8" },
         write: () => assert.fail("the comment goes to --output"),
+        manifestDiff: defaultManifestDiff(project.dir),
         // What `synth --diff origin/main` finds when the pull request moves staging to another region.
         synthDiff: (env, base) => {
           compared.push(`${env} against ${base}`);
@@ -200,6 +202,7 @@ describe("driver commands: help, bad input and the environment", () => {
         context: project.context(),
         checks: project.checks(env),
         env,
+        manifestDiff: defaultManifestDiff(project.dir),
         write: (text) => out.push(text),
         synthDiff: (e, b) => Promise.resolve({ env: e, base: b, hasChanges: false, stacks: [] }),
         policy: (e) => Promise.resolve(evaluatePolicy({ env: e, tier: "staging", stacks: [], manifests: [] })),

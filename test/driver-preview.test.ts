@@ -184,7 +184,10 @@ describe("preview comment (against the fake pulumi CLI)", () => {
         {
           ...report.environments[0],
           stacks: [{ stack: "infra-staging", changes: { ...infra, resources: Array(2_000).fill(infra.resources[0]) } }],
-          manifests: { changes: Array(300).fill(changesOf(report)[0]) },
+          manifests: {
+            changes: Array(300).fill(changesOf(report)[0]),
+            against: { kind: "render", ref: "main", commit: "9fceb02d0ae598e95dc970b74767f19372d61af8" },
+          },
         },
       ],
     };

@@ -21,6 +21,11 @@ export interface CatalogOptions {
    * `Pulumi.<env>.yaml`). Callers with another project pass its environments.
    */
   readonly environments?: readonly Environment[];
+  /**
+   * Only these apps (directory names), the others left unread; by default every app. A diff of two
+   * renders re-renders only the apps whose directories differ (automation/manifest-diff).
+   */
+  readonly apps?: readonly string[];
 }
 
 /** One app directory, read and parsed but not yet merged: its base and its file for the environment. */
@@ -49,7 +54,9 @@ export function loadCatalog(env: Environment, options: CatalogOptions = {}): Cat
   }
   const errors: string[] = [];
   const apps: CatalogApp[] = [];
+  const only = options.apps && new Set(options.apps);
   for (const name of listAppDirs(catalogDir)) {
+    if (only && !only.has(name)) continue;
     try {
       const source = readApp(catalogDir, name, env, environments);
       if (source === undefined) continue;

@@ -1,0 +1,213 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { InputError } from "../../config";
+import { loadFleet, Tier } from "../../environments";
+import { diffRenders, RenderDiff, RenderedFiles } from "../../gitops/render-diff";
+import { appOfPath } from "../../gitops/render/file-names";
+import { readGuardrailsConfig } from "../../policy/config";
+import type { PolicyReport } from "../../policy/engine";
+import { configFileOf, Environment, PROJECT_ROOT } from "../../stack";
+import { gitTopLevel, resolveCommit } from "../commit-tree";
+import { BaseRenderResult, rendererChangedSince, renderWithCodeAt } from "./base-renderer";
+import { appsThatDiffer, BaseTree, exportBaseTree } from "./base-tree";
+import { CatalogRender, renderCatalog } from "./render";
+
+/**
+ * The rendered-manifest diff of a change: the catalog rendered at a commit (`git archive` of it)
+ * and in the working tree, for every environment, compared file by file. No state repo, no network,
+ * no credentials: hydration is a function of the catalog (and of the renderer) at a commit.
+ */
+
+export interface ManifestDiffArgs {
+  /** The project: its `Pulumi.<env>.yaml` files, in a git work tree whose history holds `ref`. */
+  readonly rootDir: string;
+  /** The app catalog; by default `gitops/apps` of the project. */
+  readonly catalogDir?: string;
+  /** The commit, branch or tag compared with. */
+  readonly ref: string;
+  /** Only these environments; by default every one of the working tree and of the commit. */
+  readonly envs?: readonly Environment[];
+  /** The command, for messages: `hydrate --diff`. */
+  readonly command: string;
+}
+
+export interface EnvironmentManifestDiff extends RenderDiff {
+  readonly env: Environment;
+  /** `added`: the environment has no `Pulumi.<env>.yaml` at the commit; `removed`: none in the working tree. */
+  readonly presence: "both" | "added" | "removed";
+  /** The environment's tier in the working tree. */
+  readonly tier?: Tier;
+  /** The commit's catalog did not render: its errors, as the commit's; the working tree is compared with nothing. */
+  readonly baseErrors?: string;
+  readonly notes: readonly string[];
+  /** The guardrails' verdict on the working tree's render (absent for a removed environment). */
+  readonly policy?: PolicyReport;
+}
+
+export interface ManifestDiffReport {
+  /** The ref as given, and the commit it names. */
+  readonly ref: string;
+  readonly commit: string;
+  /** What holds for every environment: the commit has no catalog, its renderer was the one run. */
+  readonly notes: readonly string[];
+  readonly environments: readonly EnvironmentManifestDiff[];
+  readonly hasChanges: boolean;
+}
+
+const NOTHING: RenderedFiles = new Map();
+
+export async function diffManifestsAtRef(args: ManifestDiffArgs): Promise<ManifestDiffReport> {
+  const rootDir = path.resolve(args.rootDir);
+  const catalogDir = path.resolve(args.catalogDir ?? path.join(rootDir, "gitops", "apps"));
+  const topLevel = gitTopLevel(rootDir);
+  if (topLevel === undefined) {
+    throw new InputError(
+      `${args.command}: ${rootDir} is not in a git work tree; expected the project's checkout, whose history holds ${args.ref}`,
+    );
+  }
+  const commit = resolveCommit(topLevel, args.ref, args.command);
+  const fleet = loadFleet(rootDir);
+  const heads = fleet.environments.map((e) => e.name);
+  const tierOf = (env: Environment) => fleet.environments.find((e) => e.name === env)?.tier;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-platform-manifest-diff-"));
+  try {
+    const whole = rendererChangedSince(topLevel, commit);
+    const base = exportBaseTree({
+      topLevel,
+      commit,
+      rootRel: inside(topLevel, rootDir, "the project", args.command),
+      catalogRel: inside(topLevel, catalogDir, "the app catalog", args.command),
+      dir: work,
+      whole,
+    });
+    const baseEnvError = "error" in base.environments ? base.environments.error : undefined;
+    const bases = "error" in base.environments ? [] : base.environments;
+    const envs = [...new Set(args.envs ?? [...heads, ...bases])].sort();
+    const notes = baseNotes(args.ref, base);
+    // Started first: the commit's own renderer runs in a child process while this one renders the working tree.
+    const ownRender =
+      whole && base.catalogDir
+        ? startOwnRender(
+            path.join(work, path.relative(topLevel, PROJECT_ROOT)),
+            base,
+            envs.filter((e) => bases.includes(e)),
+          )
+        : undefined;
+
+    const headRenders = new Map<Environment, CatalogRender>();
+    for (const env of envs.filter((e) => heads.includes(e))) {
+      const tier = tierOf(env);
+      const guardrails = readGuardrailsConfig(rootDir, env);
+      headRenders.set(env, await renderCatalog(env, { catalogDir, environments: heads, guardrails, tier }));
+    }
+    const own = await ownRender?.catch((err: unknown) => {
+      notes.push(
+        `The change touches the renderer, but ${args.ref}'s renderer could not run (${err instanceof Error ? err.message : String(err)}); ` +
+          "it was rendered with this checkout's renderer instead, so what the renderer change itself does is not shown.",
+      );
+      return undefined;
+    });
+    if (own) notes.push(`The change touches the renderer: ${args.ref} was rendered with its own renderer.`);
+    const changedApps = own || !base.catalogDir ? [] : appsThatDiffer(base.catalogDir, catalogDir);
+
+    const environments: EnvironmentManifestDiff[] = [];
+    for (const env of envs) {
+      const head = headRenders.get(env);
+      const presence = !head ? "removed" : bases.includes(env) || baseEnvError ? "both" : "added";
+      const baseRender: BaseRenderResult = baseEnvError
+        ? { error: baseEnvError }
+        : presence === "added" || !base.catalogDir
+          ? { files: NOTHING }
+          : own
+            ? (own.get(env) ?? { files: NOTHING })
+            : await renderBase(base, env, bases, head?.files, changedApps);
+      const tier = tierOf(env);
+      environments.push({
+        env,
+        presence,
+        ...(tier ? { tier } : {}),
+        ...diffRenders("files" in baseRender ? baseRender.files : NOTHING, head?.files ?? NOTHING),
+        ...("error" in baseRender ? { baseErrors: baseRender.error } : {}),
+        notes: baseEnvError ? [] : environmentNotes(args.ref, env, presence, baseRender),
+        ...(head ? { policy: head.policy } : {}),
+      });
+    }
+    return { ref: args.ref, commit, notes, environments, hasChanges: environments.some((e) => e.hasChanges) };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** `dir` relative to the top level, or bad input when it is outside the repository. */
+function inside(topLevel: string, dir: string, what: string, command: string): string {
+  const relative = path.relative(topLevel, fs.realpathSync(dir)).split(path.sep).join("/");
+  if (relative.startsWith("..") || path.isAbsolute(relative)) {
+    throw new InputError(
+      `${command}: ${what} ${dir} is outside the git work tree ${topLevel}; expected it inside, where its history is`,
+    );
+  }
+  return relative;
+}
+
+/** The commit's catalog rendered by its own renderer, whose sources are at `codeRoot` in the exported tree. */
+function startOwnRender(
+  codeRoot: string,
+  base: BaseTree,
+  envs: readonly Environment[],
+): Promise<Map<Environment, BaseRenderResult>> {
+  const environments = "error" in base.environments ? [] : base.environments;
+  // This checkout's node_modules serve the commit's code, as for synth --diff (automation/synth/at-ref.ts).
+  fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(codeRoot, "node_modules"), "dir");
+  return renderWithCodeAt(
+    codeRoot,
+    base.catalogDir ?? "",
+    envs.map((env) => ({ env, environments })),
+  );
+}
+
+/**
+ * The commit's render of `env` with this checkout's renderer. Where the working tree has the
+ * environment too, only the apps whose directories differ are rendered: the others render to the
+ * same bytes on both sides, so the working tree's files stand in for them.
+ */
+async function renderBase(
+  base: BaseTree,
+  env: Environment,
+  environments: readonly Environment[],
+  head: RenderedFiles | undefined,
+  changedApps: readonly string[],
+): Promise<BaseRenderResult> {
+  const changed = new Set(changedApps);
+  try {
+    const options = { catalogDir: base.catalogDir, environments, ...(head ? { apps: changedApps } : {}) };
+    const { files } = await renderCatalog(env, options);
+    if (!head) return { files };
+    const unchanged = [...head].filter(([file]) => !changed.has(appOfPath(file) ?? file));
+    return { files: new Map([...unchanged, ...files]) };
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { error: err.message };
+  }
+}
+
+function baseNotes(ref: string, base: BaseTree): string[] {
+  if (!base.catalogDir) return [`The app catalog did not exist at ${ref} yet: every manifest is added.`];
+  if ("error" in base.environments) {
+    return [
+      `${ref}'s environments could not be read (its error: ${base.environments.error}); every environment is compared with nothing.`,
+    ];
+  }
+  return [];
+}
+
+function environmentNotes(ref: string, env: Environment, presence: string, base: BaseRenderResult): string[] {
+  if (presence === "added")
+    return [`${env} does not exist at ${ref} (no ${configFileOf(env)}): every manifest is added.`];
+  if (presence === "removed")
+    return [`The change removes ${env} (${configFileOf(env)}): every manifest of it is deleted.`];
+  if ("error" in base) {
+    return [`${ref}'s catalog does not render for ${env} (its errors: ${base.error}); this is compared with nothing.`];
+  }
+  return [];
+}
