@@ -22,7 +22,7 @@ export function renderManifestDiff(report: ManifestDiffReport, paint: Paint): st
   }
   const quiet = report.environments.filter((e) => !e.hasChanges && e.notes.length === 0).map((e) => e.env);
   for (const env of report.environments.filter((e) => !quiet.includes(e.env))) {
-    lines.push("", ...environmentLines(env, paint));
+    lines.push("", ...renderEnvironmentManifestDiff(env, paint));
   }
   if (quiet.length > 0) lines.push("", `No changes in ${quiet.join(", ")}.`);
   if (!report.hasChanges) {
@@ -31,7 +31,8 @@ export function renderManifestDiff(report: ManifestDiffReport, paint: Paint): st
   return `${lines.join("\n")}\n`;
 }
 
-function environmentLines(env: EnvironmentManifestDiff, paint: Paint): string[] {
+/** One environment: its summary line and notes, the diff app by app, and the guardrails on the changed files. */
+export function renderEnvironmentManifestDiff(env: EnvironmentManifestDiff, paint: Paint): string[] {
   const files = env.apps.flatMap((a) => a.files);
   const summary = env.hasChanges
     ? `${env.apps.length} app${env.apps.length === 1 ? "" : "s"} changed; ${filesText(files)}`
