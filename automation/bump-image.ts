@@ -1,18 +1,19 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isMap, isScalar, parse, parseDocument, Scalar } from "yaml";
 import { InputError, shownValue } from "../config";
 import { compareImageTags, isImageDigest } from "../gitops/catalog/image";
 import { commitPaths, git, GitError, remoteUrl, tryGit, workTree } from "../gitops/state-repo/git";
-import { assertWritableInside, parseYaml, readProjectFile } from "../input-files";
+import { assertWritableInside, readProjectFile } from "../input-files";
 import { pushWithRebase } from "../gitops/state-repo/push";
 import { Environment } from "../stack";
+import { bumpTargetOf, setScalarAt, TagEdit } from "./bump-targets";
 
 /**
  * `bump-image`: what an app repository's CI calls after it pushed an image. It sets `image.tag` in
- * `gitops/apps/<app>/<env>.yaml`, commits, and with --push pushes (rebasing and retrying when other
- * bumps win the race). The edit touches only the tag's own characters, so comments and formatting
- * elsewhere in the file stay byte for byte.
+ * `gitops/apps/<app>/<env>.yaml` (for a chart app the values key it declares there, for a Kustomize
+ * app the overlay's `images:` entry: bump-targets.ts), commits, and with --push pushes (rebasing and
+ * retrying when other bumps win the race). The edit touches only the tag's own characters, so
+ * comments and formatting elsewhere in the file stay byte for byte.
  */
 
 export const CATALOG_DIR = path.join("gitops", "apps");
@@ -29,66 +30,9 @@ export function validateTag(tag: string): void {
   );
 }
 
-export interface TagEdit {
-  /** The file's new text; equal to the input when the tag was already set. */
-  readonly text: string;
-  readonly previous?: string;
-  readonly changed: boolean;
-}
-
-/**
- * Sets `image.tag` in an env file's text. An existing tag is replaced in place, keeping its quoting;
- * a missing one is added through the Document API, which keeps comments. Malformed input throws
- * an InputError naming the file, and nothing is written.
- */
+/** Sets `image.tag` in a typed spec's env file: setScalarAt (bump-targets.ts) at that key. */
 export function setImageTag(text: string, file: string, tag: string): TagEdit {
-  // The hardened reader first (size, depth, aliases, __proto__); the Document API then edits in place.
-  parseYaml(text, { file, expected: "a map" });
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) {
-    throw new InputError(`${file}: received invalid YAML (${doc.errors[0].message.split("\n")[0]}); expected a map`);
-  }
-  if (doc.contents !== null && !isMap(doc.contents)) {
-    throw new InputError(`${file}: received ${describeNode(doc.contents)} at the top level; expected a map`);
-  }
-  const image = doc.get("image", true);
-  if (image !== undefined && image !== null && !isMap(image)) {
-    throw new InputError(`${file}: image: received ${describeNode(image)}; expected a map with repository and tag`);
-  }
-  const current = isMap(image) ? image.get("tag", true) : undefined;
-  if (current !== undefined && !isScalar(current)) {
-    throw new InputError(`${file}: image.tag: received ${describeNode(current)}; expected a string`);
-  }
-  const value = current?.value;
-  const previous =
-    typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
-  if (previous === tag) return { text, previous, changed: false };
-
-  let next: string;
-  if (current?.range) {
-    const [start, end] = current.range;
-    next = `${text.slice(0, start)}${scalarSource(tag, current)}${text.slice(end)}`;
-  } else {
-    doc.setIn(["image", "tag"], tag);
-    next = doc.toString({ lineWidth: 0 });
-  }
-  const check = parse(next) as { image?: { tag?: unknown } };
-  if (check?.image?.tag !== tag)
-    throw new Error(`${file}: editing image.tag produced ${JSON.stringify(check?.image?.tag)}`);
-  return { text: next, previous, changed: true };
-}
-
-/** The tag as YAML source, quoted like the value it replaces (and quoted when plain would not read back as it). */
-function scalarSource(tag: string, replaced: Scalar): string {
-  if (replaced.type === Scalar.QUOTE_SINGLE) return `'${tag}'`;
-  if (replaced.type === Scalar.QUOTE_DOUBLE) return JSON.stringify(tag);
-  return parse(tag) === tag ? tag : JSON.stringify(tag);
-}
-
-function describeNode(node: unknown): string {
-  if (isScalar(node)) return shownValue(node.value);
-  if (isMap(node)) return "a map";
-  return "a list";
+  return setScalarAt(text, file, ["image", "tag"], tag);
 }
 
 export interface BumpImageOptions {
@@ -114,6 +58,8 @@ export interface BumpImageOptions {
 
 export interface BumpImageResult {
   readonly file: string;
+  /** What was set: `image.tag`, a chart's `values.<path>`, or a kustomization's `images[<name>]`. */
+  readonly field: string;
   readonly previous?: string;
   readonly tag: string;
   readonly changed: boolean;
@@ -124,7 +70,8 @@ export interface BumpImageResult {
 export async function bumpImage(options: BumpImageOptions): Promise<BumpImageResult> {
   const { rootDir, app, env, tag } = options;
   validateTag(tag);
-  const file = envFileOf(rootDir, app, env);
+  const target = bumpTargetOf(rootDir, app, env, envFileOf(rootDir, app, env));
+  const { file, field } = target;
   const relative = path.relative(rootDir, file);
   const checkout = await workTree(rootDir);
   if (!checkout.inside) {
@@ -150,13 +97,12 @@ export async function bumpImage(options: BumpImageOptions): Promise<BumpImageRes
   const edit = async (): Promise<{ previous?: string; commit?: string }> => {
     // Refused before reading too: a link out is never read, and one inside would edit another file.
     assertWritableInside(file, rootDir, relative);
-    const exists = fs.existsSync(file);
-    const text = exists ? readProjectFile(file, rootDir, relative) : "";
-    const result = setImageTag(text, relative, tag);
+    const text = fs.existsSync(file) ? readProjectFile(file, rootDir, relative) : "";
+    const result = target.edit(text, relative, tag);
     if (!result.changed) return { previous: result.previous };
     assertNotDowngrade(relative, result.previous, tag, options.allowDowngrade === true);
     fs.writeFileSync(file, result.text);
-    const commit = await commitPaths(rootDir, [relative], commitMessage(options, relative, result.previous));
+    const commit = await commitPaths(rootDir, [relative], commitMessage(options, relative, field, result.previous));
     return { previous: result.previous, commit };
   };
 
@@ -165,21 +111,29 @@ export async function bumpImage(options: BumpImageOptions): Promise<BumpImageRes
     const unpushed = options.push && branch ? await unpushedCommits(rootDir, remote, branch) : [];
     const first = await edit();
     if (!first.commit && unpushed.length === 0) {
-      options.log(`bump-image: ${relative} already has image.tag ${tag}: nothing to commit`);
-      return { file: relative, previous: first.previous, tag, changed: false, pushed: false };
+      options.log(`bump-image: ${relative} already has ${field} ${tag}: nothing to commit`);
+      return { file: relative, field, previous: first.previous, tag, changed: false, pushed: false };
     }
     if (first.commit) {
       options.log(
-        `bump-image: ${relative}: image.tag ${first.previous ?? "(unset)"} -> ${tag}, commit ${first.commit.slice(0, 12)}`,
+        `bump-image: ${relative}: ${field} ${first.previous ?? "(unset)"} -> ${tag}, commit ${first.commit.slice(0, 12)}`,
       );
     } else {
       options.log(
-        `bump-image: ${relative} already has image.tag ${tag}, but ${remote}/${branch} lacks the local commit(s) ` +
+        `bump-image: ${relative} already has ${field} ${tag}, but ${remote}/${branch} lacks the local commit(s) ` +
           `${unpushed.map((c) => c.sha.slice(0, 12)).join(", ")}: pushing them`,
       );
     }
     if (!options.push || !branch)
-      return { file: relative, previous: first.previous, tag, changed: true, commit: first.commit, pushed: false };
+      return {
+        file: relative,
+        field,
+        previous: first.previous,
+        tag,
+        changed: true,
+        commit: first.commit,
+        pushed: false,
+      };
 
     const pushed = await pushWithRebase(rootDir, {
       remote,
@@ -190,14 +144,15 @@ export async function bumpImage(options: BumpImageOptions): Promise<BumpImageRes
       afterRebase: async (rebased) => rebased || (await edit()).commit !== undefined,
     });
     if (pushed.superseded) {
-      options.log(`bump-image: ${remote}/${branch} already had image.tag ${tag}: nothing pushed`);
-      return { file: relative, previous: first.previous, tag, changed: false, pushed: false };
+      options.log(`bump-image: ${remote}/${branch} already had ${field} ${tag}: nothing pushed`);
+      return { file: relative, field, previous: first.previous, tag, changed: false, pushed: false };
     }
     options.log(
       `bump-image: pushed ${pushed.head.slice(0, 12)} to ${remote}/${branch} (attempt ${pushed.rebases + 1})`,
     );
     return {
       file: relative,
+      field,
       previous: first.previous,
       tag,
       changed: first.commit !== undefined,
@@ -269,8 +224,12 @@ interface LocalCommit {
   readonly files: readonly string[];
 }
 
-/** An env file of the catalog: what bump-image commits, and all it commits. */
-const BUMP_FILE = /^gitops\/apps\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\/(?!app\.yaml$)[^/]+\.yaml$/;
+/**
+ * What bump-image commits, and all it commits: an env file of the catalog (typed spec and chart
+ * apps), or a Kustomize app's kustomization (its overlay's `images:`).
+ */
+const BUMP_FILE =
+  /^gitops\/apps\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\/((?!app\.yaml$)[^/]+\.yaml|.+\/(kustomization\.ya?ml|Kustomization))$/;
 
 /**
  * The local commits `remote`/`branch` does not have, oldest first. A push carries them all, so each
@@ -339,7 +298,7 @@ export function envFileOf(rootDir: string, app: string, env: Environment): strin
   return file;
 }
 
-function commitMessage(options: BumpImageOptions, file: string, previous: string | undefined): string {
+function commitMessage(options: BumpImageOptions, file: string, field: string, previous: string | undefined): string {
   const trailers = [
     options.source?.repository && `Source-Repository: ${options.source.repository}`,
     options.source?.commit && `Source-Commit: ${options.source.commit}`,
@@ -347,7 +306,7 @@ function commitMessage(options: BumpImageOptions, file: string, previous: string
   return [
     `${options.app}: deploy ${options.tag} to ${options.env}`,
     "",
-    `${file}: image.tag ${previous ?? "(unset)"} -> ${options.tag}`,
+    `${file}: ${field} ${previous ?? "(unset)"} -> ${options.tag}`,
     ...(trailers.length > 0 ? ["", ...trailers] : []),
   ].join("\n");
 }

@@ -4,7 +4,8 @@ import { declarationOf, loadFleet } from "../environments";
 import { discoverEnvironments, Environment, PROJECT_ROOT } from "../stack";
 import { assertAppNamespacesAllowed } from "./app-namespaces";
 import { readHydrationConfig } from "./environment-config";
-import { renderEnvironment, renderEnvironmentReport, RenderOptions } from "./render/environment";
+import { renderEnvironment, renderEnvironmentReportAsync, RenderOptions } from "./render/environment";
+import { SourceRenderStats } from "./sources/renderer";
 import { commitRender } from "./state-repo/atomic-commit";
 import { assertHasOrigin, hasHead, SOURCE_COMMIT_TRAILER, sourceCommitOf } from "./state-repo/commit";
 import { checkIdentity, IDENTITY_FILE, IdentityAction, identityText } from "./state-repo/identity";
@@ -50,6 +51,7 @@ export function diffStateRepo(env: Environment, workingCopyDir: string, options:
   const rendered = renderEnvironment(env, {
     catalogDir: options.catalogDir,
     environments: discoverEnvironments(rootDir),
+    rootDir,
   });
   const current = readAppsTree(workingCopyDir);
   assertAppNamespacesAllowed(appsOf([...rendered.keys()]), config.platform.appNamespaces, config.file);
@@ -94,6 +96,8 @@ export interface HydrateResult extends FileChanges {
    * here: hydrate throws PolicyViolationError before writing anything.
    */
   readonly policy: PolicyReport;
+  /** Chart and Kustomize apps: which renders ran helm or kustomize, and how many the render cache held. */
+  readonly sourceRenders: SourceRenderStats;
 }
 
 /**
@@ -111,7 +115,13 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
   const config = readHydrationConfig(env, rootDir);
   const guardrails = readGuardrailsConfig(rootDir, env);
   const environments = fleet.environments.map((e) => e.name);
-  const render = renderEnvironmentReport(env, { catalogDir: options.catalogDir, environments, guardrails, tier });
+  const render = await renderEnvironmentReportAsync(env, {
+    catalogDir: options.catalogDir,
+    environments,
+    guardrails,
+    tier,
+    rootDir,
+  });
   if (blocksChange(render.policy)) throw new PolicyViolationError(render.policy);
   const sourceCommit = options.sourceCommit ?? (await sourceCommitOf(rootDir, config.file));
   assertAppNamespacesAllowed(render.apps, config.platform.appNamespaces, config.file);
@@ -139,6 +149,7 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
       branch: copy.branch,
       sourceCommit,
       policy: render.policy,
+      sourceRenders: render.sourceRenders,
     };
     if (copy.kind === "remote" && !push) return { ...outcome, pushed: false, rebases: 0 };
 

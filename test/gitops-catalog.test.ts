@@ -2,7 +2,14 @@ import * as fc from "fast-check";
 import * as assert from "node:assert/strict";
 import { loadCatalog } from "../gitops/catalog/catalog";
 import { comesFromOverride, deepMerge } from "../gitops/catalog/merge";
+import { CatalogApp } from "../gitops/catalog/spec";
+import { isSourceApp, LoadedApp } from "../gitops/sources/schema";
 import { inputErrorOf, removeTempDirs, validBase, writeCatalog } from "./support/gitops";
+
+function specApp(app: LoadedApp): CatalogApp {
+  assert.ok(!isSourceApp(app), `${app.name} is a typed spec app`);
+  return app;
+}
 
 describe("gitops app catalog", () => {
   after(removeTempDirs);
@@ -44,8 +51,8 @@ describe("gitops app catalog", () => {
   });
 
   it("loads the shipped demo app with each environment's image tag", () => {
-    const staging = loadCatalog("staging");
-    const production = loadCatalog("production");
+    const staging = loadCatalog("staging").map(specApp);
+    const production = loadCatalog("production").map(specApp);
     assert.deepEqual(
       staging.map((a) => [a.name, a.spec.image.tag, a.spec.autoscaling]),
       [["demo", "6.7.1", undefined]],
@@ -58,7 +65,7 @@ describe("gitops app catalog", () => {
 
   it("applies defaults, and the base alone when the environment's file is empty", () => {
     const dir = writeCatalog({ web: { "app.yaml": validBase(), "production.yaml": "" } });
-    const [web] = loadCatalog("production", { catalogDir: dir });
+    const [web] = loadCatalog("production", { catalogDir: dir }).map(specApp);
     assert.equal(web.spec.replicas, 1);
     assert.deepEqual(web.spec.securityContext, {
       runAsNonRoot: true,
@@ -88,7 +95,7 @@ describe("gitops app catalog", () => {
 
   it("reads env files against the environments it is given", () => {
     const dir = writeCatalog({ web: { "app.yaml": validBase(), "qa.yaml": { replicas: 3 } } });
-    const [web] = loadCatalog("qa", { catalogDir: dir, environments: ["qa", "live"] });
+    const [web] = loadCatalog("qa", { catalogDir: dir, environments: ["qa", "live"] }).map(specApp);
     assert.equal(web.spec.replicas, 3);
     assert.deepEqual(loadCatalog("live", { catalogDir: dir, environments: ["qa", "live"] }), []);
   });

@@ -37,10 +37,11 @@ export function bumpImageCommand(): Command {
         ["bump-image --app demo --env staging --tag 6.7.2", "set the tag and commit"],
         ["bump-image --app demo --env production --tag 6.7.2 --push --json", "also push, as an app repo's CI does"],
       ) +
-        "\nEdits image.tag in gitops/apps/<app>/<env>.yaml, keeping comments and formatting; no commit when the tag\n" +
-        "is already set. A version lower than the one set is refused without --allow-downgrade. --push also pushes\n" +
-        "earlier local bump commits the remote lacks, and refuses, naming them, to push local commits that are not\n" +
-        "bumps; when the push fails, the local commit is undone.\n" +
+        "\nEdits image.tag in gitops/apps/<app>/<env>.yaml (a chart app: values.<chart.imageTagPath> there; a\n" +
+        "Kustomize app: the images: entry kustomize.imageName of its overlay), keeping comments and formatting; no\n" +
+        "commit when the tag is already set. A version lower than the one set is refused without --allow-downgrade.\n" +
+        "--push also pushes earlier local bump commits the remote lacks, and refuses, naming them, to push local\n" +
+        "commits that are not bumps; when the push fails, the local commit is undone.\n" +
         "Exit codes: 0 done (or nothing to do), 1 failure (including a push the remote's rules refuse), 2 bad input\n" +
         "(unknown app, bad tag, downgrade, malformed file, no git remote, refused credentials, local commits that\n" +
         "are not bumps).",
@@ -63,9 +64,9 @@ export function bumpImageCommand(): Command {
       else
         writeData(
           result.changed
-            ? `${result.file}: image.tag ${result.previous ?? "(unset)"} -> ${result.tag}`
+            ? `${result.file}: ${result.field} ${result.previous ?? "(unset)"} -> ${result.tag}`
             : result.pushed
-              ? `${result.file}: image.tag already ${result.tag}; pushed the local commit that set it`
+              ? `${result.file}: ${result.field} already ${result.tag}; pushed the local commit that set it`
               : `${result.file}: unchanged`,
         );
       process.exitCode = ExitCode.Ok;

@@ -12,6 +12,8 @@ export interface DriftOptions {
   readonly layer?: Layer;
   readonly json?: boolean;
   readonly output?: string;
+  readonly kubeconfig?: string;
+  readonly context?: string;
 }
 
 export function driftCommand(): Command {
@@ -23,6 +25,10 @@ export function driftCommand(): Command {
     .addOption(layerOption())
     .addOption(jsonOption())
     .addOption(new Option("--output <file>", "also write the Markdown report to this file"))
+    .addOption(
+      new Option("--kubeconfig <file>", "kubeconfig of the cluster, to read Argo CD's Applications (default: found)"),
+    )
+    .addOption(new Option("--context <name>", "kubeconfig context (default: the one for the environment's cluster)"))
     .addHelpText(
       "after",
       examples(
@@ -30,7 +36,9 @@ export function driftCommand(): Command {
         ["drift --env production --layer infra --json", "infra-production only, as JSON"],
       ) +
         "\nNothing is written: the refresh is a preview (state and cloud stay as they are). pulumi refresh takes no\n" +
-        "policy pack, so each deployed stack also gets a preview with it: a guardrail it breaks is reported.\n" +
+        "policy pack, so each deployed stack also gets a preview with it: a guardrail it breaks is reported. With a\n" +
+        "kubeconfig context for the cluster, Argo CD's own verdict is read from the live Applications too: an\n" +
+        "Application not Synced and Healthy is drift of the cluster from the state repo.\n" +
         "Exit codes: 0 no drift, 3 drift found (Markdown report on stdout), 1 a check failed or a mandatory\n" +
         "guardrail is broken, 2 bad input or a missing prerequisite.",
     )
@@ -41,16 +49,23 @@ export function driftCommand(): Command {
 
 export async function runDriftCommand(
   envs: readonly Environment[],
-  options: { layer?: Layer; json?: boolean; output?: string },
+  options: { layer?: Layer; json?: boolean; output?: string; kubeconfig?: string; context?: string },
   deps: CommandDeps,
 ): Promise<ExitCode> {
   for (const env of envs) await preflight("drift", env, deps);
-  const [{ detectDrift, driftCheckFailed, driftFound }, { renderDriftReport }] = await Promise.all([
-    import("../driver/drift"),
-    import("../report/drift-report"),
-  ]);
+  const [{ detectDrift, driftCheckFailed, driftFound }, { renderDriftReport }, { argoSourceFor }, { readLiveDrift }] =
+    await Promise.all([
+      import("../driver/drift"),
+      import("../report/drift-report"),
+      import("../status/argo-source"),
+      import("../status/live-drift"),
+    ]);
   const reports: DriftReport[] = [];
-  for (const env of envs) reports.push(await detectDrift(env, layersOf(options.layer), deps.context));
+  for (const env of envs) {
+    const report = await detectDrift(env, layersOf(options.layer), deps.context);
+    const cluster = await readLiveDrift(argoSourceFor(deps.checks, env, options));
+    reports.push({ ...report, cluster });
+  }
   const markdown = renderDriftReport(reports);
   if (options.output) fs.writeFileSync(options.output, markdown);
   deps.write(options.json ? JSON.stringify(reports, null, 2) : markdown);

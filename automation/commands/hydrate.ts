@@ -109,6 +109,10 @@ async function runHydrate(options: HydrateCommandOptions & { readonly env: Envir
     sourceCommit: options.sourceCommit,
     force: options.force === true,
   });
+  const { rendered, cached } = result.sourceRenders;
+  if (rendered.length + cached > 0) {
+    logProgress(`hydrate: chart and Kustomize apps: ${rendered.length} rendered, ${cached} from the render cache`);
+  }
   for (const note of policyNotes(result.policy)) logProgress(note);
   if (options.json) writeJson(result);
   else writeData(renderHydrateResult(result, painter(colorEnabled())));

@@ -31,35 +31,15 @@ export function statusCommand(): Command {
         "Exit codes: 0 printed (every part read), 1 the state repo or the Applications could not be read, 2 bad input.",
     )
     .action(async (options: StatusOptions) => {
-      const [
-        { gatherStatus },
-        { kubectlAt },
-        { renderStatus },
-        { clusterContext },
-        { processCheckContext },
-        { PROJECT_ROOT },
-      ] = await Promise.all([
-        import("../status/gather"),
-        import("../status/status"),
-        import("../status/render"),
-        import("../doctor/checks"),
-        import("../doctor/probe"),
-        import("../../stack"),
-      ]);
-      const ctx = processCheckContext(PROJECT_ROOT);
-      const cluster = clusterContext(ctx, options.env);
-      const context = options.context ?? cluster.found?.context;
-      const kubeconfig = options.kubeconfig ?? (options.context ? undefined : cluster.found?.file);
-      const argo = !ctx.which("kubectl")
-        ? { reason: "kubectl is not on PATH" }
-        : !options.kubeconfig && !context
-          ? {
-              reason: `no kubeconfig context for cluster ${cluster.cluster} (aws eks update-kubeconfig --name ${cluster.cluster} --region ${cluster.region})`,
-            }
-          : {
-              kubectl: kubectlAt(kubeconfig, context),
-              from: `context ${context ?? "(current)"}${kubeconfig ? ` in ${kubeconfig}` : ""}`,
-            };
+      const [{ gatherStatus }, { argoSourceFor }, { renderStatus }, { processCheckContext }, { PROJECT_ROOT }] =
+        await Promise.all([
+          import("../status/gather"),
+          import("../status/argo-source"),
+          import("../status/render"),
+          import("../doctor/probe"),
+          import("../../stack"),
+        ]);
+      const argo = argoSourceFor(processCheckContext(PROJECT_ROOT), options.env, options);
       logProgress(`status: ${options.env}: reading the state repo${"kubectl" in argo ? " and the Applications" : ""}`);
       const report = await gatherStatus(options.env, { rootDir: PROJECT_ROOT }, argo);
       if (options.json) writeJson(report);

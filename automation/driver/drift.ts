@@ -1,3 +1,4 @@
+import type { LiveDrift } from "../status/live-drift";
 import { Environment, Layer, stackIdentity } from "../../stack";
 import { PackFinding, StackChanges } from "./engine-events";
 import { ManifestPreview } from "./preview";
@@ -30,6 +31,8 @@ export interface DriftReport {
   readonly env: Environment;
   readonly stacks: readonly StackDrift[];
   readonly manifests: ManifestPreview;
+  /** The cluster against the state repo, as Argo CD reports it; absent when not asked. */
+  readonly cluster?: LiveDrift;
 }
 
 export async function detectDrift(
@@ -77,7 +80,11 @@ async function judgeWithPack(
 }
 
 export function driftFound(report: DriftReport): boolean {
-  return report.stacks.some((s) => s.drifted) || ("changes" in report.manifests && report.manifests.changes.length > 0);
+  return (
+    report.stacks.some((s) => s.drifted) ||
+    ("changes" in report.manifests && report.manifests.changes.length > 0) ||
+    (report.cluster !== undefined && "applications" in report.cluster && report.cluster.applications.length > 0)
+  );
 }
 
 /** A check failed, or a deployed stack breaks a mandatory guardrail. */

@@ -70,6 +70,30 @@ export function renderDriftReport(reports: readonly DriftReport[]): string {
     } else {
       lines.push("Manifests: the state repo matches the catalog.", "");
     }
+    lines.push(...clusterLines(report));
   }
   return `${lines.join("\n").trimEnd()}\n`;
+}
+
+/** The cluster against the state repo: Argo CD's own verdict, read from the live Applications. */
+function clusterLines(report: DriftReport): string[] {
+  const cluster = report.cluster;
+  if (!cluster) return [];
+  if ("reason" in cluster) return [`Cluster: Argo CD not asked (${tableCell(cluster.reason, 500)}).`, ""];
+  if (cluster.applications.length === 0)
+    return [`Cluster: every Application Synced and Healthy (${cluster.from}).`, ""];
+  return [
+    `### Cluster: Argo CD reports ${plural(cluster.applications.length, "Application")} diverging (${cluster.from})`,
+    "",
+    "| Application | Sync | Health | Revision | Out of sync |",
+    "| :-- | :-- | :-- | :-- | :-- |",
+    ...cluster.applications.map(
+      (a) =>
+        `| \`${a.name}\` | ${a.sync} | ${a.health} | ${a.revision ? `\`${a.revision.slice(0, 12)}\`` : ""} | ` +
+        `${tableCell(a.outOfSync.join(", "), 500)} |`,
+    ),
+    "",
+    "Self-heal puts an automated Application back; otherwise sync it, or commit the live change to the catalog.",
+    "",
+  ];
 }

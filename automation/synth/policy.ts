@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { renderEnvironmentReport } from "../../gitops/render/environment";
+import { renderEnvironmentReportAsync } from "../../gitops/render/environment";
 import { PlatformPhase } from "../../platform/phase-names";
 import { GUARDRAILS_KEY, parseGuardrailsConfig } from "../../policy/config";
 import { evaluatePolicy, PolicyReport } from "../../policy/engine";
@@ -47,7 +47,13 @@ export async function evaluateEnvironment(args: EnvironmentPolicyArgs): Promise<
     engine: args.engine,
     platformPhase: args.platformPhase,
   });
-  const catalog = { catalogDir: path.join(rootDir, "gitops", "apps"), environments: discoverEnvironments(rootDir) };
-  const manifests = layers.includes("gitops") ? renderEnvironmentReport(env, catalog).manifests : undefined;
+  const catalog = {
+    catalogDir: path.join(rootDir, "gitops", "apps"),
+    environments: discoverEnvironments(rootDir),
+    rootDir,
+  };
+  const manifests = layers.includes("gitops")
+    ? (await renderEnvironmentReportAsync(env, catalog)).manifests
+    : undefined;
   return evaluatePolicy({ env, tier, stacks: synth.stacks, manifests, guardrails });
 }

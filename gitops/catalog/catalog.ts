@@ -4,9 +4,11 @@ import { z } from "zod";
 import { formatIssues, InputError, keyPath, listed, shownValue } from "../../config";
 import { readYamlFile, resolveInside } from "../../input-files";
 import { discoverEnvironments, Environment, PROJECT_ROOT } from "../../stack";
+import { chartAppOf, kustomizeAppOf, SourceLocation } from "../sources/load";
+import { chartAppSchema, declaredSources, isSourceApp, kustomizeAppSchema, LoadedApp } from "../sources/schema";
 import { comesFromOverride, deepMerge, isMap } from "./merge";
 import { checkReferences } from "./references";
-import { appSpecSchema, CatalogApp, isDnsLabel } from "./spec";
+import { appSpecSchema, isDnsLabel } from "./spec";
 
 /** The shipped catalog: `gitops/apps/<app>/`. */
 export const CATALOG_DIR = path.join(PROJECT_ROOT, "gitops", "apps");
@@ -35,6 +37,8 @@ interface AppSource {
   readonly base: unknown;
   readonly overrideFile: string;
   readonly override: unknown;
+  /** Its subdirectories: where a chart or Kustomize app keeps its sources. */
+  readonly subdirs: readonly string[];
 }
 
 /**
@@ -44,7 +48,7 @@ interface AppSource {
  * not exist is an error. Every problem of every app is reported at once, in one InputError naming
  * the file, the key, the value and the expectation.
  */
-export function loadCatalog(env: Environment, options: CatalogOptions = {}): CatalogApp[] {
+export function loadCatalog(env: Environment, options: CatalogOptions = {}): LoadedApp[] {
   const catalogDir = options.catalogDir ?? CATALOG_DIR;
   const environments = options.environments ?? discoverEnvironments();
   if (!environments.includes(env)) {
@@ -53,15 +57,13 @@ export function loadCatalog(env: Environment, options: CatalogOptions = {}): Cat
     );
   }
   const errors: string[] = [];
-  const apps: CatalogApp[] = [];
+  const apps: LoadedApp[] = [];
   const only = options.apps && new Set(options.apps);
   for (const name of listAppDirs(catalogDir)) {
     if (only && !only.has(name)) continue;
     try {
-      const source = readApp(catalogDir, name, env, environments);
-      if (source === undefined) continue;
-      const app = parseApp(source);
-      if (app.spec.enabled) apps.push(app);
+      const app = loadApp(catalogDir, name, env, environments);
+      if (app && (isSourceApp(app) ? app.enabled : app.spec.enabled)) apps.push(app);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       errors.push(err.message);
@@ -69,6 +71,17 @@ export function loadCatalog(env: Environment, options: CatalogOptions = {}): Cat
   }
   if (errors.length) throw new InputError(errors.join("\n"));
   return apps;
+}
+
+/** One app of the catalog in `env`, enabled or not; undefined when it has no `<env>.yaml`; an InputError when malformed. */
+export function loadApp(
+  catalogDir: string,
+  name: string,
+  env: Environment,
+  environments: readonly Environment[],
+): LoadedApp | undefined {
+  const source = readApp(catalogDir, name, env, environments);
+  return source && parseApp(source, env, catalogDir);
 }
 
 function listAppDirs(catalogDir: string): string[] {
@@ -110,7 +123,12 @@ function readApp(
         "(it names the app's namespace and objects)",
     );
   }
-  const files = fs.readdirSync(dir).sort();
+  const entries = fs.readdirSync(dir, { withFileTypes: true });
+  const subdirs = entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  const files = entries
+    .filter((e) => !e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   for (const file of files) {
     if (file === BASE_FILE) continue;
     const envOfFile = /^(.+)\.yaml$/.exec(file)?.[1];
@@ -134,7 +152,8 @@ function readApp(
   const overrideFile = path.join(dir, `${env}.yaml`);
   if (!files.includes(`${env}.yaml`)) return undefined;
   const read = (file: string): unknown => readYamlMap(file, catalogDir, name);
-  return { name, baseFile, base: read(baseFile), overrideFile, override: read(overrideFile) };
+  const base = read(baseFile);
+  return { name, baseFile, base, overrideFile, override: read(overrideFile), subdirs: subdirs.sort() };
 }
 
 function readYamlMap(file: string, catalogDir: string, app: string): unknown {
@@ -151,14 +170,14 @@ function readYamlMap(file: string, catalogDir: string, app: string): unknown {
   return value;
 }
 
-function parseApp(source: AppSource): CatalogApp {
+function parseApp(source: AppSource, env: Environment, catalogDir: string): LoadedApp {
   const merged = deepMerge(source.base, source.override);
-  const result = appSpecSchema.safeParse(merged);
-  const issues = result.success ? checkReferences(source.name, result.data) : result.error.issues;
   const fileOf = (at: readonly PropertyKey[]): string =>
     shown(comesFromOverride(source.override, at) ? source.overrideFile : source.baseFile);
-  if (result.success && issues.length === 0) {
-    return { name: source.name, spec: result.data, source: { baseFile: shown(source.baseFile), fileOf } };
+  const { app, issues, schema } = parseMerged(source, merged, env, catalogDir);
+  if (app && issues.length === 0) {
+    // Where each value came from, for the errors about the app's extra objects (gitops/render).
+    return "spec" in app ? { ...app, source: { baseFile: shown(source.baseFile), fileOf } } : app;
   }
 
   const lines = issues.flatMap(splitUnknownKeys).map((issue) => {
@@ -169,10 +188,54 @@ function parseApp(source: AppSource): CatalogApp {
       const key = shownValue(String(issue.path[issue.path.length - 1]));
       return `${file}: ${keyPath(source.name, issue.path)}: received the key ${key}; expected ${issue.message}`;
     }
-    return formatIssues([issue], merged, { file, key: source.name }, appSpecSchema);
+    return formatIssues([issue], merged, { file, key: source.name }, schema);
   });
   if (lines.length === 1) throw new InputError(lines[0]);
   throw new InputError(listed(`app ${source.name}: ${lines.length} invalid values:`, lines));
+}
+
+interface Parsed {
+  readonly app?: LoadedApp;
+  readonly issues: readonly z.core.$ZodIssue[];
+  /** The schema the app was read with: errors list its known keys. */
+  readonly schema: z.ZodType;
+}
+
+/** The merged app file read as the typed spec, a chart app or a Kustomize app: whichever it declares. */
+function parseMerged(source: AppSource, merged: unknown, env: Environment, catalogDir: string): Parsed {
+  const sources = declaredSources(merged);
+  if (sources.length > 1) {
+    const message = `one source per app: chart, kustomize, or neither for the typed spec (this app declares ${sources.join(" and ")})`;
+    return { issues: [{ code: "custom", path: [sources[1]], message, input: undefined }], schema: appSpecSchema };
+  }
+  if (sources.length === 0) {
+    if (source.subdirs.length) {
+      throw new InputError(
+        `${shown(path.join(catalogDir, source.name, source.subdirs[0]))}: unexpected directory in app ${source.name}; ` +
+          `expected only ${BASE_FILE} and <env>.yaml files (only a chart or kustomize app keeps sources in directories)`,
+      );
+    }
+    const result = appSpecSchema.safeParse(merged);
+    if (!result.success) return { issues: result.error.issues, schema: appSpecSchema };
+    const app = { name: source.name, spec: result.data };
+    return { app, issues: checkReferences(source.name, result.data), schema: appSpecSchema };
+  }
+  const where: SourceLocation = {
+    name: source.name,
+    env,
+    dir: path.join(catalogDir, source.name),
+    // Source paths stay inside the repository: the directory that holds gitops/apps.
+    repoRoot: path.resolve(catalogDir, "..", ".."),
+    lockFile: shown(comesFromOverride(source.override, ["chart", "version"]) ? source.overrideFile : source.baseFile),
+  };
+  if (sources[0] === "chart") {
+    const result = chartAppSchema.safeParse(merged);
+    if (!result.success) return { issues: result.error.issues, schema: chartAppSchema };
+    return { ...chartAppOf(where, result.data), schema: chartAppSchema };
+  }
+  const result = kustomizeAppSchema.safeParse(merged);
+  if (!result.success) return { issues: result.error.issues, schema: kustomizeAppSchema };
+  return { ...kustomizeAppOf(where, result.data), schema: kustomizeAppSchema };
 }
 
 /** One issue per unknown key, so each names the file that holds that key. */

@@ -3,12 +3,13 @@ import type { Tier } from "../../environments";
 import { GuardrailsConfig } from "../../policy/config";
 import { evaluatePolicy, PolicyReport } from "../../policy/engine";
 import { HydratedManifest } from "../../policy/model";
-import { Environment } from "../../stack";
+import { Environment, PROJECT_ROOT } from "../../stack";
 import { CatalogOptions, loadCatalog } from "../catalog/catalog";
-import { CatalogApp } from "../catalog/spec";
-import { renderApp } from "./app";
+import { SourceRenderer, SourceRenderStats } from "../sources/renderer";
+import { isSourceApp, LoadedApp } from "../sources/schema";
+import { renderApp, RenderedObject } from "./app";
 import { assertInsideApps, fileNameOf } from "./file-names";
-import { placeOf, validateManifests } from "./validate";
+import { AppPlace, placeOf, validateManifests } from "./validate";
 import { toYaml } from "./yaml";
 
 export interface RenderOptions extends CatalogOptions {
@@ -19,6 +20,10 @@ export interface RenderOptions extends CatalogOptions {
   readonly guardrails?: GuardrailsConfig;
   /** The environment's declared tier; without it, judged as production, the strictest. */
   readonly tier?: Tier;
+  /** The project whose `Pulumi.<env>.yaml` gives chart apps their Kubernetes version; by default this checkout. */
+  readonly rootDir?: string;
+  /** The render cache of chart and Kustomize apps; by default `<rootDir>/.render-cache`. */
+  readonly cacheDir?: string;
 }
 
 export interface RenderedEnvironment {
@@ -34,6 +39,8 @@ export interface RenderedEnvironment {
    * on it: `hydrate` does, before writing anything, and `preview` lists it.
    */
   readonly policy: PolicyReport;
+  /** Chart and Kustomize apps: which renders ran helm or kustomize, and how many came from the cache. */
+  readonly sourceRenders: SourceRenderStats;
 }
 
 /**
@@ -47,13 +54,45 @@ export function renderEnvironment(env: Environment, options: RenderOptions = {})
 
 /** renderEnvironment with the apps rendered and the guardrails' verdict on their manifests. */
 export function renderEnvironmentReport(env: Environment, options: RenderOptions = {}): RenderedEnvironment {
+  return reportOf(env, loadCatalog(env, options), sourceRendererOf(env, options), options);
+}
+
+/**
+ * renderEnvironmentReport, with every chart and Kustomize render that the cache does not hold run
+ * first, in parallel up to the core count: how `hydrate` renders.
+ */
+export async function renderEnvironmentReportAsync(
+  env: Environment,
+  options: RenderOptions = {},
+): Promise<RenderedEnvironment> {
   const apps = loadCatalog(env, options);
+  const sources = sourceRendererOf(env, options);
+  await sources.prerender(apps.filter(isSourceApp));
+  return reportOf(env, apps, sources, options);
+}
+
+function sourceRendererOf(env: Environment, options: RenderOptions): SourceRenderer {
+  return new SourceRenderer({ env, rootDir: options.rootDir ?? PROJECT_ROOT, cacheDir: options.cacheDir });
+}
+
+function reportOf(
+  env: Environment,
+  apps: readonly LoadedApp[],
+  sources: SourceRenderer,
+  options: RenderOptions,
+): RenderedEnvironment {
   const errors: string[] = [];
   const manifests: HydratedManifest[] = [];
   const entries: [string, string][] = [];
   for (const app of apps) {
     try {
-      const rendered = renderAppFiles(app);
+      // A chart or Kustomize app's objects are placed by the app; a typed spec's by its catalog file and key.
+      const rendered = isSourceApp(app)
+        ? renderAppFiles(
+            { name: app.name },
+            sources.render(app).map((manifest) => ({ manifest })),
+          )
+        : renderAppFiles(app, renderApp(app));
       manifests.push(...rendered.manifests);
       entries.push(...rendered.files);
     } catch (err) {
@@ -64,11 +103,14 @@ export function renderEnvironmentReport(env: Environment, options: RenderOptions
   if (errors.length) throw new InputError(errors.join("\n"));
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const policy = evaluatePolicy({ env, tier: options.tier ?? "production", manifests, guardrails: options.guardrails });
-  return { env, apps: apps.map((a) => a.name), files: new Map(entries), manifests, policy };
+  const sourceRenders = sources.stats;
+  return { env, apps: apps.map((a) => a.name), files: new Map(entries), manifests, policy, sourceRenders };
 }
 
-function renderAppFiles(app: CatalogApp): { files: [string, string][]; manifests: HydratedManifest[] } {
-  const objects = renderApp(app);
+function renderAppFiles(
+  app: AppPlace,
+  objects: readonly RenderedObject[],
+): { files: [string, string][]; manifests: HydratedManifest[] } {
   validateManifests(app, objects);
   const files = new Map<string, string>();
   const hydrated: HydratedManifest[] = [];

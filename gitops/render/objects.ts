@@ -38,7 +38,7 @@ export function renderConfigMap({ name }: CatalogApp, config: NonNullable<AppSpe
 }
 
 export function renderSealedSecret(
-  { name }: CatalogApp,
+  { name }: Pick<CatalogApp, "name">,
   secret: string,
   sealed: AppSpec["sealedSecrets"][string],
 ): Manifest {

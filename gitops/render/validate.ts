@@ -61,7 +61,10 @@ export const SUPPORTED_KINDS: readonly string[] = Object.keys(validators);
  * plaintext Secret. Throws one InputError listing every problem of the app, each at the catalog
  * file and key path it comes from.
  */
-export function validateManifests(app: CatalogApp, objects: readonly RenderedObject[]): void {
+/** What names an app's objects in errors: the app, and for a typed spec where each value came from. */
+export type AppPlace = Pick<CatalogApp, "name" | "source">;
+
+export function validateManifests(app: AppPlace, objects: readonly RenderedObject[]): void {
   const problems = objects.flatMap((object) => problemsOf(app, object));
   if (problems.length === 0) return;
   throw new InputError(
@@ -75,7 +78,7 @@ export function validateManifests(app: CatalogApp, objects: readonly RenderedObj
  * spec by the app's file, the app and the object (`gitops/apps/web/app.yaml: app web: Service/web spec.ports[1]`).
  */
 export function placeOf(
-  app: CatalogApp,
+  app: AppPlace,
   { manifest, specPath }: RenderedObject,
 ): (path: readonly PropertyKey[]) => string {
   const ref = refOfManifest(manifest);
@@ -87,7 +90,7 @@ export function placeOf(
   return (path) => `${where}: ${ref}${path.length ? ` ${keyPath("", path).replace(/^\./, "")}` : ""}`;
 }
 
-function problemsOf(app: CatalogApp, object: RenderedObject): string[] {
+function problemsOf(app: AppPlace, object: RenderedObject): string[] {
   const { manifest } = object;
   const at = placeOf(app, object);
   if (manifest.kind === "Secret") {

@@ -1,4 +1,5 @@
 import * as os from "node:os";
+import { benchCharts } from "./charts.bench";
 import { benchCli } from "./cli.bench";
 import { benchE2e } from "./e2e.bench";
 import { benchFleet } from "./fleet.bench";
@@ -16,17 +17,26 @@ const benchmarks: readonly (() => Figure[] | Promise<Figure[]>)[] = [
   benchSynth,
   benchHydrate,
   benchFleet,
+  benchCharts,
   benchCli,
   ...(process.argv.includes("--suite") ? [benchSuite] : []),
   ...(process.argv.includes("--e2e") ? [benchE2e] : []),
 ];
+
+/** `npm run bench -- --only charts`: one benchmark, by the name after `bench`. */
+function selected(): readonly (() => Figure[] | Promise<Figure[]>)[] {
+  const at = process.argv.indexOf("--only");
+  if (at < 0) return benchmarks;
+  const name = process.argv[at + 1] ?? "";
+  return benchmarks.filter((bench) => bench.name.toLowerCase() === `bench${name.toLowerCase()}`);
+}
 
 async function main(): Promise<void> {
   process.stdout.write(
     `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n\n`,
   );
   const figures: Figure[] = [];
-  for (const bench of benchmarks) figures.push(...(await bench()));
+  for (const bench of selected()) figures.push(...(await bench()));
   const width = Math.max(...figures.map((f) => f.what.length));
   for (const f of figures) {
     const verdict = f.target ? `  target ${f.target}: ${f.met ? "met" : "MISSED"}` : "";

@@ -1,6 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { waitForArgoCd } from "../../automation/driver/argocd-ready";
+import { gatherStatus } from "../../automation/status/gather";
+import { readLiveDrift } from "../../automation/status/live-drift";
+import { kubectlAt } from "../../automation/status/status";
 import { ClusterWaitError } from "../../automation/driver/cluster-poll";
 import { DoubleOwnerError, PLATFORM_APPLICATIONS, verifyHandoff } from "../../automation/driver/handoff-verify";
 import { renderEnvironment } from "../../gitops/hydrate";
@@ -55,6 +58,24 @@ describe(`the GitOps loop with a real Argo CD (${ENV})`, function () {
       const app = await loop.waitForApplication(DEMO, `Synced and Healthy at ${head}`, (a) => isSyncedAt(a, head));
       figures.add("first sync of the demo app (apply Application -> Synced)", Date.now() - started);
       assert.equal(app?.status?.operationState?.syncResult?.revision, head);
+
+      // `status`, as a user runs it in the project: the hydration commit and Argo CD's verdict, both read live.
+      const status = await gatherStatus(
+        ENV,
+        { rootDir: loop.projectDir, catalogDir: path.join(loop.projectDir, "gitops", "apps") },
+        { kubectl: kubectlAt(loop.plane.kubeconfig, undefined), from: "the harness" },
+      );
+      assert.equal(status.stateRepo.head, head);
+      const demoStatus = status.apps.find((a) => a.app === DEMO);
+      assert.equal(demoStatus?.hydrated?.commit, head);
+      assert.deepEqual(
+        demoStatus?.argo !== "no Application" && [
+          demoStatus?.argo?.sync,
+          demoStatus?.argo?.health,
+          demoStatus?.argo?.revision,
+        ],
+        ["Synced", "Healthy", head],
+      );
 
       const hydrated = renderEnvironment(ENV, { catalogDir: path.join(loop.projectDir, "gitops", "apps") });
       assert.ok(hydrated.size >= 7, `hydrated files: ${[...hydrated.keys()].join(", ")}`);
@@ -190,7 +211,8 @@ describe(`the GitOps loop with a real Argo CD (${ENV})`, function () {
       );
     });
 
-    it("fires the out-of-sync notification trigger on drift and not when Synced", async function () {
+    it("reports drift in the project's drift check and fires the out-of-sync trigger, and neither when Synced", async function () {
+      const live = () => readLiveDrift({ kubectl: kubectlAt(loop.plane.kubeconfig, undefined), from: "the harness" });
       const values = releaseValuesOf(await synthObjects(ENV, loop.config), "argo-cd");
       const trigger = await notificationsTrigger(loop, values);
       assert.deepEqual(await trigger("on-out-of-sync", DEMO), [false], "Synced: the trigger does not fire");
@@ -200,10 +222,23 @@ describe(`the GitOps loop with a real Argo CD (${ENV})`, function () {
       await loop.kubectl("scale", "deployment", DEMO, "-n", DEMO, "--replicas=3");
       await loop.waitForApplication(DEMO, "OutOfSync", (a) => a?.status?.sync?.status === "OutOfSync");
       assert.deepEqual(await trigger("on-out-of-sync", DEMO), [true], "OutOfSync: the trigger fires");
+      assert.deepEqual(await live(), {
+        from: "the harness",
+        applications: [
+          {
+            name: DEMO,
+            sync: "OutOfSync",
+            health: "Healthy",
+            revision: head,
+            outOfSync: [`Deployment ${DEMO}/${DEMO}`],
+          },
+        ],
+      });
 
       await loop.api.patchMerge(applicationRef(DEMO), { spec: { syncPolicy: { automated: { selfHeal: true } } } });
       await loop.waitForApplication(DEMO, "Synced again", (a) => isSyncedAt(a, head));
       assert.deepEqual(await trigger("on-out-of-sync", DEMO), [false], "healed: the trigger does not fire");
+      assert.deepEqual(await live(), { from: "the harness", applications: [] });
     });
 
     it("refuses, under the apps AppProject, a cluster-scoped object, a plain Secret and a foreign namespace", async function () {

@@ -6,7 +6,7 @@ import { parseDocument } from "yaml";
 import { bumpImage } from "../../../automation/bump-image";
 import { REPO_ROOT } from "../../../automation/synth/synth";
 import { hydrate } from "../../../gitops/hydrate";
-import { Environment, EnvironmentConfig } from "../../../stack";
+import { configFileOf, Environment, EnvironmentConfig } from "../../../stack";
 import { ArgoCd, ARGOCD_NAMESPACE, startArgoCd } from "./argocd";
 import { argocdCmData, argocdRbacCmData, harnessHealthSettings, Values } from "./argocd-settings";
 import { configWith } from "./config-variants";
@@ -119,6 +119,12 @@ export class GitopsLoop {
 
     const projectDir = path.join(workDir, "project");
     git(workDir, "clone", "--quiet", REPO_ROOT, projectDir);
+    // The clone's environment points at the bare repo, so its commands (status, hydrate) find it as configured.
+    const configFile = path.join(projectDir, configFileOf(env));
+    const configDoc = parseDocument(fs.readFileSync(configFile, "utf8"));
+    configDoc.setIn(["config", "gitops-platform:platform", "stateRepo", "url"], `file://${stateRepo}`);
+    fs.writeFileSync(configFile, configDoc.toString());
+    git(projectDir, "commit", "--quiet", "-am", "state repo on disk");
     const config = configWith(env, (s) => {
       (s.platform.stateRepo as Record<string, unknown>).url = `file://${stateRepo}`;
     });
