@@ -11,7 +11,7 @@ import { configFileOf, Environment, PROJECT_ROOT } from "../../stack";
 import { gitTopLevel, resolveCommit } from "../commit-tree";
 import { BaseRenderResult, rendererChangedSince, renderWithCodeAt } from "./base-renderer";
 import { appsThatDiffer, BaseTree, exportBaseTree } from "./base-tree";
-import { CatalogRender, renderCatalog } from "./render";
+import { BaseRender, CatalogRender, renderBaseApps, renderCatalog, UnrenderedApp } from "./render";
 
 /**
  * The rendered-manifest diff of a change: the catalog rendered at a commit (`git archive` of it)
@@ -40,6 +40,8 @@ export interface EnvironmentManifestDiff extends RenderDiff {
   readonly tier?: Tier;
   /** The commit's catalog did not render: its errors, as the commit's; the working tree is compared with nothing. */
   readonly baseErrors?: string;
+  /** Apps of the commit that did not render, each with its errors: what they render to here is compared with nothing. */
+  readonly unrenderedAtBase?: readonly UnrenderedApp[];
   readonly notes: readonly string[];
   /** The guardrails' verdict on the working tree's render (absent for a removed environment). */
   readonly policy?: PolicyReport;
@@ -56,6 +58,7 @@ export interface ManifestDiffReport {
 }
 
 const NOTHING: RenderedFiles = new Map();
+const NOTHING_RENDERED: BaseRender = { files: NOTHING, unrendered: [] };
 
 export async function diffManifestsAtRef(args: ManifestDiffArgs): Promise<ManifestDiffReport> {
   const rootDir = path.resolve(args.rootDir);
@@ -70,6 +73,9 @@ export async function diffManifestsAtRef(args: ManifestDiffArgs): Promise<Manife
   const fleet = loadFleet(rootDir);
   const heads = fleet.environments.map((e) => e.name);
   const tierOf = (env: Environment) => fleet.environments.find((e) => e.name === env)?.tier;
+  // Both sides share this checkout's render cache: a chart or Kustomize app whose inputs did not
+  // change renders once, and a locked chart archive pulled for the working tree serves the base too.
+  const cacheDir = path.join(rootDir, ".render-cache");
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-platform-manifest-diff-"));
   try {
     const whole = rendererChangedSince(topLevel, commit);
@@ -92,14 +98,15 @@ export async function diffManifestsAtRef(args: ManifestDiffArgs): Promise<Manife
             path.join(work, path.relative(topLevel, PROJECT_ROOT)),
             base,
             envs.filter((e) => bases.includes(e)),
+            cacheDir,
           )
         : undefined;
 
     const headRenders = new Map<Environment, CatalogRender>();
     for (const env of envs.filter((e) => heads.includes(e))) {
-      const tier = tierOf(env);
+      const options = { catalogDir, environments: heads, rootDir, cacheDir };
       const guardrails = readGuardrailsConfig(rootDir, env);
-      headRenders.set(env, await renderCatalog(env, { catalogDir, environments: heads, guardrails, tier }));
+      headRenders.set(env, await renderCatalog(env, { ...options, guardrails, tier: tierOf(env) }));
     }
     const own = await ownRender?.catch((err: unknown) => {
       notes.push(
@@ -118,10 +125,11 @@ export async function diffManifestsAtRef(args: ManifestDiffArgs): Promise<Manife
       const baseRender: BaseRenderResult = baseEnvError
         ? { error: baseEnvError }
         : presence === "added" || !base.catalogDir
-          ? { files: NOTHING }
+          ? NOTHING_RENDERED
           : own
-            ? (own.get(env) ?? { files: NOTHING })
-            : await renderBase(base, env, bases, head?.files, changedApps);
+            ? (own.get(env) ?? NOTHING_RENDERED)
+            : await renderBase(base, env, { bases, cacheDir, head, changedApps });
+      const unrendered = "unrendered" in baseRender ? baseRender.unrendered : [];
       const tier = tierOf(env);
       environments.push({
         env,
@@ -129,6 +137,7 @@ export async function diffManifestsAtRef(args: ManifestDiffArgs): Promise<Manife
         ...(tier ? { tier } : {}),
         ...diffRenders("files" in baseRender ? baseRender.files : NOTHING, head?.files ?? NOTHING),
         ...("error" in baseRender ? { baseErrors: baseRender.error } : {}),
+        ...(unrendered.length > 0 ? { unrenderedAtBase: unrendered } : {}),
         notes: baseEnvError ? [] : environmentNotes(args.ref, env, presence, baseRender),
         ...(head ? { policy: head.policy } : {}),
       });
@@ -155,6 +164,7 @@ function startOwnRender(
   codeRoot: string,
   base: BaseTree,
   envs: readonly Environment[],
+  cacheDir: string,
 ): Promise<Map<Environment, BaseRenderResult>> {
   const environments = "error" in base.environments ? [] : base.environments;
   // This checkout's node_modules serve the commit's code, as for synth --diff (automation/synth/at-ref.ts).
@@ -162,33 +172,41 @@ function startOwnRender(
   return renderWithCodeAt(
     codeRoot,
     base.catalogDir ?? "",
-    envs.map((env) => ({ env, environments })),
+    envs.map((env) => ({ env, environments, rootDir: base.rootDir, cacheDir })),
   );
 }
 
+interface BaseRenderContext {
+  /** The commit's environments. */
+  readonly bases: readonly Environment[];
+  readonly cacheDir: string;
+  /** The working tree's render of the environment, when it has the environment too. */
+  readonly head?: CatalogRender;
+  /** The apps whose directories differ between the commit and the working tree. */
+  readonly changedApps: readonly string[];
+}
+
 /**
- * The commit's render of `env` with this checkout's renderer. Where the working tree has the
- * environment too, only the apps whose directories differ are rendered: the others render to the
- * same bytes on both sides, so the working tree's files stand in for them.
+ * The commit's render of `env` with this checkout's renderer, its chart apps given that commit's
+ * Kubernetes version. Where the working tree has the environment too, only the apps that may render
+ * differently are rendered: those whose directories differ, and every chart and Kustomize app (its
+ * sources may live outside its directory; the render cache makes an unchanged one cheap). The
+ * others render to the same bytes on both sides, so the working tree's files stand in for them.
  */
-async function renderBase(
-  base: BaseTree,
-  env: Environment,
-  environments: readonly Environment[],
-  head: RenderedFiles | undefined,
-  changedApps: readonly string[],
-): Promise<BaseRenderResult> {
-  const changed = new Set(changedApps);
+async function renderBase(base: BaseTree, env: Environment, context: BaseRenderContext): Promise<BaseRenderResult> {
+  const { head } = context;
+  const rendered = head ? new Set([...context.changedApps, ...head.sourceApps]) : undefined;
+  const options = { catalogDir: base.catalogDir, environments: context.bases, rootDir: base.rootDir };
+  let render: BaseRender;
   try {
-    const options = { catalogDir: base.catalogDir, environments, ...(head ? { apps: changedApps } : {}) };
-    const { files } = await renderCatalog(env, options);
-    if (!head) return { files };
-    const unchanged = [...head].filter(([file]) => !changed.has(appOfPath(file) ?? file));
-    return { files: new Map([...unchanged, ...files]) };
+    render = await renderBaseApps(env, { ...options, cacheDir: context.cacheDir }, rendered && [...rendered].sort());
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     return { error: err.message };
   }
+  if (!head || !rendered) return render;
+  const unchanged = [...head.files].filter(([file]) => !rendered.has(appOfPath(file) ?? file));
+  return { files: new Map([...unchanged, ...render.files]), unrendered: render.unrendered };
 }
 
 function baseNotes(ref: string, base: BaseTree): string[] {
@@ -209,5 +227,8 @@ function environmentNotes(ref: string, env: Environment, presence: string, base:
   if ("error" in base) {
     return [`${ref}'s catalog does not render for ${env} (its errors: ${base.error}); this is compared with nothing.`];
   }
-  return [];
+  return ("unrendered" in base ? base.unrendered : []).map(
+    ({ app, error }) =>
+      `${app} does not render at ${ref} (its errors: ${error}); what it renders to here is compared with nothing.`,
+  );
 }

@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { RenderedFiles } from "../../gitops/render-diff";
 import { Environment, PROJECT_ROOT } from "../../stack";
+import { BaseRender } from "./render";
 // Loaded here so that its module graph is there to read, whatever this process rendered so far.
 import "../../gitops/render/environment";
 
@@ -46,14 +46,19 @@ export function rendererChangedSince(topLevel: string, commit: string): boolean 
   return result.status !== 0;
 }
 
-/** One environment to render with the other commit's renderer, with that commit's environments. */
+/**
+ * One environment to render with the other commit's renderer, with that commit's environments, its
+ * project (chart apps' Kubernetes version) and this checkout's render cache.
+ */
 export interface BaseRenderRequest {
   readonly env: Environment;
   readonly environments: readonly Environment[];
+  readonly rootDir: string;
+  readonly cacheDir: string;
 }
 
-/** An environment the other commit's renderer rendered, or the InputError it reported. */
-export type BaseRenderResult = { readonly files: RenderedFiles } | { readonly error: string };
+/** An environment of the commit rendered (some apps perhaps not, with their errors), or the InputError it reported. */
+export type BaseRenderResult = BaseRender | { readonly error: string };
 
 /**
  * Renders `requests` with the renderer of the project at `codeRoot` (another commit's files, with
@@ -107,7 +112,7 @@ export function renderWithCodeAt(
         new Map(
           Object.entries(results).map(([env, result]) => [
             env,
-            "files" in result ? { files: new Map(result.files) } : { error: result.error },
+            "files" in result ? { files: new Map(result.files), unrendered: [] } : { error: result.error },
           ]),
         ),
       );

@@ -33,11 +33,12 @@ export function exportBaseTree(args: BaseTreeArgs): BaseTree {
   const configFiles = [...treeAt(topLevel, commit, rootRel)]
     .filter(([name, type]) => type === "blob" && CONFIG_FILE.test(name))
     .map(([name]) => path.posix.join(rootRel, name));
-  const hasCatalog = treeAt(topLevel, commit, path.posix.dirname(catalogRel).replace(/^\.$/, "")).get(
-    path.posix.basename(catalogRel),
-  );
-  const paths = [...configFiles, ...(hasCatalog === "tree" ? [catalogRel] : [])];
-  if (args.whole) exportCommit(topLevel, commit, dir);
+  const hasCatalog = treeAt(topLevel, commit, parentOf(catalogRel)).get(path.posix.basename(catalogRel)) === "tree";
+  // A chart or Kustomize app may keep its sources anywhere in the directory holding gitops/apps
+  // (`chart.path: ../../charts/web`, gitops/sources/load.ts): that whole directory is exported.
+  const sourcesRel = parentOf(parentOf(catalogRel));
+  const paths = [...configFiles, ...(hasCatalog ? [sourcesRel] : [])];
+  if (args.whole || paths.includes("")) exportCommit(topLevel, commit, dir);
   else if (paths.length > 0) exportCommit(topLevel, commit, dir, paths);
   const rootDir = path.join(dir, rootRel);
   fs.mkdirSync(rootDir, { recursive: true });
@@ -48,7 +49,13 @@ export function exportBaseTree(args: BaseTreeArgs): BaseTree {
     if (!(err instanceof InputError)) throw err;
     environments = { error: err.message };
   }
-  return { rootDir, catalogDir: hasCatalog === "tree" ? path.join(dir, catalogRel) : undefined, environments };
+  return { rootDir, catalogDir: hasCatalog ? path.join(dir, catalogRel) : undefined, environments };
+}
+
+/** The parent of a path relative to the top level, "" for the top level itself. */
+function parentOf(relative: string): string {
+  const parent = path.posix.dirname(relative);
+  return parent === "." ? "" : parent;
 }
 
 /**

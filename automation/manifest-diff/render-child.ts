@@ -11,22 +11,35 @@ import * as path from "node:path";
 interface Request {
   readonly env: string;
   readonly environments: readonly string[];
+  readonly rootDir: string;
+  readonly cacheDir: string;
 }
 
-type Render = (
-  env: string,
-  options: { catalogDir: string; environments: readonly string[] },
-) => ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string>>;
+type Options = { catalogDir: string; environments: readonly string[]; rootDir: string; cacheDir: string };
+
+interface RendererModule {
+  /** Every renderer has it; one older than chart apps ignores rootDir and cacheDir. */
+  readonly renderEnvironment?: (env: string, options: Options) => ReadonlyMap<string, string>;
+  /** A renderer with chart apps: their helm and kustomize runs in parallel. */
+  readonly renderEnvironmentReportAsync?: (
+    env: string,
+    options: Options,
+  ) => Promise<{ files: ReadonlyMap<string, string> }>;
+}
 
 async function main([codeRoot, catalogDir, requests, outFile]: string[]): Promise<void> {
   const module = path.join(codeRoot, "gitops", "render", "environment");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { renderEnvironment } = require(module) as { renderEnvironment?: Render };
+  const { renderEnvironment, renderEnvironmentReportAsync } = require(module) as RendererModule;
   if (typeof renderEnvironment !== "function") throw new Error(`${module} exports no renderEnvironment function`);
+  const render = async (env: string, options: Options) =>
+    renderEnvironmentReportAsync
+      ? (await renderEnvironmentReportAsync(env, options)).files
+      : renderEnvironment(env, options);
   const results: Record<string, { files: [string, string][] } | { error: string }> = {};
-  for (const { env, environments } of JSON.parse(requests) as Request[]) {
+  for (const { env, environments, rootDir, cacheDir } of JSON.parse(requests) as Request[]) {
     try {
-      results[env] = { files: [...(await renderEnvironment(env, { catalogDir, environments }))] };
+      results[env] = { files: [...(await render(env, { catalogDir, environments, rootDir, cacheDir }))] };
     } catch (err) {
       if (!(err instanceof Error) || err.name !== "InputError") throw err;
       results[env] = { error: err.message };

@@ -84,7 +84,8 @@ export function loadApp(
   return source && parseApp(source, env, catalogDir);
 }
 
-function listAppDirs(catalogDir: string): string[] {
+/** The app directories of the catalog, sorted; an InputError for anything else in it. */
+export function listAppDirs(catalogDir: string): string[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(catalogDir, { withFileTypes: true });
