@@ -86,8 +86,13 @@ describe("preview comment (against the fake pulumi CLI)", () => {
       });
       await project.deployedState("staging", driftedByHand);
       const staging = await previewEnvironment("staging", project.context());
+      // The state repo is a temporary directory: the golden comment shows it under a stable name.
+      const manifests =
+        "against" in staging.manifests
+          ? { ...staging.manifests, against: { ...staging.manifests.against, stateRepo: "state-staging.git" } }
+          : staging.manifests;
       report = {
-        environments: [{ ...staging, policy: { report: stagingPolicy() } }],
+        environments: [{ ...staging, manifests, policy: { report: stagingPolicy() } }],
         commit: "9fceb02d0ae598e95dc970b74767f19372d61af8",
       };
     } finally {
