@@ -77,6 +77,9 @@ export async function diffManifestsAtRef(args: ManifestDiffArgs): Promise<Manife
   // change renders once, and a locked chart archive pulled for the working tree serves the base too.
   const cacheDir = path.join(rootDir, ".render-cache");
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-platform-manifest-diff-"));
+  // The base's files are named as git names a file of a commit (`main:gitops/apps/demo/app.yaml`), not by the temporary directory.
+  const atRef = (text: string): string =>
+    [work, fs.realpathSync(work)].reduce((t, dir) => t.split(`${dir}${path.sep}`).join(`${args.ref}:`), text);
   try {
     const whole = rendererChangedSince(topLevel, commit);
     const base = exportBaseTree({
@@ -129,20 +132,24 @@ export async function diffManifestsAtRef(args: ManifestDiffArgs): Promise<Manife
           : own
             ? (own.get(env) ?? NOTHING_RENDERED)
             : await renderBase(base, env, { bases, cacheDir, head, changedApps });
-      const unrendered = "unrendered" in baseRender ? baseRender.unrendered : [];
+      const unrendered = ("unrendered" in baseRender ? baseRender.unrendered : []).map((u) => ({
+        app: u.app,
+        error: atRef(u.error),
+      }));
       const tier = tierOf(env);
       environments.push({
         env,
         presence,
         ...(tier ? { tier } : {}),
         ...diffRenders("files" in baseRender ? baseRender.files : NOTHING, head?.files ?? NOTHING),
-        ...("error" in baseRender ? { baseErrors: baseRender.error } : {}),
+        ...("error" in baseRender ? { baseErrors: atRef(baseRender.error) } : {}),
         ...(unrendered.length > 0 ? { unrenderedAtBase: unrendered } : {}),
-        notes: baseEnvError ? [] : environmentNotes(args.ref, env, presence, baseRender),
+        notes: baseEnvError ? [] : environmentNotes(args.ref, env, presence, baseRender).map(atRef),
         ...(head ? { policy: head.policy } : {}),
       });
     }
-    return { ref: args.ref, commit, notes, environments, hasChanges: environments.some((e) => e.hasChanges) };
+    const hasChanges = environments.some((e) => e.hasChanges);
+    return { ref: args.ref, commit, notes: notes.map(atRef), environments, hasChanges };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
