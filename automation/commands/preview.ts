@@ -121,10 +121,11 @@ export async function runPreviewCommand(
     try {
       return renderedManifestPreview(await baseReport, env, why);
     } catch (err) {
-      // A base that is no commit is bad input when the comparison was asked for (--offline); a fallback's note otherwise.
+      // A base that is no commit is bad input when the comparison was asked for (--offline).
       if (err instanceof BadRefError && !why) throw err;
       const reason = `the rendered-manifest diff against ${base} failed: ${err instanceof Error ? err.message : String(err)}`;
-      return { error: why ? `${why} But ${reason}` : reason };
+      // Standing in for a state repo this run cannot read, it is a note: an unreadable state repo never fails the check.
+      return why ? { skipped: `${why} But ${reason}` } : { error: reason };
     }
   };
   const tiers = new Map(loadFleet(deps.context.rootDir).environments.map((e) => [e.name, e.tier]));

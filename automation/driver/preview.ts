@@ -150,6 +150,9 @@ export async function previewEnvironment(
   };
 }
 
+/** Why a preview without the gitops layer shows no manifests: said in its summary, not as a section. */
+export const GITOPS_LEFT_OUT = "the preview leaves the gitops layer out";
+
 /** The offline preview: the synth diff and the rendered-manifest diff against `base`; no state repo read. */
 export async function offlinePreviewEnvironment(
   env: Environment,
@@ -167,8 +170,6 @@ export async function offlinePreviewEnvironment(
     manifests: layers.includes("gitops") ? await againstBase(env) : { skipped: GITOPS_LEFT_OUT },
   };
 }
-
-const GITOPS_LEFT_OUT = "the preview leaves the gitops layer out";
 
 /**
  * The hydrated catalog against the state repo: the gitops layer's part of a preview. A state repo

@@ -1,5 +1,5 @@
 import { ManifestBaseline, ManifestChange } from "../driver/gitops-steps";
-import { EnvironmentPreview } from "../driver/preview";
+import { EnvironmentPreview, GITOPS_LEFT_OUT } from "../driver/preview";
 import { appsOf, blastRadius, filesText, namesText, objectsText } from "../manifest-diff/summary";
 import { Section } from "./comment-budget";
 import { fenced, htmlCode, plural, tableCell } from "./markdown";
@@ -49,7 +49,10 @@ export function manifestLines(
   if ("error" in env.manifests) {
     return ["#### Manifests", "", `:x: The manifest diff failed: ${tableCell(env.manifests.error, 1_000)}`, ""];
   }
-  if ("skipped" in env.manifests) return [];
+  if ("skipped" in env.manifests) {
+    if (env.manifests.skipped === GITOPS_LEFT_OUT) return [];
+    return ["#### Manifests", "", `:warning: Not compared: ${tableCell(env.manifests.skipped, 1_000)}`, ""];
+  }
   const { changes, against, notes } = env.manifests;
   const lines = ["#### Manifests", "", baselineLine(against), ""];
   if (notes && notes.length > 0) {

@@ -1,0 +1,117 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { runPreviewCommand } from "../automation/commands/preview";
+import { defaultManifestDiff, previewEnvironment, renderedManifestPreview } from "../automation/driver/preview";
+import { ExitCode } from "../automation/exit-codes";
+import { evaluatePolicy } from "../policy/engine";
+import { discoverEnvironments } from "../stack";
+import { FakeProject } from "./support/fake-pulumi";
+
+/** A run without cloud credentials: a fork's pull request. */
+const NO_CLOUD: Record<string, string | undefined> = {
+  AWS_ACCESS_KEY_ID: undefined,
+  AWS_SECRET_ACCESS_KEY: undefined,
+  AWS_PROFILE: undefined,
+  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+  GITOPS_PLATFORM_CLOUD_CREDENTIALS: undefined,
+  AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials",
+  AWS_CONFIG_FILE: "/nonexistent/config",
+};
+
+/** Changes the demo app's staging tag in the project's working tree (not committed). */
+function bumpStagingTag(project: FakeProject): void {
+  const file = path.join(project.catalogDir, "demo", "staging.yaml");
+  const text = fs.readFileSync(file, "utf8");
+  assert.ok(text.includes('tag: "6.7.1"'), text);
+  fs.writeFileSync(file, text.replace('tag: "6.7.1"', 'tag: "6.7.2"'));
+}
+
+/** Every environment's state repo deleted: reading one now fails. */
+function removeStateRepos(project: FakeProject): void {
+  for (const env of discoverEnvironments(project.dir)) fs.rmSync(project.stateRepo(env), { recursive: true });
+}
+
+describe("the rendered-manifest diff in the preview comment, with no state repo to read", () => {
+  it("shows the Deployment's image line offline, with the blast radius at the top, and exits 3", async () => {
+    // GIVEN a pull request that changes the staging tag, no cloud credentials and no state repo at all
+    const project = await FakeProject.create({ stacks: {} });
+    try {
+      bumpStagingTag(project);
+      removeStateRepos(project);
+      const out = path.join(project.dir, "comment.md");
+      const deps = project.deps({ ...NO_CLOUD, GITHUB_BASE_REF: "main" }, [], {
+        synthDiff: (env, base) => Promise.resolve({ env, base, hasChanges: false, stacks: [] }),
+        policy: (env) => Promise.resolve(evaluatePolicy({ env, tier: "staging", stacks: [], manifests: [] })),
+      });
+
+      // WHEN staging and production are previewed offline against origin/main
+      const code = await runPreviewCommand(["staging", "production"], { output: out, offline: true }, deps, {
+        exitOnChanges: true,
+      });
+
+      // THEN the comment shows staging's image line, and says what it compared with
+      assert.equal(code, ExitCode.Changes, project.log.join("\n"));
+      const comment = fs.readFileSync(out, "utf8");
+      const commit = project.head().slice(0, 12);
+      const lines = comment.split("\n");
+      const blast = lines.indexOf("**Blast radius** of the rendered manifests: 1 environment, 1 app.");
+      assert.ok(blast > 0 && blast < lines.findIndex((l) => l.startsWith("| Environment |")), comment);
+      assert.equal(lines[blast + 2], "- `staging` (staging tier): `demo`; 1 CronJob modified, 1 Deployment modified");
+      assert.ok(
+        lines.includes(
+          `Compared with the catalog rendered at \`origin/main\` (\`${commit}\`), file by file: what this change does ` +
+            "to the rendered manifests. No state repo was read.",
+        ),
+        comment,
+      );
+      assert.ok(lines.includes("<summary><code>demo</code>: 2 files (staging)</summary>"), comment);
+      assert.ok(lines.includes("-          image: ghcr.io/stefanprodan/podinfo:6.7.1"), comment);
+      assert.ok(lines.includes("+          image: ghcr.io/stefanprodan/podinfo:6.7.2"), comment);
+      assert.ok(
+        lines.includes("No changes in 1 environment: `production` (stacks, manifests and guardrails)."),
+        comment,
+      );
+      assert.deepEqual(project.operations(), [], "no stack was previewed against the cloud");
+    } finally {
+      project.remove();
+    }
+  });
+
+  it("online, stands in the rendered base for a state repo it cannot read, and says so without failing", async () => {
+    // GIVEN the gitops stack previews against the cloud, but the state repo is gone
+    const project = await FakeProject.create({ stacks: { "gitops-staging": { program: "json-text-change.json" } } });
+    try {
+      project.seed("gitops-staging", { resources: [] });
+      bumpStagingTag(project);
+      removeStateRepos(project);
+      const diff = defaultManifestDiff(project.dir);
+
+      // WHEN staging's gitops layer is previewed
+      const staging = await previewEnvironment("staging", project.context(), ["gitops"], async (env, why) =>
+        renderedManifestPreview(await diff("origin/main", [env]), env, why),
+      );
+
+      // THEN the manifests are the render at the base, with a note naming the unreadable state repo
+      const { manifests } = staging;
+      assert.ok("changes" in manifests, JSON.stringify(manifests));
+      assert.deepEqual(manifests.against, { kind: "render", ref: "origin/main", commit: project.head() });
+      assert.deepEqual(
+        manifests.changes.map((c) => [c.path, c.status]),
+        [
+          ["apps/demo/cronjob-demo-smoke-test.yaml", "modified"],
+          ["apps/demo/deployment-demo.yaml", "modified"],
+        ],
+      );
+      assert.equal(manifests.notes?.length, 1);
+      assert.match(
+        manifests.notes?.[0] ?? "",
+        /^The state repo \S+\/state-staging\.git \(gitops-platform:platform\.stateRepo\.url in Pulumi\.staging\.yaml\) could not be read: .+ which does not exist; .+; the catalog rendered at the base stands in for it\.$/,
+      );
+    } finally {
+      project.remove();
+    }
+  });
+});
