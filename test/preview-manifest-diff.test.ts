@@ -2,10 +2,19 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runPreviewCommand } from "../automation/commands/preview";
-import { defaultManifestDiff, previewEnvironment, renderedManifestPreview } from "../automation/driver/preview";
+import { ManifestChange } from "../automation/driver/gitops-steps";
+import {
+  defaultManifestDiff,
+  EnvironmentPreview,
+  PreviewReport,
+  previewEnvironment,
+  renderedManifestPreview,
+} from "../automation/driver/preview";
 import { ExitCode } from "../automation/exit-codes";
+import { GITHUB_COMMENT_LIMIT, renderPreviewComment } from "../automation/report/preview-comment";
+import type { Tier } from "../environments";
 import { evaluatePolicy } from "../policy/engine";
-import { discoverEnvironments } from "../stack";
+import { discoverEnvironments, Environment } from "../stack";
 import { FakeProject } from "./support/fake-pulumi";
 
 /** A run without cloud credentials: a fork's pull request. */
@@ -113,5 +122,71 @@ describe("the rendered-manifest diff in the preview comment, with no state repo 
     } finally {
       project.remove();
     }
+  });
+});
+
+/** A shared app.yaml change reaching `apps` apps in `env`: each app's Deployment diff has `lines` changed lines. */
+function sharedChange(env: Environment, tier: Tier, apps: number, lines: number): EnvironmentPreview {
+  const changes = Array.from({ length: apps }, (_, n): ManifestChange => {
+    const app = `app-${String(n).padStart(3, "0")}`;
+    const file = `apps/${app}/deployment-${app}.yaml`;
+    const body = Array.from({ length: lines }, (_, l) => `-  label-${l}: old\n+  label-${l}: new\n`).join("");
+    const diff = `--- a/${file}\n+++ b/${file}\n@@ -1,${lines} +1,${lines} @@\n${body}`;
+    return { app, path: file, status: "modified", kind: "Deployment", diff };
+  });
+  return {
+    env,
+    tier,
+    stacks: [],
+    synthDiff: { env, base: "origin/main", hasChanges: false, stacks: [] },
+    manifests: {
+      changes,
+      against: { kind: "render", ref: "origin/main", commit: "5d2c1f0e9b8a7d6c5b4a39281706f5e4d3c2b1a0" },
+    },
+    policy: { report: evaluatePolicy({ env, tier, stacks: [], manifests: [] }) },
+  };
+}
+
+describe("the rendered-manifest diff in a comment that cannot hold it all", () => {
+  // 400 apps changed in each of two environments, each diff longer than the comment shows of one file.
+  const report: PreviewReport = {
+    environments: [sharedChange("staging", "staging", 400, 150), sharedChange("production", "production", 400, 150)],
+    offline: { reason: "--offline was given", base: "origin/main" },
+  };
+  const body = renderPreviewComment(report, { marker: "gitops-platform:preview:staging,production" });
+  const lines = body.split("\n");
+
+  it("stays within GitHub's 65,536 characters across both environments", () => {
+    assert.ok(body.length <= GITHUB_COMMENT_LIMIT, `${body.length} characters`);
+    assert.ok(body.length > GITHUB_COMMENT_LIMIT / 2, "it uses the room it has");
+  });
+
+  it("opens with the blast radius, production first, whole", () => {
+    const blast = lines.indexOf("**Blast radius** of the rendered manifests: 2 environments, 400 apps.");
+    const names = "`app-000`, `app-001`, `app-002`, `app-003`, `app-004`, `app-005`, `app-006`, `app-007` and 392 more";
+    assert.deepEqual(lines.slice(blast, blast + 4), [
+      "**Blast radius** of the rendered manifests: 2 environments, 400 apps.",
+      "",
+      `- :warning: \`production\` (production tier): ${names}; 400 Deployments modified`,
+      `- \`staging\` (staging tier): ${names}; 400 Deployments modified`,
+    ]);
+  });
+
+  it("shows each environment as many whole app diffs as fit, each clipped, and names the rest with where to see them", () => {
+    for (const env of ["staging", "production"]) {
+      const sections = lines.filter((l) =>
+        new RegExp(`^<summary><code>app-\\d+</code>: 1 file \\(${env}\\)</summary>$`).test(l),
+      );
+      assert.deepEqual(sections.length, 5, env);
+      assert.ok(
+        lines.includes(
+          "_395 more apps change (`app-005`, `app-006`, `app-007`, `app-008`, `app-009`, `app-010`, `app-011`, " +
+            `\`app-012\` and 387 more), not shown here: \`hydrate --diff origin/main --env ${env}\` shows every diff._`,
+        ),
+        body,
+      );
+    }
+    assert.equal(lines.filter((l) => l === "_103 more lines of this diff not shown._").length, 10);
+    assert.ok(!body.includes("details cut to fit the comment"), "no section is shown only as cut");
   });
 });

@@ -43,7 +43,7 @@ export function blastRadiusLines(environments: readonly EnvironmentPreview[]): s
 /** The `#### Manifests` part of one environment's section; diffs go into `addSection`'s slots. */
 export function manifestLines(
   env: EnvironmentPreview,
-  appSections: number,
+  share: ManifestShare,
   addSection: (section: Section) => string,
 ): string[] {
   if ("error" in env.manifests) {
@@ -73,24 +73,58 @@ export function manifestLines(
     `**${plural(apps.length, "app")} ${apps.length === 1 ? "changes" : "change"}** (${names}): ${filesText(changes)}; ${tableCell(objectsText(changes), 600)}.`,
     "",
   );
-  for (const app of apps.slice(0, appSections)) {
-    lines.push(addSection(appSection(env.env, app, changes)), "");
-  }
-  if (apps.length > appSections) {
-    const rest = apps.length - appSections;
+  const sections = apps.map((app) => appSection(env.env, app, changes));
+  const shown = sectionsWithin(sections, share);
+  for (const section of shown) lines.push(addSection(section), "");
+  const hidden = sections.filter((section) => !shown.includes(section)).map((section) => section.app);
+  if (hidden.length > 0) {
     const where = against.kind === "render" ? `\`hydrate --diff ${against.ref} --env ${env.env}\`` : "the job log";
+    const which = namesText(hidden, (app) => `\`${tableCell(app, 80)}\``);
     lines.push(
-      `_${plural(rest, "more app")} ${rest === 1 ? "changes" : "change"}, not shown here: ${where} shows every diff._`,
+      `_${plural(hidden.length, "more app")} ${hidden.length === 1 ? "changes" : "change"} (${which}), not shown here: ` +
+        `${where} shows every diff._`,
       "",
     );
   }
   return lines;
 }
 
-/** App sections each environment may show: the comment-wide cap shared out, at least 10 each. */
-export function appSectionsPerEnvironment(environments: readonly EnvironmentPreview[]): number {
+/** What one environment's app sections may take of the comment: how many, and about how many characters. */
+export interface ManifestShare {
+  readonly sections: number;
+  readonly characters: number;
+}
+
+/**
+ * The comment's room for app diffs shared out between the environments whose manifests change.
+ * The budget (comment-budget.ts) trims a section by whole files, so a section whose one file does
+ * not fit would show nothing: apps are given sections only while their diffs fit the share, and the
+ * others are named on one line, instead of a wall of "details cut" lines.
+ */
+export function manifestShare(environments: readonly EnvironmentPreview[], limit: number): ManifestShare {
   const changing = environments.filter((e) => "changes" in e.manifests && e.manifests.changes.length > 0).length;
-  return Math.max(10, Math.floor(MAX_APP_SECTIONS / Math.max(1, changing)));
+  const each = Math.max(1, changing);
+  return {
+    sections: Math.max(10, Math.floor(MAX_APP_SECTIONS / each)),
+    characters: Math.floor((limit * DIFF_SHARE) / each),
+  };
+}
+
+/** The part of the comment the manifest diffs may fill, across environments; the rest is the frame, stacks and guardrails. */
+const DIFF_SHARE = 0.6;
+
+/** In name order, the sections that fit the share; the first always, which the budget trims by files if it must. */
+function sectionsWithin(sections: readonly AppSection[], share: ManifestShare): AppSection[] {
+  const shown: AppSection[] = [];
+  let used = 0;
+  for (const section of sections) {
+    if (shown.length >= share.sections) break;
+    const size = section.items.reduce((n, item) => n + item.text.length + 2, section.summary.length + 40);
+    if (shown.length > 0 && used + size > share.characters) continue;
+    shown.push(section);
+    used += size;
+  }
+  return shown;
 }
 
 function baselineLine(against: ManifestBaseline): string {
@@ -106,9 +140,14 @@ function baselineLine(against: ManifestBaseline): string {
   );
 }
 
-function appSection(env: string, app: string, changes: readonly ManifestChange[]): Section {
+interface AppSection extends Section {
+  readonly app: string;
+}
+
+function appSection(env: string, app: string, changes: readonly ManifestChange[]): AppSection {
   const files = changes.filter((c) => c.app === app).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
+    app,
     where: `${env}/${app}`,
     summary: `${htmlCode(app)}: ${plural(files.length, "file")} (${env})`,
     kind: "file",

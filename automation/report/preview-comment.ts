@@ -9,7 +9,7 @@ import {
 import { splitStackName } from "../../stack";
 import { StackDiff } from "../synth/diff";
 import { fitComment, NOTE_SLOT, Section, slot } from "./comment-budget";
-import { appSectionsPerEnvironment, blastRadiusLines, manifestLines } from "./manifest-comment";
+import { blastRadiusLines, manifestLines, manifestShare } from "./manifest-comment";
 import { summaryTable } from "./fleet-summary";
 import { escapeHtml, fenced, htmlCode, plural, resourceLines, showValue, tableCell } from "./markdown";
 import { platformPhaseLines } from "./platform-phase";
@@ -38,11 +38,11 @@ export interface CommentOptions {
 
 export function renderPreviewComment(report: PreviewReport, options: CommentOptions): string {
   const sections: Section[] = [];
-  const frame = renderFrame(report, options.marker, sections);
-  return fitComment(frame, sections, options.limit ?? GITHUB_COMMENT_LIMIT);
+  const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
+  return fitComment(renderFrame(report, options.marker, sections, limit), sections, limit);
 }
 
-function renderFrame(report: PreviewReport, marker: string, sections: Section[]): string {
+function renderFrame(report: PreviewReport, marker: string, sections: Section[], limit: number): string {
   const title = report.offline ? `## Pulumi preview, offline: ${report.offline.reason}` : "## Pulumi preview";
   const lines = [`<!-- ${marker} -->`, title, ""];
   if (report.commit) lines.push(`Commit \`${report.commit.slice(0, 12)}\`.`, "");
@@ -67,7 +67,7 @@ function renderFrame(report: PreviewReport, marker: string, sections: Section[])
       "",
     );
   }
-  const appSections = appSectionsPerEnvironment(active);
+  const share = manifestShare(active, limit);
   for (const env of active) {
     lines.push(
       `<details${environmentFailed(env) ? " open" : ""}>`,
@@ -79,7 +79,7 @@ function renderFrame(report: PreviewReport, marker: string, sections: Section[])
     lines.push(...policyLines(env.env, env.policy, packVerdict(env), (section) => addSection(sections, section)));
     if (env.synthDiff) lines.push(...synthLines(env.synthDiff.stacks, env.env, sections));
     else lines.push(...stackLines(env.stacks, sections));
-    lines.push(...manifestLines(env, appSections, (section) => addSection(sections, section)), "</details>", "");
+    lines.push(...manifestLines(env, share, (section) => addSection(sections, section)), "</details>", "");
   }
   return `${lines.join("\n").trimEnd()}\n`;
 }
