@@ -1,5 +1,8 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { BadRefError } from "../automation/commit-tree";
+import { selectApps } from "../automation/manifest-diff/changed-apps";
 import { EnvironmentManifestDiff, ManifestDiffReport } from "../automation/manifest-diff/at-ref";
 import { blastRadius } from "../automation/manifest-diff/summary";
 import { renderManifestDiff } from "../automation/manifest-diff/text";
@@ -261,5 +264,34 @@ describe("hydrate --diff: the catalog rendered at a commit and in the working tr
       report.environments.map((e) => [e.env, e.modified]),
       [["production", 2]],
     );
+  });
+
+  describe("selects only the apps that can render differently", () => {
+    function selection(repo: CatalogRepo) {
+      const head = repo.git("rev-parse", "HEAD").trim();
+      return selectApps(repo.dir, head, "gitops/apps", path.join(repo.dir, "gitops", "apps"));
+    }
+
+    it("leaves out every app whose directory did not change", () => {
+      const repo = CatalogRepo.create();
+      repo.copy("gitops/apps/demo/app.yaml", "gitops/apps/web/app.yaml");
+      repo.copy("gitops/apps/demo/app.yaml", "gitops/apps/gone/app.yaml");
+      repo.commit("web and gone");
+      repo.edit("gitops/apps/web/app.yaml", "Hello", "Hi");
+      repo.remove("gitops/apps/gone");
+      repo.copy("gitops/apps/demo/app.yaml", "gitops/apps/new/app.yaml");
+      fs.symlinkSync("demo", path.join(repo.dir, "gitops", "apps", "linked"));
+
+      assert.deepEqual(selection(repo), { apps: ["gone", "linked", "new", "web"], sources: false });
+    });
+
+    it("keeps every app that may be a chart or Kustomize app, at the commit or here", () => {
+      const repo = CatalogRepo.create();
+      repo.write("gitops/apps/vendor/app.yaml", "chart:\n  repository: https://charts.example.com\n");
+      repo.commit("vendor");
+      repo.write("gitops/apps/api/app.yaml", "kustomize:\n  base: base\n");
+
+      assert.deepEqual(selection(repo), { apps: ["api", "vendor"], sources: true });
+    });
   });
 });

@@ -4,13 +4,13 @@ import * as path from "node:path";
 import { InputError } from "../../config";
 import { loadFleet, Tier } from "../../environments";
 import { diffRenders, RenderDiff, RenderedFiles } from "../../gitops/render-diff";
-import { appOfPath } from "../../gitops/render/file-names";
 import { readGuardrailsConfig } from "../../policy/config";
 import type { PolicyReport } from "../../policy/engine";
 import { configFileOf, Environment, PROJECT_ROOT } from "../../stack";
 import { gitTopLevel, resolveCommit } from "../commit-tree";
 import { BaseRenderResult, rendererChangedSince, renderWithCodeAt } from "./base-renderer";
-import { appsThatDiffer, BaseTree, exportBaseTree } from "./base-tree";
+import { BaseTree, exportBaseTree } from "./base-tree";
+import { selectApps } from "./changed-apps";
 import { BaseRender, CatalogRender, renderBaseApps, renderCatalog, UnrenderedApp } from "./render";
 
 /**
@@ -43,7 +43,11 @@ export interface EnvironmentManifestDiff extends RenderDiff {
   /** Apps of the commit that did not render, each with its errors: what they render to here is compared with nothing. */
   readonly unrenderedAtBase?: readonly UnrenderedApp[];
   readonly notes: readonly string[];
-  /** The guardrails' verdict on the working tree's render (absent for a removed environment). */
+  /**
+   * The guardrails' verdict on the working tree's render of the apps compared (absent for a removed
+   * environment). The guardrails judge one app at a time (policy/engine.ts), so the findings on
+   * changed files are those a full render would give.
+   */
   readonly policy?: PolicyReport;
 }
 
@@ -82,17 +86,22 @@ export async function diffManifestsAtRef(args: ManifestDiffArgs): Promise<Manife
     [work, fs.realpathSync(work)].reduce((t, dir) => t.split(`${dir}${path.sep}`).join(`${args.ref}:`), text);
   try {
     const whole = rendererChangedSince(topLevel, commit);
-    const base = exportBaseTree({
+    const treeArgs = {
       topLevel,
       commit,
       rootRel: inside(topLevel, rootDir, "the project", args.command),
       catalogRel: inside(topLevel, catalogDir, "the app catalog", args.command),
       dir: work,
-      whole,
-    });
+    };
+    const selection = whole ? undefined : selectApps(topLevel, commit, treeArgs.catalogRel, catalogDir);
+    let base = exportBaseTree({ ...treeArgs, scope: selection ?? "whole" });
     const baseEnvError = "error" in base.environments ? base.environments.error : undefined;
     const bases = "error" in base.environments ? [] : base.environments;
     const envs = [...new Set(args.envs ?? [...heads, ...bases])].sort();
+    // An environment the change removes loses every manifest: its whole catalog is rendered at the commit.
+    if (selection && envs.some((e) => bases.includes(e) && !heads.includes(e))) {
+      base = exportBaseTree({ ...treeArgs, scope: "catalog" });
+    }
     const notes = baseNotes(args.ref, base);
     // Started first: the commit's own renderer runs in a child process while this one renders the working tree.
     const ownRender =
@@ -105,9 +114,13 @@ export async function diffManifestsAtRef(args: ManifestDiffArgs): Promise<Manife
           )
         : undefined;
 
+    // Where both sides have the environment, only the selected apps can differ; elsewhere every app is added or deleted.
+    const appsIn = (env: Environment) =>
+      selection && base.catalogDir && bases.includes(env) && heads.includes(env) ? selection.apps : undefined;
     const headRenders = new Map<Environment, CatalogRender>();
     for (const env of envs.filter((e) => heads.includes(e))) {
-      const options = { catalogDir, environments: heads, rootDir, cacheDir };
+      const apps = appsIn(env);
+      const options = { catalogDir, environments: heads, rootDir, cacheDir, ...(apps ? { apps } : {}) };
       const guardrails = readGuardrailsConfig(rootDir, env);
       headRenders.set(env, await renderCatalog(env, { ...options, guardrails, tier: tierOf(env) }));
     }
@@ -119,7 +132,6 @@ export async function diffManifestsAtRef(args: ManifestDiffArgs): Promise<Manife
       return undefined;
     });
     if (own) notes.push(`The change touches the renderer: ${args.ref} was rendered with its own renderer.`);
-    const changedApps = own || !base.catalogDir ? [] : appsThatDiffer(base.catalogDir, catalogDir);
 
     const environments: EnvironmentManifestDiff[] = [];
     for (const env of envs) {
@@ -131,7 +143,7 @@ export async function diffManifestsAtRef(args: ManifestDiffArgs): Promise<Manife
           ? NOTHING_RENDERED
           : own
             ? (own.get(env) ?? NOTHING_RENDERED)
-            : await renderBase(base, env, { bases, cacheDir, head, changedApps });
+            : await renderBase(base, env, { bases, cacheDir, apps: appsIn(env) });
       const unrendered = ("unrendered" in baseRender ? baseRender.unrendered : []).map((u) => ({
         app: u.app,
         error: atRef(u.error),
@@ -187,33 +199,19 @@ interface BaseRenderContext {
   /** The commit's environments. */
   readonly bases: readonly Environment[];
   readonly cacheDir: string;
-  /** The working tree's render of the environment, when it has the environment too. */
-  readonly head?: CatalogRender;
-  /** The apps whose directories differ between the commit and the working tree. */
-  readonly changedApps: readonly string[];
+  /** Only these apps (selectApps); by default every app. */
+  readonly apps?: readonly string[];
 }
 
-/**
- * The commit's render of `env` with this checkout's renderer, its chart apps given that commit's
- * Kubernetes version. Where the working tree has the environment too, only the apps that may render
- * differently are rendered: those whose directories differ, and every chart and Kustomize app (its
- * sources may live outside its directory; the render cache makes an unchanged one cheap). The
- * others render to the same bytes on both sides, so the working tree's files stand in for them.
- */
+/** The commit's render of `env` with this checkout's renderer, its chart apps given that commit's Kubernetes version. */
 async function renderBase(base: BaseTree, env: Environment, context: BaseRenderContext): Promise<BaseRenderResult> {
-  const { head } = context;
-  const rendered = head ? new Set([...context.changedApps, ...head.sourceApps]) : undefined;
   const options = { catalogDir: base.catalogDir, environments: context.bases, rootDir: base.rootDir };
-  let render: BaseRender;
   try {
-    render = await renderBaseApps(env, { ...options, cacheDir: context.cacheDir }, rendered && [...rendered].sort());
+    return await renderBaseApps(env, { ...options, cacheDir: context.cacheDir }, context.apps);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     return { error: err.message };
   }
-  if (!head || !rendered) return render;
-  const unchanged = [...head.files].filter(([file]) => !rendered.has(appOfPath(file) ?? file));
-  return { files: new Map([...unchanged, ...render.files]), unrendered: render.unrendered };
 }
 
 function baseNotes(ref: string, base: BaseTree): string[] {

@@ -22,14 +22,18 @@ export interface BaseTreeArgs {
   readonly catalogRel: string;
   /** Where to write; the top level of the commit lands here. */
   readonly dir: string;
-  /** Every file (the commit's own renderer will run), or only the config files and the catalog. */
-  readonly whole: boolean;
+  /**
+   * What to export besides the config files: `whole`, every file (the commit's own renderer will
+   * run); `catalog`, the catalog and every source tree it may read; or only these apps' directories,
+   * with the source trees when `sources` says one of them may be a chart or Kustomize app.
+   */
+  readonly scope: "whole" | "catalog" | { readonly apps: readonly string[]; readonly sources: boolean };
 }
 
 const CONFIG_FILE = /^Pulumi\..+\.ya?ml$/;
 
 export function exportBaseTree(args: BaseTreeArgs): BaseTree {
-  const { topLevel, commit, rootRel, catalogRel, dir } = args;
+  const { topLevel, commit, rootRel, catalogRel, dir, scope } = args;
   const configFiles = [...treeAt(topLevel, commit, rootRel)]
     .filter(([name, type]) => type === "blob" && CONFIG_FILE.test(name))
     .map(([name]) => path.posix.join(rootRel, name));
@@ -37,11 +41,18 @@ export function exportBaseTree(args: BaseTreeArgs): BaseTree {
   // A chart or Kustomize app may keep its sources anywhere in the directory holding gitops/apps
   // (`chart.path: ../../charts/web`, gitops/sources/load.ts): that whole directory is exported.
   const sourcesRel = parentOf(parentOf(catalogRel));
-  const paths = [...configFiles, ...(hasCatalog ? [sourcesRel] : [])];
-  if (args.whole || paths.includes("")) exportCommit(topLevel, commit, dir);
+  const catalogPaths = (): string[] => {
+    if (!hasCatalog) return [];
+    if (scope === "whole" || scope === "catalog" || scope.sources) return [sourcesRel];
+    const atCommit = treeAt(topLevel, commit, catalogRel);
+    return scope.apps.filter((app) => atCommit.has(app)).map((app) => path.posix.join(catalogRel, app));
+  };
+  const paths = [...configFiles, ...catalogPaths()];
+  if (scope === "whole" || paths.includes("")) exportCommit(topLevel, commit, dir);
   else if (paths.length > 0) exportCommit(topLevel, commit, dir, paths);
   const rootDir = path.join(dir, rootRel);
-  fs.mkdirSync(rootDir, { recursive: true });
+  const catalogDir = hasCatalog ? path.join(dir, catalogRel) : undefined;
+  fs.mkdirSync(catalogDir ?? rootDir, { recursive: true });
   let environments: BaseTree["environments"];
   try {
     environments = discoverEnvironments(rootDir);
@@ -49,49 +60,11 @@ export function exportBaseTree(args: BaseTreeArgs): BaseTree {
     if (!(err instanceof InputError)) throw err;
     environments = { error: err.message };
   }
-  return { rootDir, catalogDir: hasCatalog ? path.join(dir, catalogRel) : undefined, environments };
+  return { rootDir, catalogDir, environments };
 }
 
 /** The parent of a path relative to the top level, "" for the top level itself. */
 function parentOf(relative: string): string {
   const parent = path.posix.dirname(relative);
   return parent === "." ? "" : parent;
-}
-
-/**
- * The apps whose directories differ between two catalogs: present in one only, or holding other
- * file names or bytes. An app directory holds only files (app.yaml and <env>.yaml); anything else
- * in it counts as a difference, so the renderer reads it and reports it.
- */
-export function appsThatDiffer(before: string | undefined, after: string): string[] {
-  const appsOf = (catalog: string | undefined) =>
-    catalog === undefined || !fs.existsSync(catalog)
-      ? []
-      : fs.readdirSync(catalog).filter((name) => isDirectory(path.join(catalog, name)));
-  const names = [...new Set([...appsOf(before), ...appsOf(after)])].sort();
-  return names.filter((app) => before === undefined || !sameFiles(path.join(before, app), path.join(after, app)));
-}
-
-function isDirectory(file: string): boolean {
-  return fs.statSync(file, { throwIfNoEntry: false })?.isDirectory() ?? false;
-}
-
-function sameFiles(a: string, b: string): boolean {
-  if (!isDirectory(a) || !isDirectory(b)) return false;
-  const names = fs.readdirSync(a).sort();
-  const others = fs.readdirSync(b).sort();
-  if (names.join("\u0000") !== others.join("\u0000")) return false;
-  return names.every((name) => {
-    const bytes = fileBytes(path.join(a, name));
-    return bytes !== undefined && fileBytes(path.join(b, name))?.equals(bytes) === true;
-  });
-}
-
-/** A plain file's bytes; undefined for anything else (a directory, a broken or looping link). */
-function fileBytes(file: string): Buffer | undefined {
-  try {
-    return fs.statSync(file).isFile() ? fs.readFileSync(file) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -7,8 +7,6 @@ import { Environment } from "../../stack";
 
 export interface CatalogRender {
   readonly files: RenderedFiles;
-  /** The chart and Kustomize apps among those rendered: their output depends on more than their directory. */
-  readonly sourceApps: readonly string[];
   /** The guardrails' verdict on the rendered manifests, with `options.guardrails` and `options.tier`. */
   readonly policy: PolicyReport;
 }
@@ -19,8 +17,8 @@ export interface CatalogRender {
  * themselves are dropped once judged: a diff needs only the files.
  */
 export async function renderCatalog(env: Environment, options: RenderOptions): Promise<CatalogRender> {
-  const { files, sourceApps, policy } = await renderEnvironmentReportAsync(env, options);
-  return { files, sourceApps, policy };
+  const { files, policy } = await renderEnvironmentReportAsync(env, options);
+  return { files, policy };
 }
 
 /** An app of the base that did not render, with the renderer's own words. */

@@ -30,8 +30,6 @@ export interface RenderedEnvironment {
   readonly env: Environment;
   /** The apps rendered, sorted. */
   readonly apps: readonly string[];
-  /** Those of them that are chart or Kustomize apps: their output depends on more than their directory. */
-  readonly sourceApps: readonly string[];
   /** Repo-relative path (`apps/<app>/<kind>-<name>.yaml`) to YAML text, sorted by path. */
   readonly files: ReadonlyMap<string, string>;
   /** The same objects before serialization, each with its path: what the guardrails judge. */
@@ -106,8 +104,7 @@ function reportOf(
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const policy = evaluatePolicy({ env, tier: options.tier ?? "production", manifests, guardrails: options.guardrails });
   const sourceRenders = sources.stats;
-  const sourceApps = apps.filter(isSourceApp).map((a) => a.name);
-  return { env, apps: apps.map((a) => a.name), sourceApps, files: new Map(entries), manifests, policy, sourceRenders };
+  return { env, apps: apps.map((a) => a.name), files: new Map(entries), manifests, policy, sourceRenders };
 }
 
 function renderAppFiles(
