@@ -62,7 +62,7 @@ export function hydrateCommand(): Command {
         ["hydrate --diff HEAD", "what the uncommitted catalog changes in every environment's manifests"],
       ) +
         "\nWith --push it clones the configured state repo, commits and pushes (rebasing when someone pushed first).\n" +
-        "With --diff it reads no state repo and needs no network: both sides are rendered here (docs/catalog.md).\n" +
+        "With --diff it reads no state repo and needs no network: both sides are rendered here (docs/cli.md).\n" +
         "Exit codes: 0 written (or nothing to write), 1 a mandatory guardrail violated or a git failure (nothing\n" +
         "written), 2 bad input: a bad spec or config, a state repo of another environment, a push refused, a\n" +
         "--diff ref that names no commit; with --diff: 0 no manifest changes, 3 manifests change.",
