@@ -13,20 +13,9 @@ import { PINNED_CLI_VERSION } from "../automation/versions";
 import { ExitCode } from "../automation/exit-codes";
 import { evaluatePolicy } from "../policy/engine";
 import { runCli } from "./support/cli";
-import { FakeProject } from "./support/fake-pulumi";
+import { FakeProject, NO_CLOUD } from "./support/fake-pulumi";
 
 /** An environment with no AWS credentials anywhere: a fork's pull request. */
-const NO_CLOUD: Record<string, string | undefined> = {
-  AWS_ACCESS_KEY_ID: undefined,
-  AWS_SECRET_ACCESS_KEY: undefined,
-  AWS_PROFILE: undefined,
-  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
-  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
-  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
-  GITOPS_PLATFORM_CLOUD_CREDENTIALS: undefined,
-  AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials",
-  AWS_CONFIG_FILE: "/nonexistent/config",
-};
 
 describe("driver commands: help, bad input and the environment", () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "driver-cli-"));

@@ -6,6 +6,7 @@ import { selectApps } from "../automation/manifest-diff/changed-apps";
 import { EnvironmentManifestDiff, ManifestDiffReport } from "../automation/manifest-diff/at-ref";
 import { blastRadius } from "../automation/manifest-diff/summary";
 import { renderManifestDiff } from "../automation/manifest-diff/text";
+import { REPO_ROOT } from "../automation/synth/synth";
 import { CatalogRepo } from "./support/catalog-repo";
 import { assertGolden } from "./support/golden";
 import { removeTempDirs } from "./support/temp";
@@ -13,21 +14,14 @@ import { removeTempDirs } from "./support/temp";
 const STAGING_TAG = "gitops/apps/demo/staging.yaml";
 const plain = (_style: string, text: string): string => text;
 
-/** Every file the demo app renders to in staging and in production (it has a CronJob, an Ingress, ...). */
-const DEMO_FILES = [
-  "apps/demo/cronjob-demo-smoke-test.yaml",
-  "apps/demo/deployment-demo.yaml",
-  "apps/demo/ingress-demo.yaml",
-  "apps/demo/networkpolicy-demo.yaml",
-  "apps/demo/service-demo.yaml",
-  "apps/demo/serviceaccount-demo.yaml",
-  "apps/demo/servicemonitor-demo.yaml",
-];
-const DEMO_FILES_PRODUCTION = [
-  ...DEMO_FILES,
-  "apps/demo/horizontalpodautoscaler-demo.yaml",
-  "apps/demo/poddisruptionbudget-demo.yaml",
-].sort();
+/** Every file the demo app renders to in `env`, as its golden hydration holds them (test/golden/gitops). */
+function demoFiles(env: "staging" | "production"): string[] {
+  const dir = path.join(REPO_ROOT, "test", "golden", "gitops", env, "apps", "demo");
+  return fs
+    .readdirSync(dir)
+    .sort()
+    .map((file) => `apps/demo/${file}`);
+}
 
 function envOf(report: ManifestDiffReport, env: string): EnvironmentManifestDiff {
   const found = report.environments.find((e) => e.env === env);
@@ -132,7 +126,7 @@ describe("hydrate --diff: the catalog rendered at a commit and in the working tr
     const report = await repo.diff("HEAD");
 
     const staging = envOf(report, "staging");
-    const added = DEMO_FILES.map((f): [string, string] => [f.replace(/demo/g, "web"), "added"]);
+    const added = demoFiles("staging").map((f): [string, string] => [f.replace(/demo/g, "web"), "added"]);
     assert.deepEqual(changesOf(staging), [["web", "added", added]]);
     assert.deepEqual([staging.added, staging.modified, staging.deleted], [7, 0, 0]);
     assert.equal(envOf(report, "production").hasChanges, false);
@@ -145,8 +139,8 @@ describe("hydrate --diff: the catalog rendered at a commit and in the working tr
     const report = await repo.diff("HEAD");
 
     const deleted = (files: string[]) => files.map((f): [string, string] => [f, "deleted"]);
-    assert.deepEqual(changesOf(envOf(report, "staging")), [["demo", "removed", deleted(DEMO_FILES)]]);
-    assert.deepEqual(changesOf(envOf(report, "production")), [["demo", "removed", deleted(DEMO_FILES_PRODUCTION)]]);
+    assert.deepEqual(changesOf(envOf(report, "staging")), [["demo", "removed", deleted(demoFiles("staging"))]]);
+    assert.deepEqual(changesOf(envOf(report, "production")), [["demo", "removed", deleted(demoFiles("production"))]]);
   });
 
   it("shows an app renamed as the old one removed and the new one added", async () => {

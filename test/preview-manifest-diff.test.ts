@@ -15,20 +15,7 @@ import { GITHUB_COMMENT_LIMIT, renderPreviewComment } from "../automation/report
 import type { Tier } from "../environments";
 import { evaluatePolicy } from "../policy/engine";
 import { discoverEnvironments, Environment } from "../stack";
-import { FakeProject } from "./support/fake-pulumi";
-
-/** A run without cloud credentials: a fork's pull request. */
-const NO_CLOUD: Record<string, string | undefined> = {
-  AWS_ACCESS_KEY_ID: undefined,
-  AWS_SECRET_ACCESS_KEY: undefined,
-  AWS_PROFILE: undefined,
-  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
-  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
-  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
-  GITOPS_PLATFORM_CLOUD_CREDENTIALS: undefined,
-  AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials",
-  AWS_CONFIG_FILE: "/nonexistent/config",
-};
+import { FakeProject, NO_CLOUD } from "./support/fake-pulumi";
 
 /** Changes the demo app's staging tag in the project's working tree (not committed). */
 function bumpStagingTag(project: FakeProject): void {

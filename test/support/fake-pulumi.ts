@@ -39,6 +39,19 @@ async function fakeCommand(worldFile: string): Promise<PulumiCommand> {
   }
 }
 
+/** A run without cloud credentials (a fork's pull request): none of the variables or files the AWS SDK reads. */
+export const NO_CLOUD: Readonly<Record<string, string | undefined>> = {
+  AWS_ACCESS_KEY_ID: undefined,
+  AWS_SECRET_ACCESS_KEY: undefined,
+  AWS_PROFILE: undefined,
+  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+  GITOPS_PLATFORM_CLOUD_CREDENTIALS: undefined,
+  AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials",
+  AWS_CONFIG_FILE: "/nonexistent/config",
+};
+
 /**
  * Writes `Pulumi.<name>.yaml` into the project at `dir` (see writeEnvironment), with its own bare
  * state repo in the project (`state-<name>.git`).
