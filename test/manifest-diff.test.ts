@@ -74,6 +74,22 @@ describe("hydrate --diff: the catalog rendered at a commit and in the working tr
     assertGolden("hydrate-diff-image-tag.txt", renderManifestDiff(report, plain));
   });
 
+  it("lists the guardrails' findings on the changed files beside the diff", async () => {
+    const repo = CatalogRepo.create();
+    repo.edit("gitops/apps/demo/staging.yaml", "replicas: 1\n", "replicas: 1\nsecurityContext:\n  runAsUser: 0\n");
+
+    const text = renderManifestDiff(await repo.diff("HEAD", ["staging"]), plain);
+
+    const fix = "Fix: Set securityContext.runAsNonRoot: true (pod or container) and a non-zero runAsUser.";
+    assert.deepEqual(
+      text.split("\n").filter((l) => l.startsWith("  policy: ")),
+      [
+        `  policy: mandatory k8s-run-as-non-root apps/demo/deployment-demo.yaml: container "demo" runs as runAsUser 0. ${fix}`,
+        `  policy: mandatory k8s-run-as-non-root apps/demo/cronjob-demo-smoke-test.yaml: container "smoke-test" runs as runAsUser 0. ${fix}`,
+      ],
+    );
+  });
+
   it("reports no change when the working tree renders as the commit does", async () => {
     const repo = CatalogRepo.create();
     repo.edit("gitops/apps/demo/app.yaml", "# The demo app", "# The demo app (a comment changes no manifest)");
