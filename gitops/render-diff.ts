@@ -4,8 +4,8 @@ import { planChanges } from "./state-repo/working-copy";
 
 /**
  * Two renders of one environment's catalog, compared file by file: what a change to the catalog (or
- * to the renderer) does to the state repo, without reading the state repo. Pure: `hydrate --diff`,
- * the preview comment and `promote` call it with renders they made.
+ * to the renderer) does to the state repo, without reading the state repo. Pure: `hydrate --diff`
+ * and the preview comment call it with renders they made.
  */
 
 /** One environment's render: state-repo path (`apps/<app>/<kind>-<name>.yaml`) to YAML text. */
@@ -31,15 +31,8 @@ export interface RenderDiff {
   readonly hasChanges: boolean;
 }
 
-export interface RenderDiffOptions {
-  /** Only this app's files (`promote` diffs one app); by default every app. */
-  readonly app?: string;
-}
-
 /** What moving from the render `before` to the render `after` changes, per app and file. */
-export function diffRenders(before: RenderedFiles, after: RenderedFiles, options: RenderDiffOptions = {}): RenderDiff {
-  const [old, current] =
-    options.app === undefined ? [before, after] : [onlyApp(before, options.app), onlyApp(after, options.app)];
+export function diffRenders(old: RenderedFiles, current: RenderedFiles): RenderDiff {
   const changes = planChanges(old, current);
   const [appsBefore, appsAfter] = [appsIn(old), appsIn(current)];
   const apps = describeChanges(old, current, changes).map(({ app, files }) => ({
@@ -58,10 +51,6 @@ export function diffRenders(before: RenderedFiles, after: RenderedFiles, options
     deleted: changes.deleted.length,
     hasChanges: apps.length > 0,
   };
-}
-
-function onlyApp(files: RenderedFiles, app: string): RenderedFiles {
-  return new Map([...files].filter(([file]) => appOfPath(file) === app));
 }
 
 function appsIn(files: RenderedFiles): Set<string> {

@@ -13,7 +13,7 @@ const DEMO_FILES = ["app.yaml", "staging.yaml", "production.yaml"];
 /**
  * A project of two environments (staging, then production) with the shipped demo app, as a git
  * repository on disk with one commit: what `hydrate --diff` compares a working tree with. Commits
- * carry fixed dates, so their hashes (shown in the output) are the same on every run.
+ * carry fixed dates, so their hashes are the same on every run of the same files.
  */
 export class CatalogRepo {
   private constructor(readonly dir: string) {}
