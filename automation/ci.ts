@@ -8,7 +8,7 @@ import { Environment } from "../stack";
  * environment (GITHUB_EVENT_NAME, GITHUB_REF) and the fleet's declared tiers and promotion order.
  * CI_RULES is the decision: planCi walks it, the CLI's help and the table in docs/ci.md are rendered
  * from it, and a test runs every row's example. Deploys only ever come from a reviewed commit: a
- * push to main or a release tag. A manual run (workflow_dispatch) therefore checks drift, which
+ * push to main or a release tag; a promotion only proposes one, as a pull request. A manual run (workflow_dispatch) therefore checks drift, which
  * writes nothing, whatever branch it was started on.
  */
 
@@ -17,7 +17,14 @@ export type CiPlan =
   /** `up` of each wave's environments; a wave starts when the one before it succeeded. */
   | { readonly action: "up"; readonly waves: readonly (readonly Environment[])[]; readonly reason: string }
   | { readonly action: "drift"; readonly envs: readonly Environment[]; readonly reason: string }
+  /** `promote --all --open-pr` along each edge of the promotion order, upstream edges first. */
+  | { readonly action: "promote"; readonly edges: readonly PromotionEdge[]; readonly reason: string }
   | { readonly action: "nothing"; readonly reason: string };
+
+export interface PromotionEdge {
+  readonly from: Environment;
+  readonly to: Environment;
+}
 
 export const MAIN_BRANCH = "main";
 
@@ -50,6 +57,7 @@ export interface CiRule {
 const PREVIEW_EXIT = "0 (changes too), 1 a stack failed or a mandatory guardrail is violated";
 const UP_EXIT = "0, 1 a deploy failed (no further environment starts)";
 const DRIFT_EXIT = "0 in sync, 3 drift, 1 a check failed";
+const PROMOTE_EXIT = "0 promoted or nothing to promote, 3 a gate holds an app back, 2 bad input";
 
 const names = (fleet: Fleet): Environment[] => fleet.environments.map((e) => e.name);
 
@@ -169,6 +177,24 @@ export const CI_RULES: readonly CiRule[] = [
     }),
   },
   {
+    event: "repository_dispatch",
+    ref: "any",
+    does: "`promote --all --open-pr` along every `promotesFrom` edge: one pull request each",
+    exit: PROMOTE_EXIT,
+    example: { GITHUB_EVENT_NAME: "repository_dispatch", GITHUB_REF: `refs/heads/${MAIN_BRANCH}` },
+    matches: (run) => run.event === "repository_dispatch",
+    plan: (run) => {
+      const edges = promotionEdges(run.fleet);
+      if (edges.length === 0)
+        return { action: "nothing", reason: "a dispatch promotes, and no environment promotes from another" };
+      return {
+        action: "promote",
+        edges,
+        reason: "a dispatch proposes what each environment runs for the next, gated on its health",
+      };
+    },
+  },
+  {
     event: "any other",
     ref: "any",
     does: "nothing",
@@ -178,6 +204,14 @@ export const CI_RULES: readonly CiRule[] = [
     plan: (run) => ({ action: "nothing", reason: `the ${run.event} event has nothing to deploy` }),
   },
 ];
+
+/** Every (from, to) of the fleet's `promotesFrom`, in promotion order: what runs upstream is proposed first. */
+export function promotionEdges(fleet: Fleet): PromotionEdge[] {
+  const declared = new Map(fleet.environments.map((e) => [e.name, e.promotesFrom]));
+  return promotionWaves(fleet.environments)
+    .flat()
+    .flatMap((to) => [...(declared.get(to) ?? [])].sort().map((from) => ({ from, to })));
+}
 
 /** The first rule of CI_RULES that matches the run. */
 export function ciRuleFor(env: NodeJS.ProcessEnv, fleet: Fleet): { rule: CiRule; run: CiEvent } {

@@ -19,7 +19,7 @@ export function buildProgram(): Command {
   };
   const program = new Command("gitops-platform")
     .description(
-      "GitOps on EKS with Pulumi: doctor, synth, hydrate, preview, up, destroy, drift, status, bump-image, new and ci",
+      "GitOps on EKS with Pulumi: doctor, synth, hydrate, preview, up, destroy, drift, status, bump-image, promote, new and ci",
     )
     .version(versionText(), "-V, --version", "print the version of gitops-platform and the Pulumi SDK and CLI it pins")
     .showHelpAfterError("(run with --help for usage)")

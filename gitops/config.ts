@@ -6,6 +6,8 @@ import { matching } from "./schema";
 /** Argo CD durations (`5s`, `3m`, `1h`): parsed by Go's time.ParseDuration. */
 const DURATION = /^(\d+(ms|s|m|h))+$/;
 const CRON = /^(\S+\s+){4}\S+$/;
+/** A soak time: `30m`, `1h30m`, `45s`, `0s`; hours, minutes and seconds in that order. */
+const SOAK = /^(?=\d)(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
 const syncWindowSchema = z.strictObject({
   kind: z.enum(["allow", "deny"]).describe("`allow`: syncs only inside the window; `deny`: no syncs inside it."),
@@ -75,9 +77,27 @@ export const gitopsConfigSchema = z.strictObject({
   notifications: z
     .array(subscriptionSchema)
     .describe("Subscriptions; their triggers and services are the platform's (argocd-notifications-cm)."),
+  promotion: z
+    .strictObject({
+      soak: matching(SOAK, "a duration of hours, minutes and seconds such as 30m, 1h30m or 0s").describe(
+        "How long the source must have run what is promoted, Synced and Healthy, before it may move here: " +
+          "measured from the end of the sync operation that deployed it. `0s` promotes at once.",
+      ),
+    })
+    .optional()
+    .describe(
+      "How changes enter this environment from the one(s) it promotes from (`promotesFrom`), as `promote` " +
+        "judges them: omitted in a first stage, which promotes from nothing.",
+    ),
 });
 
 export type GitopsConfig = z.output<typeof gitopsConfigSchema>;
+
+/** A soak time the schema accepted (`1h30m`), in milliseconds. */
+export function soakMilliseconds(soak: string): number {
+  const [, h = "0", m = "0", s = "0"] = SOAK.exec(soak) ?? [];
+  return ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000;
+}
 
 export function parseGitopsConfig(raw: unknown, file: string): GitopsConfig {
   return parseConfig(gitopsConfigSchema, raw, { file, key: "gitops-platform:gitops" });

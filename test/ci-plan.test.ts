@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CI_RULES, CiPlan, ciRuleFor, planCi, renderCiTable } from "../automation/ci";
+import { CI_RULES, CiPlan, ciRuleFor, planCi, promotionEdges, renderCiTable } from "../automation/ci";
 import { REPO_ROOT } from "../automation/synth/synth";
 import { InputError } from "../config";
 import { Fleet, loadFleet } from "../environments";
@@ -37,6 +37,14 @@ describe("ci: what a GitHub Actions run does", () => {
       { action: "nothing" },
       { action: "drift", envs: ["dev", "prod-eu", "production", "staging"] },
       { action: "drift", envs: ["dev", "prod-eu", "production", "staging"] },
+      {
+        action: "promote",
+        edges: [
+          { from: "dev", to: "staging" },
+          { from: "staging", to: "prod-eu" },
+          { from: "staging", to: "production" },
+        ],
+      },
       { action: "nothing" },
     ];
 
@@ -54,7 +62,7 @@ describe("ci: what a GitHub Actions run does", () => {
         const { reason, ...decided } = planCi(rule.example, shipped);
         assert.deepEqual(decided, plan);
         assert.ok(reason.length > 0);
-        const documented = rule.does.startsWith("nothing") ? "nothing" : /^`(\w+)`/.exec(rule.does)?.[1];
+        const documented = rule.does.startsWith("nothing") ? "nothing" : /^`(\w+)[ `]/.exec(rule.does)?.[1];
         assert.equal(documented, plan.action, "the table says what the row does");
         assert.equal(rule.exit.startsWith("0"), true);
       });
@@ -72,6 +80,7 @@ describe("ci: what a GitHub Actions run does", () => {
       "refs/heads/feature/x is neither main nor a v* tag",
       "a scheduled run checks drift",
       "a manual run checks drift; deploys come only from a push to main or a v* tag",
+      "a dispatch proposes what each environment runs for the next, gated on its health",
       "the release event has nothing to deploy",
     ]);
   });
@@ -92,6 +101,25 @@ describe("ci: what a GitHub Actions run does", () => {
     assert.deepEqual(push.action === "up" && push.waves, [["qa"], ["uat"]]);
     const tag = planCi({ GITHUB_EVENT_NAME: "push", GITHUB_REF: "refs/tags/v2.0.0" }, fleet);
     assert.deepEqual(tag.action === "up" && tag.waves, [["live-ap", "live-us"], ["live-eu"]]);
+  });
+
+  it("promotes along every promotesFrom edge, upstream first, on a dispatch", () => {
+    const fleet = fleetOf([
+      ["live-eu", "production", ["live-us", "uat"]],
+      ["live-us", "production", ["uat"]],
+      ["uat", "staging", ["qa"]],
+      ["qa", "development", []],
+    ]);
+    assert.deepEqual(promotionEdges(fleet), [
+      { from: "qa", to: "uat" },
+      { from: "uat", to: "live-us" },
+      { from: "live-us", to: "live-eu" },
+      { from: "uat", to: "live-eu" },
+    ]);
+    assert.deepEqual(planCi({ GITHUB_EVENT_NAME: "repository_dispatch" }, fleetOf([["dev", "development", []]])), {
+      action: "nothing",
+      reason: "a dispatch promotes, and no environment promotes from another",
+    });
   });
 
   it("does nothing for a tag when no environment has the production tier", () => {

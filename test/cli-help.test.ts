@@ -59,6 +59,7 @@ describe("CLI help: examples and exit codes for every command", () => {
       "drift",
       "status",
       "bump-image",
+      "promote",
       "new",
       "new app",
       "new env",

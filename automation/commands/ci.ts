@@ -1,10 +1,12 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { loadFleet } from "../../environments";
 import { Environment } from "../../stack";
-import { planCi, renderCiHelp } from "../ci";
+import { planCi, PromotionEdge, renderCiHelp } from "../ci";
+import { InputError } from "../../config";
 import { ExitCode } from "../exit-codes";
 import { cliDeps, CommandDeps, preflight } from "./deps";
 import { examples } from "./help";
+import type { PromoteDeps } from "./promote";
 import { runDriftCommand } from "./drift";
 import { runPreviewCommand } from "./preview";
 
@@ -63,9 +65,37 @@ export async function runCiCommand(options: CiOptions, deps: CommandDeps): Promi
       return runDeployWaves(plan.waves, options.parallel ?? 1, deps);
     case "drift":
       return runDriftCommand(plan.envs, { output: options.output }, deps);
+    case "promote":
+      return runPromotions(plan.edges, {
+        rootDir: deps.context.rootDir,
+        checks: deps.checks,
+        env: deps.env,
+        write: deps.write,
+        log: deps.context.log,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      });
     case "nothing":
       return ExitCode.Ok;
   }
+}
+
+/**
+ * `promote --all --open-pr` of each edge, every one of them run whatever the others said: the exit
+ * code is the worst (bad input, then failure, then a gate's "not yet").
+ */
+export async function runPromotions(edges: readonly PromotionEdge[], deps: PromoteDeps): Promise<ExitCode> {
+  const { runPromoteCommand } = await import("./promote");
+  const codes: ExitCode[] = [];
+  for (const { from, to } of edges) {
+    try {
+      codes.push(await runPromoteCommand({ all: true, from, to, openPr: true, remote: "origin" }, deps));
+    } catch (err) {
+      deps.log(`ci: promote --from ${from} --to ${to}: ${(err as Error).message}`);
+      codes.push(err instanceof InputError ? ExitCode.BadInput : ExitCode.Failure);
+    }
+  }
+  const worst = [ExitCode.BadInput, ExitCode.Failure, ExitCode.Changes].find((code) => codes.includes(code));
+  return worst ?? ExitCode.Ok;
 }
 
 async function runDeployWaves(

@@ -7,6 +7,7 @@ import { driftCommand } from "./drift";
 import { hydrateCommand } from "./hydrate";
 import { newCommand } from "./new";
 import { previewCommand } from "./preview";
+import { promoteCommand } from "./promote";
 import { statusCommand } from "./status";
 import { synthCommand } from "./synth";
 import { upCommand } from "./up";
@@ -22,6 +23,7 @@ export const commands: readonly (() => Command)[] = [
   driftCommand,
   statusCommand,
   bumpImageCommand,
+  promoteCommand,
   newCommand,
   ciCommand,
 ];

@@ -32,25 +32,41 @@ export const slot = (index: number): string => `\u0000section-${index}\u0000`;
 export const NOTE_SLOT = "\u0000note\u0000";
 const EMPTY: Item = { text: "" };
 
+/** How the note names what was trimmed, and where the whole of it is. */
+export interface TrimWording {
+  /** `comment`, `pull request body`. */
+  readonly text: string;
+  /** What keeps everything: `the job log has the full preview`. */
+  readonly whole: string;
+}
+
+const COMMENT_WORDING: TrimWording = { text: "comment", whole: "the job log has the full preview" };
+
 /** The frame with every section in its slot, trimmed to `limit` characters when needed. */
-export function fitComment(frame: string, sections: readonly Section[], limit: number): string {
+export function fitComment(
+  frame: string,
+  sections: readonly Section[],
+  limit: number,
+  wording: TrimWording = COMMENT_WORDING,
+): string {
   const full = assemble(
     frame,
     sections,
     sections.map((s) => s.items),
     "",
+    wording,
   );
   if (full.length <= limit) return full;
 
-  const chosen = chooseItems(frame, sections, limit);
-  let body = assemble(frame, sections, chosen, renderNote(sections, chosen, limit));
+  const chosen = chooseItems(frame, sections, limit, wording);
+  let body = assemble(frame, sections, chosen, renderNote(sections, chosen, limit, wording), wording);
   // The accounting is an upper bound; should it ever fall short, drop items from the largest section until it fits.
   while (body.length > limit) {
     const sizes = chosen.map((items) => items.reduce((n, i) => n + i.text.length, 0));
     const largest = sizes.indexOf(Math.max(...sizes));
     if (sizes[largest] === 0 && chosen[largest].length === 0) return clip(body, limit);
     chosen[largest] = chosen[largest].slice(0, -1);
-    body = assemble(frame, sections, chosen, renderNote(sections, chosen, limit));
+    body = assemble(frame, sections, chosen, renderNote(sections, chosen, limit, wording), wording);
   }
   return body;
 }
@@ -61,7 +77,7 @@ export function fitComment(frame: string, sections: readonly Section[], limit: n
  * line) plus each item and its separator; the note is counted as if every section lost items. The
  * common size (the cap) is the largest one whose total fits, found by bisection.
  */
-function chooseItems(frame: string, sections: readonly Section[], limit: number): Item[][] {
+function chooseItems(frame: string, sections: readonly Section[], limit: number, wording: TrimWording): Item[][] {
   const slots = sections.reduce((n, _, i) => n + slot(i).length, 0);
   const frameLength = frame.length - slots - (NOTE_SLOT.length + 1);
   const noteLength =
@@ -69,10 +85,11 @@ function chooseItems(frame: string, sections: readonly Section[], limit: number)
       sections,
       sections.map(() => []),
       limit,
+      wording,
     ).length + 2;
-  const cutLength = (s: Section) => renderSection(s, []).length;
+  const cutLength = (s: Section) => renderSection(s, [], wording).length;
   const budget = limit - frameLength - noteLength - sections.reduce((n, s) => n + cutLength(s), 0);
-  const opening = sections.map((s) => renderSection(s, [EMPTY]).length - cutLength(s));
+  const opening = sections.map((s) => renderSection(s, [EMPTY], wording).length - cutLength(s));
   const pick = (cap: number): { items: Item[][]; cost: number } => {
     let cost = 0;
     const items = sections.map((section, n) => {
@@ -105,26 +122,32 @@ function assemble(
   sections: readonly Section[],
   chosen: readonly (readonly Item[])[],
   note: string,
+  wording: TrimWording,
 ): string {
   // Function replacements: diffs may hold `$&` and friends, which a replacement string would expand.
   let text = frame.replace(`${NOTE_SLOT}\n`, () => (note ? `${note}\n\n` : ""));
   sections.forEach((section, i) => {
-    text = text.replace(slot(i), () => renderSection(section, chosen[i]));
+    text = text.replace(slot(i), () => renderSection(section, chosen[i], wording));
   });
   return text;
 }
 
-function renderSection(section: Section, items: readonly Item[]): string {
+function renderSection(section: Section, items: readonly Item[], wording: TrimWording): string {
   const left = section.items.length - items.length;
   const what = section.kind;
   if (items.length === 0 && left > 0) {
-    return `${section.summary}: details cut to fit the comment (${plural(left, what)}).`;
+    return `${section.summary}: details cut to fit the ${wording.text} (${plural(left, what)}).`;
   }
-  const cut = left > 0 ? `\n\n_${plural(left, what)} not shown: cut to fit the comment._` : "";
+  const cut = left > 0 ? `\n\n_${plural(left, what)} not shown: cut to fit the ${wording.text}._` : "";
   return collapsible(section.summary, `${section.render(items)}${cut}`, section.open);
 }
 
-function renderNote(sections: readonly Section[], chosen: readonly (readonly Item[])[], limit: number): string {
+function renderNote(
+  sections: readonly Section[],
+  chosen: readonly (readonly Item[])[],
+  limit: number,
+  wording: TrimWording,
+): string {
   const cuts = sections
     .map((s, i) => ({ where: s.where, kind: s.kind, left: s.items.length - chosen[i].length }))
     .filter((c) => c.left > 0)
@@ -140,7 +163,7 @@ function renderNote(sections: readonly Section[], chosen: readonly (readonly Ite
   ].filter(Boolean);
   const what = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts[0];
   return (
-    `> [!WARNING]\n> Trimmed to fit GitHub's comment limit (${limit.toLocaleString("en-US")} characters): cut ${what}, ` +
-    `largest sections first (${listed.join(", ")}). The summary table is complete; the job log has the full preview.`
+    `> [!WARNING]\n> Trimmed to fit GitHub's ${wording.text} limit (${limit.toLocaleString("en-US")} characters): cut ${what}, ` +
+    `largest sections first (${listed.join(", ")}). The summary table is complete; ${wording.whole}.`
   );
 }

@@ -2,9 +2,9 @@ import type { IApplication } from "@kubernetes-models/argo-cd/argoproj.io/v1alph
 import * as path from "node:path";
 import { redactUrlCredentials } from "../../config";
 import { loadCatalog } from "../../gitops/catalog/catalog";
-import { readHydrationConfig } from "../../gitops/environment-config";
+import { HydrationConfig, readHydrationConfig } from "../../gitops/environment-config";
 import { isRemoteUrl, tryGit } from "../../gitops/state-repo/git";
-import { openWorkingCopy } from "../../gitops/state-repo/target";
+import { openWorkingCopy, WorkingCopy } from "../../gitops/state-repo/target";
 import { Component, COMPONENTS, Owner } from "../../platform/components";
 import { Environment } from "../../stack";
 import { AppStatus, joinStatus, Kubectl, readApplications, StatusReport } from "./status";
@@ -28,13 +28,7 @@ export async function gatherStatus(
   const hydrated = new Map<string, AppStatus["hydrated"]>();
   let stateRepo: StatusReport["stateRepo"] = { url: redactUrlCredentials(url), branch: targetRevision };
   try {
-    const location = isRemoteUrl(url) ? url : path.resolve(rootDir, url);
-    const copy = await openWorkingCopy(location, {
-      rootDir,
-      env,
-      branch: targetRevision,
-      branchKey: `gitops-platform:platform.stateRepo.targetRevision in ${config.file}`,
-    });
+    const copy = await openConfiguredStateRepo(env, rootDir, config);
     try {
       const head = await tryGit(copy.dir, ["rev-parse", "--verify", "--quiet", "HEAD"]);
       if (head.code === 0) stateRepo = { ...stateRepo, head: head.stdout.trim() };
@@ -66,6 +60,21 @@ export async function gatherStatus(
       Owner
     >,
     applications,
+  });
+}
+
+/** The state repo `env`'s config names, cloned into a temporary directory when remote; `close()` removes it. */
+export function openConfiguredStateRepo(
+  env: Environment,
+  rootDir: string,
+  config: HydrationConfig,
+): Promise<WorkingCopy> {
+  const { url, targetRevision } = config.platform.stateRepo;
+  return openWorkingCopy(isRemoteUrl(url) ? url : path.resolve(rootDir, url), {
+    rootDir,
+    env,
+    branch: targetRevision,
+    branchKey: `gitops-platform:platform.stateRepo.targetRevision in ${config.file}`,
   });
 }
 
