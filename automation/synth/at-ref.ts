@@ -28,9 +28,11 @@ export function synthesizeAtRef(rootDir: string, ref: string, env: Environment, 
     const cli = path.join(dir, "automation", "cli.ts");
     if (!fs.existsSync(cli))
       throw new InputError(`synth --diff: ${ref} has no automation/cli.ts; expected a commit that has synth`);
+    // That commit's own loader, when it has one (the transpile cache in the node_modules both share).
+    const register = path.join(dir, "scripts", "register.js");
     const args = [
       "-r",
-      "ts-node/register",
+      fs.existsSync(register) ? register : "ts-node/register",
       cli,
       "synth",
       "--env",
