@@ -2,10 +2,18 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", ".state/**", ".pulumi/**", ".stryker-tmp/**", ".mutation/**"] },
+  { ignores: ["node_modules/**", ".state/**", ".pulumi/**", ".cache/**", ".stryker-tmp/**", ".mutation/**"] },
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+        // No rule here reads JSDoc tags; skipping the JSDoc of .ts and .d.ts files (as tsc does) cuts about
+        // a quarter of lint time, most of it in @pulumi/aws's declarations.
+        jsDocParsingMode: "type-info",
+      },
+    },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-misused-promises": "error",
@@ -15,7 +23,13 @@ export default tseslint.config(
   },
   { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
   {
-    files: ["automation/bin.js", "test/fake-pulumi/**/*.js", "test/mutation/*.js"],
+    files: [
+      "automation/bin.js",
+      "scripts/test.js",
+      "scripts/register.js",
+      "test/fake-pulumi/**/*.js",
+      "test/mutation/*.js",
+    ],
     languageOptions: {
       sourceType: "commonjs",
       globals: {

@@ -1,4 +1,4 @@
-/** The CLI's documented exit codes (README, "Exit codes"). */
+/** The CLI's documented exit codes (docs/cli.md). */
 export const ExitCode = {
   Ok: 0,
   Failure: 1,

@@ -11,5 +11,5 @@ export function cliInvocation(env: NodeJS.ProcessEnv = process.env, argv: readon
   return CHECKOUT_INVOCATION;
 }
 
-/** The CLI as a checkout runs it (README, "The CLI"). */
+/** The CLI as a checkout runs it (docs/cli.md). */
 export const CHECKOUT_INVOCATION = "npm run --silent cli --";

@@ -3,11 +3,10 @@ import { shownValue } from "../config";
 import { loadFleet } from "../environments";
 import { discoverEnvironments, Environment, isEnvironmentName, isLayer, Layer, LAYERS } from "../stack";
 
-/** `--env`, shared by every command that acts on one environment. */
-export function envOption(): Option {
-  return new Option("-e, --env <env>", `environment: ${environmentChoices()}`)
-    .makeOptionMandatory()
-    .argParser(parseEnv);
+/** `--env`, shared by every command that acts on one environment; `mandatory: false` where it narrows a command over every one. */
+export function envOption(mandatory = true): Option {
+  const option = new Option("-e, --env <env>", `environment: ${environmentChoices()}`).argParser(parseEnv);
+  return mandatory ? option.makeOptionMandatory() : option;
 }
 
 /** `--layer`; without it a command acts on every layer, in deployment order. */

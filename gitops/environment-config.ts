@@ -20,7 +20,7 @@ export interface HydrationConfig {
 /**
  * Reads `Pulumi.<env>.yaml` from `rootDir` and parses its gitops, platform and infra sections (infra
  * for the cluster's name only). Hydration runs outside Pulumi (from the CLI and CI), so it reads the
- * file the stacks read. None of these sections ever holds a secret (README, "Stacks and config").
+ * file the stacks read. None of these sections ever holds a secret (docs/config.md).
  */
 export function readHydrationConfig(env: Environment, rootDir: string): HydrationConfig {
   const { file, values } = readEnvironmentConfig(rootDir, env);

@@ -19,9 +19,10 @@ export const LOG_RETENTION_DAYS = [
 /** Smallest and largest VPC the subnet plan supports; AWS allows /16 to /28, the plan needs room for 6 AZs. */
 export const VPC_PREFIX_RANGE = { min: 16, max: 20 } as const;
 
-const retentionDays = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-  message: `one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
-});
+const RETENTION_EXPECTED = `one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`;
+const retentionDays = z
+  .number()
+  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { message: RETENTION_EXPECTED });
 
 const ipv4Cidr = z.string().refine((c) => parseCidr(c) !== undefined, {
   message: "an IPv4 CIDR with its host bits zero, e.g. 203.0.113.0/24",
@@ -32,26 +33,43 @@ const availabilityZone = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/);
 const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/);
 
 const newVpcSchema = z.strictObject({
-  /** The VPC's CIDR; the subnet plan carves one private and one public subnet per AZ out of it. */
-  cidr: ipv4Cidr.refine(
-    (c) => {
-      const prefix = parseCidr(c)?.prefix;
-      return prefix === undefined || (prefix >= VPC_PREFIX_RANGE.min && prefix <= VPC_PREFIX_RANGE.max);
-    },
-    { message: `a VPC CIDR from /${VPC_PREFIX_RANGE.min} to /${VPC_PREFIX_RANGE.max}` },
-  ),
-  /** AZ names, in the environment's region. Names, not a count: invokes are refused offline, and AZ letters differ by account. */
-  availabilityZones: z.array(availabilityZone).min(2).max(6),
-  /** `onePerAz`: each AZ's private subnets leave through their own NAT (survives an AZ outage). `single`: one NAT for all. */
-  natGateways: z.enum(["onePerAz", "single"]),
+  cidr: ipv4Cidr
+    .refine(
+      (c) => {
+        const prefix = parseCidr(c)?.prefix;
+        return prefix === undefined || (prefix >= VPC_PREFIX_RANGE.min && prefix <= VPC_PREFIX_RANGE.max);
+      },
+      { message: `a VPC CIDR from /${VPC_PREFIX_RANGE.min} to /${VPC_PREFIX_RANGE.max}` },
+    )
+    .describe(
+      `The VPC's IPv4 CIDR, /${VPC_PREFIX_RANGE.min} to /${VPC_PREFIX_RANGE.max}. The subnet plan carves one private ` +
+        "and one public subnet per AZ out of it: private subnets get 1/8 of it each, public ones share the last 1/8.",
+    ),
+  availabilityZones: z
+    .array(availabilityZone)
+    .min(2)
+    .max(6)
+    .describe(
+      "AZ names of `region`, each once. Names, not a count: AZ letters differ by account, and the AZ list " +
+        "cannot be looked up offline (invokes are refused). Both shipped files use 3.",
+    ),
+  natGateways: z
+    .enum(["onePerAz", "single"])
+    .describe(
+      "`onePerAz`: each AZ's private subnets leave through their own NAT, which survives the loss of an AZ. " +
+        "`single`: one NAT for all.",
+    ),
 });
 
 const existingVpcSchema = z.strictObject({
   vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/),
-  /** Nodes run here. EKS needs subnets in at least two AZs. Tag them `kubernetes.io/role/internal-elb: 1`. */
-  privateSubnetIds: z.array(subnetId).min(2),
-  /** For internet-facing load balancers. Tag them `kubernetes.io/role/elb: 1`. */
-  publicSubnetIds: z.array(subnetId),
+  privateSubnetIds: z
+    .array(subnetId)
+    .min(2)
+    .describe("Nodes run here; EKS needs subnets in at least two AZs. Tag them `kubernetes.io/role/internal-elb: 1`."),
+  publicSubnetIds: z
+    .array(subnetId)
+    .describe("For internet-facing load balancers. Tag them `kubernetes.io/role/elb: 1`."),
 });
 
 const taintSchema = z.strictObject({
@@ -61,16 +79,22 @@ const taintSchema = z.strictObject({
 });
 
 const nodePoolSchema = z.strictObject({
-  /** SPOT pools should list several instance types so that capacity can come from several Spot pools. */
-  capacityType: z.enum(["ON_DEMAND", "SPOT"]),
+  capacityType: z
+    .enum(["ON_DEMAND", "SPOT"])
+    .describe("A `SPOT` pool lists at least 2 instance types, so that capacity can come from several Spot pools."),
   instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/)).min(1),
-  /** EKS-optimized Amazon Linux 2023; the launch template's root device name assumes it. */
-  amiType: z.enum(["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD"]),
-  minSize: z.number().int().min(0),
+  amiType: z
+    .enum(["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD"])
+    .describe("EKS-optimized Amazon Linux 2023; the launch template's root device name assumes it."),
+  minSize: z.number().int().min(0).describe("At most `maxSize`."),
   maxSize: z.number().int().min(1),
-  desiredSize: z.number().int().min(0),
-  /** Root volume size; the volume is always gp3 and encrypted. */
-  diskSizeGiB: z.number().int().min(20).max(16384),
+  desiredSize: z.number().int().min(0).describe("From `minSize` to `maxSize`; an error names the pool."),
+  diskSizeGiB: z
+    .number()
+    .int()
+    .min(20)
+    .max(16384)
+    .describe("Root volume size; the volume is always gp3 and encrypted."),
   labels: z.record(z.string().min(1), z.string()).default({}),
   taints: z.array(taintSchema).default([]),
 });
@@ -118,24 +142,30 @@ const addonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
 
 export const infraConfigSchema = z
   .strictObject({
-    /** AWS region of the environment, e.g. `eu-west-1`. */
-    region: z.string().regex(REGION),
-    /** The only AWS account this environment may deploy to; the provider refuses any other. */
-    accountId: z.string().regex(/^\d{12}$/),
-    /** The EKS cluster's name (also used in subnet tags and the Pod Identity trust policies). */
-    clusterName: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/),
-    /** Kubernetes minor version of the control plane and the node groups, e.g. "1.33" (quoted: YAML reads 1.30 as 1.3). */
-    kubernetesVersion: z.string().regex(/^1\.\d{2}$/),
-    /** Exactly one of `newVpc` (this stack builds the network) or `existingVpc` (IDs of a network built elsewhere). */
+    region: z.string().regex(REGION).describe("AWS region of the environment, e.g. `eu-west-1`."),
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/)
+      .describe("The only AWS account this environment may deploy to, quoted; the provider refuses any other."),
+    clusterName: z
+      .string()
+      .regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/)
+      .describe("The EKS cluster's name; also used in subnet tags and the Pod Identity trust policies."),
+    kubernetesVersion: z
+      .string()
+      .regex(/^1\.\d{2}$/)
+      .describe(
+        'Kubernetes minor version of the control plane and the node groups, e.g. `"1.33"`, quoted: YAML reads an ' +
+          "unquoted `1.30` as the number 1.3.",
+      ),
     network: z
       .strictObject({ newVpc: newVpcSchema.optional(), existingVpc: existingVpcSchema.optional() })
       .refine((n) => (n.newVpc === undefined) !== (n.existingVpc === undefined), {
         message: "exactly one of newVpc or existingVpc",
-      }),
-    /**
-     * The public API endpoint, reachable only from these CIDRs; omit it to keep the endpoint private.
-     * The private endpoint is always on.
-     */
+      })
+      .describe(
+        "Exactly one of `newVpc` (this stack builds the network) or `existingVpc` (IDs of a network built elsewhere).",
+      ),
     publicEndpoint: z
       .strictObject({
         allowedCidrs: z
@@ -144,38 +174,71 @@ export const infraConfigSchema = z
               message: "a CIDR narrower than /0: the public endpoint is never open to the whole internet",
             }),
           )
-          .min(1),
+          .min(1)
+          .describe("IPv4 CIDRs, never `/0`."),
       })
-      .optional(),
-    /** IAM roles granted cluster admin through EKS access entries (authentication mode API; no aws-auth ConfigMap). */
+      .optional()
+      .describe(
+        "The public API endpoint, reachable only from `allowedCidrs`; without it the endpoint is private only " +
+          "(the private endpoint is always on). Refused in a production-tier environment.",
+      ),
     adminRoleArns: z
       .array(z.string().regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]+$/))
       .min(1)
       .refine((arns) => new Set(arns.map(roleNameOf)).size === arns.length, {
         message: "roles with distinct names (each name keys one access entry)",
-      }),
-    /** Managed node groups, by pool name. */
-    nodePools: nodePoolsSchema,
-    /** Version of each EKS managed addon, pinned (see `aws eks describe-addon-versions`). */
-    addons: z.strictObject({
-      "vpc-cni": addonVersion,
-      coredns: addonVersion,
-      "kube-proxy": addonVersion,
-      "aws-ebs-csi-driver": addonVersion,
-      "eks-pod-identity-agent": addonVersion,
+      })
+      .describe(
+        "IAM roles granted cluster admin through EKS access entries (authentication mode API; no aws-auth " +
+          "ConfigMap), with distinct role names.",
+      ),
+    nodePools: nodePoolsSchema.describe(
+      "Managed node groups, by pool name: at most 30 lower-case letters, digits and `-`, starting with a letter. " +
+        "At least one.",
+    ),
+    addons: z
+      .strictObject({
+        "vpc-cni": addonVersion,
+        coredns: addonVersion,
+        "kube-proxy": addonVersion,
+        "aws-ebs-csi-driver": addonVersion,
+        "eks-pod-identity-agent": addonVersion,
+      })
+      .describe(
+        "Version of each EKS managed addon, pinned; list valid ones with " +
+          "`aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>`.",
+      ),
+    workloadIdentity: z
+      .enum(["podIdentity", "irsa"])
+      .default("podIdentity")
+      .describe("How add-on pods get their IAM roles: EKS Pod Identity (no OIDC trust to manage) or IRSA."),
+    externalDns: z.strictObject({
+      hostedZoneIds: z
+        .array(z.string().regex(/^Z[A-Z0-9]{1,32}$/))
+        .min(1)
+        .describe("external-dns may change records only in these Route53 hosted zones."),
     }),
-    /** How add-on pods get their IAM roles: EKS Pod Identity (no OIDC trust to manage) or IRSA. */
-    workloadIdentity: z.enum(["podIdentity", "irsa"]).default("podIdentity"),
-    /** external-dns may change records only in these Route53 hosted zones. */
-    externalDns: z.strictObject({ hostedZoneIds: z.array(z.string().regex(/^Z[A-Z0-9]{1,32}$/)).min(1) }),
-    /** Control-plane logs (all five types) go to /aws/eks/<cluster>/cluster, kept this long. */
-    controlPlaneLogs: z.strictObject({ retentionInDays: retentionDays }),
-    /** When set, container logs ship to this CloudWatch log group, and the logging add-on gets a role for it. */
+    controlPlaneLogs: z.strictObject({
+      retentionInDays: retentionDays.describe(
+        `Days the control-plane logs (all five types) are kept in \`/aws/eks/<clusterName>/cluster\`: ${RETENTION_EXPECTED}.`,
+      ),
+    }),
     cloudWatchLogs: z
-      .strictObject({ logGroupName: z.string().regex(/^[\w\-./#]{1,512}$/), retentionInDays: retentionDays })
-      .optional(),
-    /** Pulumi `protect` (and EKS deletion protection) on the cluster and its KMS key. Required `true` in a production-tier environment. */
-    protect: z.boolean(),
+      .strictObject({
+        logGroupName: z.string().regex(/^[\w\-./#]{1,512}$/),
+        retentionInDays: retentionDays.describe(RETENTION_EXPECTED),
+      })
+      .optional()
+      .describe(
+        "When set, container logs ship to this CloudWatch log group, and the stack creates the group and the " +
+          "logging add-on's role for it.",
+      ),
+    protect: z
+      .boolean()
+      .describe(
+        "Pulumi `protect` and EKS deletion protection on the cluster; `protect` on the KMS key, every IAM role " +
+          "and both log groups. Must be `true` in a production-tier environment.",
+      ),
   })
   .superRefine((config, ctx) => {
     // A bad region is already reported; checking zones against it would only repeat the error.

@@ -40,37 +40,56 @@ function chartValues(component: Component) {
 
 function release<C extends Component, S extends z.ZodRawShape>(component: C, settings: S) {
   return z.strictObject({
-    /** Exact chart version; there is no default in code. */
-    version: exactVersion,
-    owner: z.enum(OWNERS),
-    /** The env layer of values, merged over the table's base values. */
-    values: chartValues(component).optional(),
+    version: exactVersion.describe("Exact chart version: no default in code, no `latest`, no range."),
+    owner: z
+      .enum(OWNERS)
+      .describe(
+        "Where the release ends up: `pulumi`, a Helm Release in the platform stack; `argocd`, a child " +
+          "Application of the root Application. A new cluster's bootstrap installs every release with Pulumi first.",
+      ),
+    values: chartValues(component)
+      .optional()
+      .describe(
+        "The env layer of Helm values, merged over the table's base values; every key must be listed in " +
+          "`platform/chart-keys.ts`.",
+      ),
     ...settings,
   });
 }
 
 const notificationsSchema = z
   .strictObject({
-    /** Slack channel; the bot token is the secret `gitops-platform:argocdSlackToken`. */
-    slack: z.strictObject({ channel: z.string().min(1) }).optional(),
-    /** Webhook URL; an optional bearer token is the secret `gitops-platform:argocdWebhookToken`. */
-    webhook: z.strictObject({ url: z.url() }).optional(),
+    slack: z
+      .strictObject({ channel: z.string().min(1) })
+      .optional()
+      .describe("Slack channel; the bot token is the secret `gitops-platform:argocdSlackToken`."),
+    webhook: z
+      .strictObject({ url: z.url() })
+      .optional()
+      .describe("Webhook URL; an optional bearer token is the secret `gitops-platform:argocdWebhookToken`."),
   })
-  .refine((n) => (n.slack ? 1 : 0) + (n.webhook ? 1 : 0) === 1, "exactly one of slack or webhook");
+  .refine((n) => (n.slack ? 1 : 0) + (n.webhook ? 1 : 0) === 1, "exactly one of slack or webhook")
+  .describe("Where Argo CD's notifications go: exactly one of `slack` or `webhook`.");
 
-const ssoSchema = z.strictObject({
-  /** OIDC issuer URL. The client secret, when the client has one, is `gitops-platform:argocdOidcClientSecret`. */
-  issuer: z.url(),
-  clientId: z.string().min(1),
-  /** IdP groups granted `role:admin`; everyone else who logs in gets `role:readonly`. */
-  adminGroups: z.array(z.string().min(1)).min(1),
-});
+const ssoSchema = z
+  .strictObject({
+    issuer: z
+      .url()
+      .describe(
+        "OIDC issuer URL. The client secret, when the client has one, is `gitops-platform:argocdOidcClientSecret`.",
+      ),
+    clientId: z.string().min(1),
+    adminGroups: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe("IdP groups granted `role:admin`; everyone else who logs in gets `role:readonly`."),
+  })
+  .describe("OIDC single sign-on.");
 
 /** A namespace name, or an Argo CD glob over names (`apps-*`). */
 const namespacePattern = z.string().regex(/^[a-z0-9*]([-a-z0-9*]{0,61}[a-z0-9*])?$/);
 
 export const platformConfigSchema = z.strictObject({
-  /** The per-cluster state repo: hydration pushes to it and Argo CD syncs from it. */
   stateRepo: z.strictObject({
     url: z
       .string()
@@ -79,22 +98,26 @@ export const platformConfigSchema = z.strictObject({
         (url) => !hasUrlCredentials(url),
         "the repository URL alone: a token in it would sit in plaintext in Git; set it as a secret with " +
           "`pulumi config set --secret gitops-platform:stateRepoToken` (Argo CD's repository credential)",
+      )
+      .describe(
+        "The cluster's state repo: hydration pushes to it, Argo CD syncs from it, and it is the `apps` project's " +
+          "only source. A URL with a credential in it is refused.",
       ),
-    /** Branch Argo CD tracks. */
-    targetRevision: z.string().min(1),
-    /** HTTPS user name sent with `gitops-platform:stateRepoToken`; GitHub accepts any non-empty name. */
-    username: z.string().min(1).optional(),
+    targetRevision: z.string().min(1).describe("The branch Argo CD tracks."),
+    username: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "HTTPS user name sent with `gitops-platform:stateRepoToken` (default `git`); GitHub accepts any non-empty name.",
+      ),
   }),
-  /**
-   * How add-on pods get the IAM roles infra binds to `workloadIdentities`: `pod-identity` (EKS Pod
-   * Identity association; nothing on the service account) or `irsa` (role ARN annotation).
-   */
-  identityBinding: z.enum(["pod-identity", "irsa"]),
-  /**
-   * Namespaces apps may deploy to: the `apps` AppProject's only destinations. Each literal name is a
-   * Namespace this stack declares (Argo CD never creates one); a glob (`apps-*`) admits namespaces
-   * created some other way. An app's namespace is its name, so every app of the catalog needs an entry.
-   */
+  identityBinding: z
+    .enum(["pod-identity", "irsa"])
+    .describe(
+      "How add-on pods get the IAM roles infra binds to `workloadIdentities`: `pod-identity` (EKS Pod Identity " +
+        "association; nothing on the service account) or `irsa` (role ARN annotation).",
+    ),
   appNamespaces: z
     .array(
       namespacePattern.refine(
@@ -102,32 +125,46 @@ export const platformConfigSchema = z.strictObject({
         `a namespace (or glob) that matches none of ${RESERVED_NAMESPACES.join(", ")}`,
       ),
     )
-    .min(1),
-  /** The root (app-of-apps) Application renders its children with the `argocd-apps` chart. */
-  rootApp: z.strictObject({ chartVersion: exactVersion }),
+    .min(1)
+    .describe(
+      "Namespaces apps may deploy to: the `apps` AppProject's only destinations. Each literal name is a " +
+        "Namespace this stack declares (Argo CD never creates one); a glob (`apps-*`) admits namespaces created " +
+        "some other way. An app's namespace is its name, so every app of the catalog needs an entry.",
+    ),
+  rootApp: z.strictObject({
+    chartVersion: exactVersion.describe(
+      "Exact version of the `argocd-apps` chart with which the root (app-of-apps) Application renders its children.",
+    ),
+  }),
   releases: z.strictObject({
     "kube-prometheus-stack": release("kube-prometheus-stack", {}),
     "argo-cd": release("argo-cd", {
-      /** Host name Argo CD is reached at; the chart derives its URL (SSO callback, notification links). */
-      domain: dnsName,
+      domain: dnsName.describe(
+        "Host name Argo CD is reached at; the chart derives its URL (SSO callback, notification links).",
+      ),
       sso: ssoSchema.optional(),
       notifications: notificationsSchema,
     }),
     "sealed-secrets": release("sealed-secrets", {}),
     "external-dns": release("external-dns", {
-      /** Domains external-dns may manage; at least one, so it never touches every zone it can see. */
-      domainFilters: z.array(dnsName).min(1),
-      /** Route 53 hosted zone ids, to narrow further (two zones can share a name: public and private). */
+      domainFilters: z
+        .array(dnsName)
+        .min(1)
+        .describe("Domains external-dns may manage; at least one, so it never touches every zone it can see."),
       zoneIdFilters: z
         .array(z.string().regex(/^Z[A-Z0-9]{1,31}$/))
         .min(1)
-        .optional(),
-      /** `upsert-only` never deletes records; the default is upsert-only in a production-tier environment, sync elsewhere. */
-      policy: z.enum(["sync", "upsert-only"]).optional(),
+        .optional()
+        .describe("Route 53 hosted zone ids, to narrow further (two zones can share a name: public and private)."),
+      policy: z
+        .enum(["sync", "upsert-only"])
+        .optional()
+        .describe(
+          "`upsert-only` never deletes records; the default is upsert-only in a production-tier environment, sync elsewhere.",
+        ),
     }),
     logging: release("logging", {
-      /** Ship logs to the CloudWatch log group infra exports (`logGroupName`). */
-      cloudWatch: z.boolean(),
+      cloudWatch: z.boolean().describe("Ship logs to the CloudWatch log group infra exports (`logGroupName`)."),
     }),
   }),
 });

@@ -18,19 +18,24 @@ const RESOURCE_REF = /^[A-Za-z0-9-]+:[A-Za-z0-9./-]*:[A-Za-z0-9]+::\S/;
 
 const suppressionSchema = z
   .strictObject({
-    /** The rule's ID, as in the README's rules table. */
-    rule: z.string().refine((id) => RULE_IDS.includes(id), "a rule ID from the guardrails table in README.md"),
-    /** A declared resource, by `type::name` as synth prints it (any layer of the environment). */
+    rule: z
+      .string()
+      .refine((id) => RULE_IDS.includes(id), "a rule ID from the guardrails table in docs/guardrails.md")
+      .describe("The rule's ID, as in the rules table of docs/guardrails.md."),
     resource: z
       .string()
       .refine((ref) => RESOURCE_REF.test(ref), "type::name of a declared resource, as synth prints it")
-      .optional(),
-    /** A hydrated manifest, by its path in the state repo, e.g. `apps/demo/deployment-demo.yaml`. */
-    file: z.string().min(1).optional(),
-    /** Why the rule does not apply here: shown wherever the suppression is reported. */
+      .optional()
+      .describe("A declared resource, by `type::name` as synth prints it (any layer of the environment)."),
+    file: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("A hydrated manifest, by its path in the state repo, e.g. `apps/demo/deployment-demo.yaml`."),
     reason: z
       .string()
-      .refine((reason) => reason.trim().length > 0, "a written reason why the rule does not apply here"),
+      .refine((reason) => reason.trim().length > 0, "a written reason why the rule does not apply here")
+      .describe("Why the rule does not apply here, never empty: shown wherever the suppression is reported."),
   })
   .superRefine((s, ctx) => {
     if ((s.resource === undefined) === (s.file === undefined)) {
@@ -63,9 +68,15 @@ const severitySchema = z.record(z.string(), z.enum(["mandatory", "advisory"])).s
 });
 
 export const guardrailsConfigSchema = z.strictObject({
-  /** Advisory rules this environment enforces as mandatory, e.g. `k8s-drop-all-capabilities: mandatory`. */
-  severity: severitySchema.default({}),
-  suppressions: z.array(suppressionSchema),
+  severity: severitySchema
+    .default({})
+    .describe(
+      "Advisory rules this environment enforces as mandatory, by rule ID, e.g. " +
+        "`k8s-drop-all-capabilities: mandatory`; a mandatory rule cannot be lowered.",
+    ),
+  suppressions: z
+    .array(suppressionSchema)
+    .describe("Rules suppressed for one resource or one manifest each: exactly one of `resource` or `file`."),
 });
 
 export type GuardrailsConfig = z.output<typeof guardrailsConfigSchema>;

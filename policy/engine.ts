@@ -45,7 +45,7 @@ export interface PolicyReport {
   readonly evaluated: readonly string[];
   readonly subjects: { readonly resources: number; readonly manifests: number };
   readonly violations: readonly Finding[];
-  /** Findings a rule could not judge: a value unknown until deployed, secret, or another stack's (README, "Guardrails"). */
+  /** Findings a rule could not judge: a value unknown until deployed, secret, or another stack's (docs/guardrails.md). */
   readonly undetermined: readonly Finding[];
   readonly suppressed: readonly SuppressedFinding[];
   /**

@@ -54,7 +54,7 @@ export type Severity = "mandatory" | "advisory";
 
 export type RuleArea = "eks" | "aws" | "helm" | "argocd" | "workload" | "pulumi";
 
-/** What a rule says about itself: everything the README table, the CLI and the policy pack show. */
+/** What a rule says about itself: everything the table in docs/guardrails.md, the CLI and the policy pack show. */
 export interface RuleInfo {
   /** Stable kebab-case ID; suppressions and the policy pack name rules by it. */
   readonly id: string;

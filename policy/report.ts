@@ -20,7 +20,7 @@ export function renderPolicyReport(report: PolicyReport, paint: ReportPaint): st
   section("violations", report.violations, (f) => [
     `  ${paint(f.severity === "mandatory" ? "red" : "yellow", f.severity.padEnd(9))}  ${f.rule}  ${targetText(f)}`,
     `      ${f.message}`,
-    paint("dim", `      fix: ${ruleById(f.rule)?.fix ?? "see README.md"}`),
+    paint("dim", `      fix: ${ruleById(f.rule)?.fix ?? "see docs/guardrails.md"}`),
   ]);
   section("undetermined: unknown offline, judged again by the policy pack", report.undetermined, (f) => [
     `  ${f.rule}  ${targetText(f)}`,

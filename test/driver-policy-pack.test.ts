@@ -108,7 +108,16 @@ describe("the policy pack in previews (against the fake pulumi CLI)", () => {
     const out: string[] = [];
     const deps = project.deps(AWS, out, { policy: (env) => Promise.resolve(offlineVerdict(env)) });
     await runPreviewCommand(["staging"], { json: true }, deps, { exitOnChanges: true });
-    const report = JSON.parse(out.join("")) as PreviewReport;
+    const preview = JSON.parse(out.join("")) as PreviewReport;
+    // The state repo is a temporary directory: the sample shows it under a stable name.
+    const report: PreviewReport = {
+      ...preview,
+      environments: preview.environments.map((e) =>
+        "against" in e.manifests && e.manifests.against.kind === "state-repo"
+          ? { ...e, manifests: { ...e.manifests, against: { ...e.manifests.against, stateRepo: "state-staging.git" } } }
+          : e,
+      ),
+    };
     const marker = "gitops-platform:preview:staging";
     assertGolden("preview-comment-policy-pack.md", renderPreviewComment(report, { marker, limit: 4_000 }));
   });

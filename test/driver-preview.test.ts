@@ -86,8 +86,13 @@ describe("preview comment (against the fake pulumi CLI)", () => {
       });
       await project.deployedState("staging", driftedByHand);
       const staging = await previewEnvironment("staging", project.context());
+      // The state repo is a temporary directory: the golden comment shows it under a stable name.
+      const manifests =
+        "against" in staging.manifests
+          ? { ...staging.manifests, against: { ...staging.manifests.against, stateRepo: "state-staging.git" } }
+          : staging.manifests;
       report = {
-        environments: [{ ...staging, policy: { report: stagingPolicy() } }],
+        environments: [{ ...staging, manifests, policy: { report: stagingPolicy() } }],
         commit: "9fceb02d0ae598e95dc970b74767f19372d61af8",
       };
     } finally {
@@ -184,7 +189,10 @@ describe("preview comment (against the fake pulumi CLI)", () => {
         {
           ...report.environments[0],
           stacks: [{ stack: "infra-staging", changes: { ...infra, resources: Array(2_000).fill(infra.resources[0]) } }],
-          manifests: { changes: Array(300).fill(changesOf(report)[0]) },
+          manifests: {
+            changes: Array(300).fill(changesOf(report)[0]),
+            against: { kind: "render", ref: "main", commit: "9fceb02d0ae598e95dc970b74767f19372d61af8" },
+          },
         },
       ],
     };

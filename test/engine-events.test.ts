@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { EngineEventCollector, StackChanges, valueAt } from "../automation/driver/engine-events";
+import { ManifestBaseline } from "../automation/driver/gitops-steps";
 import { renderPreviewComment } from "../automation/report/preview-comment";
 import { renderDriftReport } from "../automation/report/drift-report";
 
@@ -16,6 +17,7 @@ function collect(events: readonly EngineEvent[], stack = "platform-staging"): St
   return collector.result();
 }
 
+const STATE_REPO: ManifestBaseline = { kind: "state-repo", stateRepo: "state-staging.git", branch: "main" };
 const SECRET_VALUE = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "hunter2" };
 
 function updateEvent(
@@ -102,13 +104,21 @@ describe("engine events", () => {
     const comment = renderPreviewComment(
       {
         environments: [
-          { env: "staging", stacks: [{ stack: "platform-staging", changes }], manifests: { changes: [] } },
+          {
+            env: "staging",
+            stacks: [{ stack: "platform-staging", changes }],
+            manifests: { changes: [], against: STATE_REPO },
+          },
         ],
       },
       { marker: "m" },
     );
     const report = renderDriftReport([
-      { env: "staging", stacks: [{ stack: "platform-staging", drifted: true, changes }], manifests: { changes: [] } },
+      {
+        env: "staging",
+        stacks: [{ stack: "platform-staging", drifted: true, changes }],
+        manifests: { changes: [], against: STATE_REPO },
+      },
     ]);
     for (const text of [comment, report, JSON.stringify(changes)]) {
       assert.ok(!text.includes("hunter2"), text);

@@ -20,6 +20,9 @@ import {
   writeCatalog,
 } from "./support/gitops";
 
+/** The project's TypeScript loader (ts-node, with the transpile cache), as the CLI starts. */
+const REGISTER = path.join(__dirname, "..", "scripts", "register.js");
+
 /** `count` apps `app-0`…, each with image tag `tag`: enough files that a kill lands inside a hydration. */
 function catalogOf(count: number, tag: string): Record<string, Record<string, unknown>> {
   const base = { ...validBase(), image: { repository: "ghcr.io/example/web", tag } };
@@ -69,7 +72,7 @@ describe("gitops hydration survives a kill (real git, real processes)", () => {
   function hydrateAndKill(repo: string, catalogDir: string, marker: string): Promise<boolean> {
     const child = spawn(
       process.execPath,
-      ["-r", "ts-node/register", path.join(__dirname, "support", "hydrate-child.ts"), rootDir, catalogDir, repo],
+      ["-r", REGISTER, path.join(__dirname, "support", "hydrate-child.ts"), rootDir, catalogDir, repo],
       { detached: true, stdio: "ignore" },
     );
     const watched = path.join(repo, ".git", marker);

@@ -9,7 +9,12 @@ const REVISION = "0123456789abcdef0123456789abcdef01234567";
 const applications = stagingApplications("https://github.com/example-org/gitops-state-staging.git", REVISION);
 
 function report(cluster: DriftReport["cluster"]): DriftReport {
-  return { env: "staging", stacks: [], manifests: { changes: [] }, cluster };
+  return {
+    env: "staging",
+    stacks: [],
+    manifests: { changes: [], against: { kind: "state-repo", stateRepo: "state-staging.git", branch: "main" } },
+    cluster,
+  };
 }
 
 describe("drift: the cluster against the state repo, as Argo CD reports it", () => {

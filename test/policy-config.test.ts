@@ -58,7 +58,7 @@ describe("guardrails config", () => {
     [
       "an unknown rule",
       { suppressions: [{ ...suppression, rule: "no-bugs" }] },
-      'Pulumi.production.yaml: gitops-platform:guardrails.suppressions[0].rule: received "no-bugs"; expected a rule ID from the guardrails table in README.md',
+      'Pulumi.production.yaml: gitops-platform:guardrails.suppressions[0].rule: received "no-bugs"; expected a rule ID from the guardrails table in docs/guardrails.md',
     ],
     [
       "a resource that is not type::name",

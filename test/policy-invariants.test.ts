@@ -18,8 +18,8 @@ import { synth } from "./support/engine";
  * hydrated catalogs. Each asserts that its rules find nothing (no violation, nothing undetermined,
  * nothing suppressed) AND that they judged something, so that none can pass vacuously.
  *
- * Steady state, in the platform's ownership model (README, "The first run, the hand-off, and
- * afterwards"): what one `up` of a config converges to. Each ops release then has the one owner its
+ * Steady state, in the platform's ownership model (docs/operations.md, "Bootstrap and
+ * hand-off"): what one `up` of a config converges to. Each ops release then has the one owner its
  * `owner` names: a bootstrap helm.v3.Release (pulumi) or a child Application of the root (argocd).
  * The hand-off `up` drops the Release from Pulumi's state in the same run that adds the child, so no
  * declared program ever holds both; app manifests reach the cluster only through Argo CD.

@@ -47,6 +47,9 @@ function changesOf(stack: string, resources: readonly ResourceChange[], same = 3
 
 const noChanges = (stack: string) => changesOf(stack, [], 12);
 
+const STATE_REPO = { kind: "state-repo", stateRepo: "https://git.example.com/org/state.git", branch: "main" } as const;
+const BASE_RENDER = { kind: "render", ref: "origin/main", commit: "5d2c1f0e9b8a7d6c5b4a39281706f5e4d3c2b1a0" } as const;
+
 /** Fresh for each use: a mutant that sorts or edits its input in place must not change the next test's data. */
 const everyResourceOp = (): ResourceChange[] => [
   resource("create", "logs", [{ path: "bucket", kind: "add", replaces: false, after: "logs-staging" }]),
@@ -76,23 +79,36 @@ const online = (): PreviewReport => ({
     {
       env: "dev",
       stacks: [{ stack: "infra-dev", changes: noChanges("infra-dev") }],
-      manifests: { changes: [] },
+      manifests: { changes: [], against: STATE_REPO },
       policy: cleanPolicy("dev"),
     },
     {
       env: "qa",
       stacks: [{ stack: "infra-qa", changes: noChanges("infra-qa") }],
-      manifests: { changes: [] },
+      manifests: { changes: [], against: STATE_REPO },
       policy: cleanPolicy("qa"),
     },
     {
       env: "production",
       stacks: [{ stack: "gitops-production", changes: noChanges("gitops-production") }],
       manifests: {
+        against: STATE_REPO,
         changes: [
-          { app: "web", path: "apps/web/service-web.yaml", status: "added", diff: "+kind: Service\n" },
-          { app: "web", path: "apps/web/deployment-web.yaml", status: "modified", diff: "-image: a:1\n+image: a:2\n" },
-          { app: "api", path: "apps/api/cronjob-api.yaml", status: "deleted", diff: "-kind: CronJob\n" },
+          { app: "web", path: "apps/web/service-web.yaml", status: "added", kind: "Service", diff: "+kind: Service\n" },
+          {
+            app: "web",
+            path: "apps/web/deployment-web.yaml",
+            status: "modified",
+            kind: "Deployment",
+            diff: "-image: a:1\n+image: a:2\n",
+          },
+          {
+            app: "api",
+            path: "apps/api/cronjob-api.yaml",
+            status: "deleted",
+            kind: "CronJob",
+            diff: "-kind: CronJob\n",
+          },
         ],
       },
       policy: violatedPolicy("production"),
@@ -116,7 +132,7 @@ const online = (): PreviewReport => ({
     {
       env: "edge",
       stacks: [{ stack: "infra-edge", changes: noChanges("infra-edge") }],
-      manifests: { changes: [] },
+      manifests: { changes: [], against: STATE_REPO },
     },
   ],
 });
@@ -150,7 +166,7 @@ const offline = (): PreviewReport => ({
           { stack: "platform-staging", added: [], removed: [], changed: [] },
         ],
       },
-      manifests: { changes: [] },
+      manifests: { changes: [], against: BASE_RENDER },
       policy: cleanPolicy("staging"),
     },
     {
@@ -158,7 +174,16 @@ const offline = (): PreviewReport => ({
       stacks: [],
       synthDiff: { env: "dev", base: "origin/main", hasChanges: false, stacks: [] },
       manifests: {
-        changes: [{ app: "web", path: "apps/web/configmap-web.yaml", status: "modified", diff: "-a: 1\n+a: 2\n" }],
+        against: BASE_RENDER,
+        changes: [
+          {
+            app: "web",
+            path: "apps/web/configmap-web.yaml",
+            status: "modified",
+            kind: "ConfigMap",
+            diff: "-a: 1\n+a: 2\n",
+          },
+        ],
       },
     },
   ],
@@ -243,7 +268,7 @@ describe("the preview comment, from preview reports as data", () => {
               },
             },
           ],
-          manifests: { changes: [] },
+          manifests: { changes: [], against: STATE_REPO },
         },
       ],
     };

@@ -1,5 +1,5 @@
 import type { CheckContext } from "../doctor/probe";
-import type { PolicySource, SynthDiffSource } from "../driver/preview";
+import type { ManifestDiffSource, PolicySource, SynthDiffSource } from "../driver/preview";
 import type { DriverContext } from "../driver/stack-operation";
 import { writeData } from "../output";
 import type { Environment } from "../../stack";
@@ -27,6 +27,8 @@ export interface CommandDeps {
   readonly write: (text: string) => void;
   /** The offline stand-in for a cloud preview. */
   readonly synthDiff: SynthDiffSource;
+  /** The rendered catalog against a commit: the manifest diff that needs no state repo. */
+  readonly manifestDiff: ManifestDiffSource;
   /** The guardrails' verdict per environment, listed by preview. */
   readonly policy: PolicySource;
   /** What the preflight checks look at (doctor's checks): tools on PATH, credentials, the state repo. */
@@ -37,17 +39,18 @@ export interface CommandDeps {
 
 /** The deps the CLI runs with, loaded when a command runs: the driver pulls in the Automation API. */
 export async function cliDeps(): Promise<CommandDeps> {
-  const [{ cliDriverContext }, { defaultPolicySource, defaultSynthDiff }, { processCheckContext }] = await Promise.all([
-    import("../driver/cli-context"),
-    import("../driver/preview"),
-    import("../doctor/probe"),
-  ]);
+  const [
+    { cliDriverContext },
+    { defaultManifestDiff, defaultPolicySource, defaultSynthDiff },
+    { processCheckContext },
+  ] = await Promise.all([import("../driver/cli-context"), import("../driver/preview"), import("../doctor/probe")]);
   const context = cliDriverContext();
   return {
     context,
     env: process.env,
     write: writeData,
     synthDiff: defaultSynthDiff(context.rootDir),
+    manifestDiff: defaultManifestDiff(context.rootDir),
     policy: defaultPolicySource(context.rootDir),
     checks: processCheckContext(context.rootDir),
   };

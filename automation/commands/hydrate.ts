@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { Command, Option } from "commander";
 import type { HydrateResult } from "../../gitops/hydrate";
 import { IDENTITY_FILE } from "../../gitops/state-repo/identity";
-import { Environment } from "../../stack";
+import { Environment, PROJECT_ROOT } from "../../stack";
 import { ExitCode } from "../exit-codes";
 import { cliInvocation } from "../invocation";
 import { envOption, jsonOption } from "../options";
@@ -10,7 +10,9 @@ import { colorEnabled, logProgress, Paint, painter, writeData, writeJson } from 
 import { examples } from "./help";
 
 interface HydrateCommandOptions {
-  readonly env: Environment;
+  /** Required, except with --diff, where it narrows the diff to one environment. */
+  readonly env?: Environment;
+  readonly diff?: string;
   readonly stateRepo?: string;
   readonly push?: boolean;
   readonly sourceCommit?: string;
@@ -19,24 +21,37 @@ interface HydrateCommandOptions {
 }
 
 export function hydrateCommand(): Command {
-  return new Command("hydrate")
+  const command = new Command("hydrate");
+  return command
     .description(
       "Render every app of the catalog for an environment into its state repo (apps/<app>/), validated, judged by the guardrails and committed",
     )
-    .addOption(envOption())
+    .addOption(envOption(false))
+    .addOption(
+      new Option(
+        "--diff <git-ref>",
+        "write nothing: render the catalog at that commit and in the working tree, for every environment (or --env), and print the diff; exits 3 when manifests change",
+      ),
+    )
     .addOption(
       new Option(
         "--state-repo <url|path>",
         "state repo: a git URL, a bare repository or a checkout (default: the local .state/<env>, or with --push the configured URL)",
+      ).conflicts("diff"),
+    )
+    .addOption(
+      new Option("--push", "push the commit, rebasing and retrying when someone pushed first").conflicts("diff"),
+    )
+    .addOption(
+      new Option("--source-commit <sha>", "commit named in the Source-Commit trailer (default: HEAD)").conflicts(
+        "diff",
       ),
     )
-    .addOption(new Option("--push", "push the commit, rebasing and retrying when someone pushed first"))
-    .addOption(new Option("--source-commit <sha>", "commit named in the Source-Commit trailer (default: HEAD)"))
     .addOption(
       new Option(
         "--force",
         `hydrate a state repo that records another environment or cluster (${IDENTITY_FILE}), and make it this one's`,
-      ),
+      ).conflicts("diff"),
     )
     .addOption(jsonOption())
     .addHelpText(
@@ -44,17 +59,44 @@ export function hydrateCommand(): Command {
       examples(
         ["hydrate --env staging", "into the local state repo .state/staging (offline)"],
         ["hydrate --env production --json", "the same for production, as JSON"],
+        ["hydrate --diff HEAD", "what the uncommitted catalog changes in every environment's manifests"],
       ) +
         "\nWith --push it clones the configured state repo, commits and pushes (rebasing when someone pushed first).\n" +
+        "With --diff it reads no state repo and needs no network: both sides are rendered here (docs/cli.md).\n" +
         "Exit codes: 0 written (or nothing to write), 1 a mandatory guardrail violated or a git failure (nothing\n" +
-        "written), 2 bad input: a bad spec or config, a state repo of another environment, a push refused.",
+        "written), 2 bad input: a bad spec or config, a state repo of another environment, a push refused, a\n" +
+        "--diff ref that names no commit; with --diff: 0 no manifest changes, 3 manifests change.",
     )
     .action(async (options: HydrateCommandOptions) => {
-      process.exitCode = await runHydrate(options);
+      if (options.diff !== undefined) {
+        process.exitCode = await runHydrateDiff(options.diff, options);
+        return;
+      }
+      if (options.env === undefined) return command.error("error: required option '-e, --env <env>' not specified");
+      process.exitCode = await runHydrate({ ...options, env: options.env });
     });
 }
 
-async function runHydrate(options: HydrateCommandOptions): Promise<ExitCode> {
+/** `hydrate --diff <ref>`: the rendered-manifest diff of every environment (or --env), nothing written. */
+async function runHydrateDiff(ref: string, options: HydrateCommandOptions): Promise<ExitCode> {
+  const [{ diffManifestsAtRef }, { renderManifestDiff }] = await Promise.all([
+    import("../manifest-diff/at-ref"),
+    import("../manifest-diff/text"),
+  ]);
+  const which = options.env ?? "every environment";
+  logProgress(`hydrate: rendering the catalog at ${ref} and in the working tree (${which}), for comparison`);
+  const report = await diffManifestsAtRef({
+    rootDir: PROJECT_ROOT,
+    ref,
+    envs: options.env === undefined ? undefined : [options.env],
+    command: "hydrate --diff",
+  });
+  if (options.json) writeJson(report);
+  else writeData(renderManifestDiff(report, painter(colorEnabled())));
+  return report.hasChanges ? ExitCode.Changes : ExitCode.Ok;
+}
+
+async function runHydrate(options: HydrateCommandOptions & { readonly env: Environment }): Promise<ExitCode> {
   const [{ hydrate }, { policyNotes }] = await Promise.all([
     import("../../gitops/hydrate"),
     import("../../policy/report"),

@@ -85,8 +85,8 @@ export function newCommand(): Command {
       "after",
       examples(["new env qa --from staging --json", "Pulumi.qa.yaml and each app's qa.yaml, from staging's"]) +
         "\nComments and formatting are kept; the values that name the source environment are renamed, and the\n" +
-        "account, network, admin roles and hosted zones are listed for review. Until environments\n" +
-        "are discovered from the files, the other commands accept only the environments stack.ts lists.\n" +
+        "tier, promotion order, account, network, admin roles and hosted zones are listed for review. Every\n" +
+        "command knows the new environment at once: environments are discovered from their config files.\n" +
         "Exit codes: 0 written, 2 bad input (nothing written).",
     )
     .exitOverride()

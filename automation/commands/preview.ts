@@ -1,9 +1,12 @@
 import { Command, Option } from "commander";
 import { InputError } from "../../config";
+import { loadFleet } from "../../environments";
 import { Environment, Layer } from "../../stack";
+import { BadRefError } from "../commit-tree";
 import { MAIN_BRANCH } from "../ci";
 import { cloudCredentialSource } from "../driver/credentials";
-import type { EnvironmentPreview, PreviewReport } from "../driver/preview";
+import type { EnvironmentPreview, ManifestPreview, PreviewReport, RenderedBaseline } from "../driver/preview";
+import type { ManifestDiffReport } from "../manifest-diff/at-ref";
 import { ExitCode } from "../exit-codes";
 import { envOption, jsonOption, layerOption, layersOf } from "../options";
 import { cliDeps, CommandDeps, preflight } from "./deps";
@@ -87,7 +90,14 @@ export async function runPreviewCommand(
   behaviour: { exitOnChanges: boolean; marker?: string },
 ): Promise<ExitCode> {
   const [
-    { offlinePreviewEnvironment, previewEnvironment, previewFailed, previewHasChanges, previewPolicy },
+    {
+      offlinePreviewEnvironment,
+      previewEnvironment,
+      previewFailed,
+      previewHasChanges,
+      previewPolicy,
+      renderedManifestPreview,
+    },
     { renderPreviewComment },
     { publishComment },
   ] = await Promise.all([
@@ -104,13 +114,33 @@ export async function runPreviewCommand(
         `this commit is compared with ${base} instead (pass --offline to ask for this)`,
     );
   }
+  // One render of every environment at the base, made when the first environment needs it.
+  let baseReport: Promise<ManifestDiffReport> | undefined;
+  const againstBase: RenderedBaseline = async (env, why): Promise<ManifestPreview> => {
+    baseReport ??= deps.manifestDiff(base, envs);
+    try {
+      return renderedManifestPreview(await baseReport, env, why);
+    } catch (err) {
+      // A base that is no commit is bad input when the comparison was asked for (--offline).
+      if (err instanceof BadRefError && !why) throw err;
+      const reason = `the rendered-manifest diff against ${base} failed: ${err instanceof Error ? err.message : String(err)}`;
+      // Standing in for a state repo this run cannot read, it is a note: an unreadable state repo never fails the check.
+      return why ? { skipped: `${why} But ${reason}` } : { error: reason };
+    }
+  };
+  const tiers = new Map(loadFleet(deps.context.rootDir).environments.map((e) => [e.name, e.tier]));
   const environments: EnvironmentPreview[] = [];
   for (const env of envs) {
     const layers = layersOf(options.layer);
     const preview = offline
-      ? await offlinePreviewEnvironment(env, base, deps.synthDiff, deps.context, layers)
-      : await previewEnvironment(env, deps.context, layers);
-    environments.push({ ...preview, policy: await previewPolicy(env, deps.policy, deps.context, layers) });
+      ? await offlinePreviewEnvironment(env, base, deps.synthDiff, deps.context, againstBase, layers)
+      : await previewEnvironment(env, deps.context, layers, againstBase);
+    const tier = tiers.get(env);
+    environments.push({
+      ...preview,
+      ...(tier ? { tier } : {}),
+      policy: await previewPolicy(env, deps.policy, deps.context, layers),
+    });
   }
   const report: PreviewReport = {
     environments,

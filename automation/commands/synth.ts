@@ -6,6 +6,7 @@ import { envOption, jsonOption, layerOption, layersOf } from "../options";
 import { colorEnabled, logProgress, painter, writeData, writeJson } from "../output";
 import { examples } from "./help";
 import type { SynthResult } from "../synth/synth";
+import type { EnvironmentManifestDiff } from "../manifest-diff/at-ref";
 
 interface SynthOptions {
   readonly env: Environment;
@@ -25,7 +26,10 @@ export function synthCommand(): Command {
     .addOption(layerOption())
     .addOption(jsonOption())
     .addOption(
-      new Option("--diff <git-ref>", "compare with the synth of another commit; exits 3 when anything changed"),
+      new Option(
+        "--diff <git-ref>",
+        "compare with the synth of another commit and, with the gitops layer, the catalog rendered there; exits 3 when anything changed",
+      ),
     )
     .addOption(
       new Option(
@@ -64,7 +68,7 @@ async function runSynth(options: SynthOptions): Promise<ExitCode> {
   const layers = layersOf(options.layer);
   const paint = painter(colorEnabled());
   if (options.diff) {
-    const [{ synthesizeAtRef }, { diffSynth, renderSynthDiff }] = await Promise.all([
+    const [{ synthesizeAtRef }, { diffSynth, renderSynthDiff, withManifests }] = await Promise.all([
       import("../synth/at-ref"),
       import("../synth/diff"),
     ]);
@@ -72,7 +76,10 @@ async function runSynth(options: SynthOptions): Promise<ExitCode> {
     const config = readEnvironmentConfig(PROJECT_ROOT, options.env);
     logProgress(`synth: ${layers.join(", ")} for ${options.env} at ${options.diff}, for comparison`);
     const base = synthesizeAtRef(PROJECT_ROOT, options.diff, options.env, layers);
-    const diff = diffSynth(base, await synthesizeHere(options.env, layers, undefined, config), options.diff);
+    const stacks = diffSynth(base, await synthesizeHere(options.env, layers, undefined, config), options.diff);
+    const diff = layers.includes("gitops")
+      ? withManifests(stacks, await manifestDiff(options.env, options.diff))
+      : stacks;
     if (options.json) writeJson(diff);
     else writeData(renderSynthDiff(diff, paint));
     return diff.hasChanges ? ExitCode.Changes : ExitCode.Ok;
@@ -82,6 +89,15 @@ async function runSynth(options: SynthOptions): Promise<ExitCode> {
   if (options.json) writeJson(result);
   else writeData((await import("../synth/render-tree")).renderSynthTree(result, paint));
   return ExitCode.Ok;
+}
+
+/** The gitops layer's other half: the environment's catalog rendered at `ref` and here (hydrate --diff). */
+async function manifestDiff(env: Environment, ref: string): Promise<EnvironmentManifestDiff> {
+  const { diffManifestsAtRef } = await import("../manifest-diff/at-ref");
+  logProgress(`synth: the ${env} catalog rendered at ${ref} and here, for comparison`);
+  const report = await diffManifestsAtRef({ rootDir: PROJECT_ROOT, ref, envs: [env], command: "synth --diff" });
+  const [manifests] = report.environments;
+  return { ...manifests, notes: [...report.notes, ...manifests.notes] };
 }
 
 async function synthesizeHere(

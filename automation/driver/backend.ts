@@ -20,7 +20,7 @@ export interface BackendSettings {
 
 /**
  * The backend from PULUMI_BACKEND_URL; with none set, the embedded default: a local file backend in
- * the project's git-ignored `.pulumi/` (the same place the README's `pulumi login` points to), with a
+ * the project's git-ignored `.pulumi/` (the same place docs/operations.md's `pulumi login` points to), with a
  * passphrase secrets provider. The environment's config file decides the provider when it records
  * one (`secretsprovider:`, or `encryptionsalt:` for a passphrase), because its three stacks share it.
  */

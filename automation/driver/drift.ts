@@ -58,7 +58,7 @@ export async function detectDrift(
   }
   let manifests: ManifestPreview;
   try {
-    manifests = { changes: await context.gitops.manifestDiff(env) };
+    manifests = await context.gitops.manifestDiff(env);
   } catch (err) {
     manifests = { error: err instanceof Error ? err.message : String(err) };
   }

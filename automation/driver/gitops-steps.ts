@@ -19,11 +19,29 @@ export type { HydrateResult };
 /** One manifest file of the state repo that hydration would add, modify or delete, with its unified diff. */
 export type ManifestChange = FileChange;
 
+/** What a manifest diff compared the render with: the live state repo, or the catalog rendered at a commit. */
+export type ManifestBaseline =
+  | { readonly kind: "state-repo"; readonly stateRepo: string; readonly branch: string }
+  | { readonly kind: "render"; readonly ref: string; readonly commit: string };
+
+export interface StateRepoComparison {
+  readonly changes: readonly ManifestChange[];
+  readonly against: ManifestBaseline;
+}
+
+/** The configured state repo could not be opened (cloned, or found on disk): no credentials, no network, not there. */
+export class StateRepoUnreadableError extends Error {
+  override readonly name = "StateRepoUnreadableError";
+}
+
 export interface GitopsSteps {
   /** Renders, commits (Source-Commit: HEAD of the project) and pushes to the configured state repo. */
   readonly hydrate: (env: Environment) => Promise<HydrateResult>;
-  /** What hydration would change in the configured state repo, per file; nothing is written. */
-  readonly manifestDiff: (env: Environment) => Promise<readonly ManifestChange[]>;
+  /**
+   * What hydration would change in the configured state repo, per file; nothing is written. Throws
+   * StateRepoUnreadableError when the state repo cannot be opened.
+   */
+  readonly manifestDiff: (env: Environment) => Promise<StateRepoComparison>;
 }
 
 export interface GitopsStepsOptions {
@@ -41,13 +59,19 @@ export function gitopsSteps(rootDir: string, options: GitopsStepsOptions = {}): 
       // A URL or a bare repo is cloned into a temporary directory (removed after); a checkout is read in place.
       const copy = await openWorkingCopy(stateRepo.location, { rootDir, env, branch: stateRepo.branch }).catch(
         (err: unknown) => {
-          throw new Error(
+          throw new StateRepoUnreadableError(
             `state repo ${redactUrlCredentials(stateRepo.url)} (${stateRepo.key}) could not be read: ${err instanceof Error ? err.message : String(err)}`,
           );
         },
       );
       try {
-        return diffStateRepo(env, copy.dir, source).apps.flatMap((app) => app.files);
+        const changes = diffStateRepo(env, copy.dir, source).apps.flatMap((app) => app.files);
+        const against: ManifestBaseline = {
+          kind: "state-repo",
+          stateRepo: redactUrlCredentials(stateRepo.url),
+          branch: stateRepo.branch,
+        };
+        return { changes, against };
       } finally {
         copy.close();
       }

@@ -1,11 +1,13 @@
+import type { Tier } from "../../environments";
 import { blocksChange, PolicyReport } from "../../policy/engine";
 import { Environment, Layer, LAYERS, stackIdentity } from "../../stack";
+import { diffManifestsAtRef, ManifestDiffReport } from "../manifest-diff/at-ref";
 import { synthesizeAtRef } from "../synth/at-ref";
 import { diffSynth, SynthDiff } from "../synth/diff";
 import { evaluateEnvironment } from "../synth/policy";
 import { synthesize } from "../synth/synth";
 import { hasChanges, StackChanges } from "./engine-events";
-import { ManifestChange } from "./gitops-steps";
+import { ManifestBaseline, ManifestChange, StateRepoUnreadableError } from "./gitops-steps";
 import { PlatformPhasePreview, previewPlatformPhase } from "./platform-phases";
 import { DriverContext, mandatoryPackFindings, runStackOperation, StackOperationError } from "./stack-operation";
 
@@ -13,7 +15,8 @@ import { DriverContext, mandatoryPackFindings, runStackOperation, StackOperation
  * `preview`: every layer of an environment previewed with its engine events and judged by the
  * policy pack, plus the diff of the hydrated manifests against the state repo. Without cloud
  * credentials (a fork's pull request) the stacks cannot be previewed; the offline synth diff against
- * the base branch stands in for them.
+ * the base branch stands in for them, and the catalog rendered at the base branch stands in for the
+ * state repo (as it does online when the state repo cannot be read).
  */
 
 export interface StackPreview {
@@ -27,7 +30,12 @@ export interface StackPreview {
 }
 
 export type ManifestPreview =
-  | { readonly changes: readonly ManifestChange[] }
+  | {
+      readonly changes: readonly ManifestChange[];
+      readonly against: ManifestBaseline;
+      /** What the reviewer should know about the comparison: why not the state repo, what the base lacked. */
+      readonly notes?: readonly string[];
+    }
   | { readonly error: string }
   /** Not compared: the preview left the gitops layer out (`--layer`). */
   | { readonly skipped: string };
@@ -37,6 +45,8 @@ export type PolicyPreview = { readonly report: PolicyReport } | { readonly error
 
 export interface EnvironmentPreview {
   readonly env: Environment;
+  /** Its declared tier: the blast radius marks what reaches production. */
+  readonly tier?: Tier;
   /** Engine previews, one per layer; empty when the preview ran offline. */
   readonly stacks: readonly StackPreview[];
   /** The offline stand-in for `stacks`. */
@@ -67,6 +77,29 @@ export function defaultSynthDiff(rootDir: string): SynthDiffSource {
   };
 }
 
+/** The working tree's rendered catalog of `envs` against the commit `base`: no state repo read. */
+export type ManifestDiffSource = (base: string, envs: readonly Environment[]) => Promise<ManifestDiffReport>;
+
+export function defaultManifestDiff(rootDir: string): ManifestDiffSource {
+  return (base, envs) => diffManifestsAtRef({ rootDir, ref: base, envs, command: "preview" });
+}
+
+/**
+ * The manifest preview of `env` from the rendered catalog at the base; `why` says why this and not
+ * the state repo, when the state repo was meant.
+ */
+export type RenderedBaseline = (env: Environment, why?: string) => Promise<ManifestPreview>;
+
+/** The render diff of one environment of `report`, as the preview shows it. */
+export function renderedManifestPreview(report: ManifestDiffReport, env: Environment, why?: string): ManifestPreview {
+  const diff = report.environments.find((e) => e.env === env);
+  return {
+    changes: diff?.apps.flatMap((app) => app.files) ?? [],
+    against: { kind: "render", ref: report.ref, commit: report.commit },
+    notes: [...(why ? [why] : []), ...report.notes, ...(diff?.notes ?? [])],
+  };
+}
+
 /** The guardrails' verdict on an environment's `layers` (synth --policy's; with gitops, the catalog too). */
 export type PolicySource = (env: Environment, layers?: readonly Layer[]) => Promise<PolicyReport>;
 
@@ -92,6 +125,7 @@ export async function previewEnvironment(
   env: Environment,
   context: DriverContext,
   layers: readonly Layer[] = LAYERS,
+  againstBase?: RenderedBaseline,
 ): Promise<EnvironmentPreview> {
   const stacks: StackPreview[] = [];
   for (const layer of layers) {
@@ -112,37 +146,51 @@ export async function previewEnvironment(
     env,
     stacks,
     ...(platformPhase ? { platformPhase } : {}),
-    manifests: await previewManifests(env, context, layers),
+    manifests: await previewManifests(env, context, layers, againstBase),
   };
 }
 
+/** Why a preview without the gitops layer shows no manifests: said in its summary, not as a section. */
+export const GITOPS_LEFT_OUT = "the preview leaves the gitops layer out";
+
+/** The offline preview: the synth diff and the rendered-manifest diff against `base`; no state repo read. */
 export async function offlinePreviewEnvironment(
   env: Environment,
   base: string,
   synthDiff: SynthDiffSource,
   context: DriverContext,
+  againstBase: RenderedBaseline,
   layers: readonly Layer[] = LAYERS,
 ): Promise<EnvironmentPreview> {
-  context.log(`preview: ${env} offline: synth diff against ${base}`);
+  context.log(`preview: ${env} offline: synth diff and rendered-manifest diff against ${base}`);
   return {
     env,
     stacks: [],
     synthDiff: await synthDiff(env, base, layers),
-    manifests: await previewManifests(env, context, layers),
+    manifests: layers.includes("gitops") ? await againstBase(env) : { skipped: GITOPS_LEFT_OUT },
   };
 }
 
-/** The hydrated catalog against the state repo: the gitops layer's part of a preview. */
+/**
+ * The hydrated catalog against the state repo: the gitops layer's part of a preview. A state repo
+ * this run cannot read (a fork's run has no token) is no failure: the catalog rendered at the base
+ * stands in for it, and the comment says so.
+ */
 async function previewManifests(
   env: Environment,
   context: DriverContext,
   layers: readonly Layer[],
+  againstBase: RenderedBaseline | undefined,
 ): Promise<ManifestPreview> {
-  if (!layers.includes("gitops")) return { skipped: "the preview leaves the gitops layer out" };
+  if (!layers.includes("gitops")) return { skipped: GITOPS_LEFT_OUT };
   try {
-    return { changes: await context.gitops.manifestDiff(env) };
+    return await context.gitops.manifestDiff(env);
   } catch (err) {
-    return { error: err instanceof Error ? err.message : String(err) };
+    const message = err instanceof Error ? err.message : String(err);
+    if (!(err instanceof StateRepoUnreadableError)) return { error: message };
+    context.log(`preview: ${message}`);
+    const why = `The ${message}; the catalog rendered at the base stands in for it.`;
+    return againstBase ? againstBase(env, why) : { skipped: message };
   }
 }
 

@@ -11,7 +11,7 @@ import type { Item, Section } from "./preview-comment";
  * nothing, and how many findings could not be judged offline. Then what the policy pack reported
  * in the real preview of each stack, beside the offline verdict, saying which findings only the pack
  * could judge. Messages never hold secrets: rules show only values that are never secret, offline a
- * secret is `[secret]`, and the pack reads values the engine has already masked (README, "Guardrails").
+ * secret is `[secret]`, and the pack reads values the engine has already masked (docs/guardrails.md).
  */
 
 /** What the policy pack reported in an environment's real preview; `ran` is false offline. */

@@ -1,5 +1,4 @@
 import { ChangeCounts, hasChanges, PackFinding, StackChanges } from "../driver/engine-events";
-import { ManifestChange } from "../driver/gitops-steps";
 import {
   EnvironmentPreview,
   environmentFailed,
@@ -10,6 +9,7 @@ import {
 import { splitStackName } from "../../stack";
 import { StackDiff } from "../synth/diff";
 import { fitComment, NOTE_SLOT, Section, slot } from "./comment-budget";
+import { blastRadiusLines, manifestLines, manifestShare } from "./manifest-comment";
 import { summaryTable } from "./fleet-summary";
 import { escapeHtml, fenced, htmlCode, plural, resourceLines, showValue, tableCell } from "./markdown";
 import { platformPhaseLines } from "./platform-phase";
@@ -18,10 +18,10 @@ import { PackVerdict, policyHeadline, policyLines } from "./policy-comment";
 export type { Item, Section } from "./comment-budget";
 
 /**
- * The pull-request comment: ONE Markdown comment for every environment previewed. A summary table
- * first (environment x stack), the environments without changes on one line, then a collapsible
- * section per environment that changes: its guardrails, the changed properties per stack, and the
- * manifest diff per app. Values come from engine events, where secrets are already `[secret]`. The
+ * The pull-request comment: ONE Markdown comment for every environment previewed. The blast radius
+ * of the rendered manifests and a summary table (environment x stack) first, the environments
+ * without changes on one line, then a collapsible section per environment that changes: its
+ * guardrails, the changed properties per stack, and the manifest diff per app. Values come from engine events, where secrets are already `[secret]`. The
  * comment always fits GitHub's limit: when the details do not, the largest sections lose whole
  * resources and files first (automation/report/comment-budget.ts), and a note at the top says so.
  */
@@ -38,11 +38,11 @@ export interface CommentOptions {
 
 export function renderPreviewComment(report: PreviewReport, options: CommentOptions): string {
   const sections: Section[] = [];
-  const frame = renderFrame(report, options.marker, sections);
-  return fitComment(frame, sections, options.limit ?? GITHUB_COMMENT_LIMIT);
+  const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
+  return fitComment(renderFrame(report, options.marker, sections, limit), sections, limit);
 }
 
-function renderFrame(report: PreviewReport, marker: string, sections: Section[]): string {
+function renderFrame(report: PreviewReport, marker: string, sections: Section[], limit: number): string {
   const title = report.offline ? `## Pulumi preview, offline: ${report.offline.reason}` : "## Pulumi preview";
   const lines = [`<!-- ${marker} -->`, title, ""];
   if (report.commit) lines.push(`Commit \`${report.commit.slice(0, 12)}\`.`, "");
@@ -50,13 +50,15 @@ function renderFrame(report: PreviewReport, marker: string, sections: Section[])
     lines.push(
       "> [!NOTE]\n> The stacks were not previewed against the cloud, and the policy pack did not run; " +
         `this compares the offline synth of this commit with \`${report.offline.base}\` (\`synth --diff\`): what ` +
-        "the program declares, not what the cloud would change.",
+        "the program declares, not what the cloud would change. The manifests are the catalog rendered at both " +
+        "commits (`hydrate --diff`): no state repo was read.",
       "",
     );
   }
   lines.push(NOTE_SLOT);
   const active = report.environments.filter((e) => environmentHasChanges(e) || environmentFailed(e));
   const quiet = report.environments.filter((e) => !active.includes(e));
+  lines.push(...blastRadiusLines(active));
   if (active.length > 0) lines.push(...summaryTable(active), "");
   if (quiet.length > 0) {
     const names = quiet.map((e) => `\`${e.env}\``).join(", ");
@@ -65,6 +67,7 @@ function renderFrame(report: PreviewReport, marker: string, sections: Section[])
       "",
     );
   }
+  const share = manifestShare(active, limit);
   for (const env of active) {
     lines.push(
       `<details${environmentFailed(env) ? " open" : ""}>`,
@@ -76,7 +79,7 @@ function renderFrame(report: PreviewReport, marker: string, sections: Section[])
     lines.push(...policyLines(env.env, env.policy, packVerdict(env), (section) => addSection(sections, section)));
     if (env.synthDiff) lines.push(...synthLines(env.synthDiff.stacks, env.env, sections));
     else lines.push(...stackLines(env.stacks, sections));
-    lines.push(...manifestLines(env, sections), "</details>", "");
+    lines.push(...manifestLines(env, share, (section) => addSection(sections, section)), "</details>", "");
   }
   return `${lines.join("\n").trimEnd()}\n`;
 }
@@ -199,42 +202,6 @@ function synthLines(stacks: readonly StackDiff[], env: string, sections: Section
       kind: "resource",
       items,
       render: (shown) => fenced(shown.map((i) => i.text).join("\n"), "diff", allText),
-    };
-    lines.push(addSection(sections, section), "");
-  }
-  return lines;
-}
-
-function manifestLines(env: EnvironmentPreview, sections: Section[]): string[] {
-  if ("error" in env.manifests) {
-    return [
-      "#### Manifests",
-      "",
-      `:x: The manifest diff against the state repo failed: ${tableCell(env.manifests.error, 1_000)}`,
-      "",
-    ];
-  }
-  if ("skipped" in env.manifests) return [];
-  const changes = env.manifests.changes;
-  if (changes.length === 0)
-    return ["#### Manifests", "", "The state repo already holds what the catalog hydrates to.", ""];
-  const apps = [...new Set(changes.map((c) => c.app))].sort();
-  const lines = ["#### Manifests", "", "| App | Added | Modified | Deleted |", "| :-- | --: | --: | --: |"];
-  const count = (app: string, status: ManifestChange["status"]) =>
-    changes.filter((c) => c.app === app && c.status === status).length;
-  for (const app of apps)
-    lines.push(
-      `| \`${tableCell(app)}\` | ${count(app, "added")} | ${count(app, "modified")} | ${count(app, "deleted")} |`,
-    );
-  lines.push("");
-  for (const app of apps) {
-    const files = changes.filter((c) => c.app === app).sort((a, b) => a.path.localeCompare(b.path));
-    const section: Section = {
-      where: `${env.env}/${app}`,
-      summary: `${htmlCode(app)}: ${plural(files.length, "file")} (${env.env})`,
-      kind: "file",
-      items: files.map((f) => ({ text: `\`${f.path}\` (${f.status})\n\n${fenced(f.diff, "diff")}` })),
-      render: (shown) => shown.map((i) => i.text).join("\n\n"),
     };
     lines.push(addSection(sections, section), "");
   }

@@ -79,7 +79,7 @@ function appYaml(name: string, repository: string, port: number, podinfo: boolea
       ]
     : ["# The pod runs as non-root: set securityContext.runAsUser when the image names its user instead of a UID."];
   return [
-    `# The ${name} app's base spec; <env>.yaml files are merged over it (README, "Merge rules").`,
+    `# The ${name} app's base spec; <env>.yaml files are merged over it (docs/catalog.md, "Merge rules").`,
     "image:",
     `  repository: ${repository}`,
     ...(podinfo ? [`args: ["--port=${port}"]`] : []),

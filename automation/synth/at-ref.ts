@@ -1,9 +1,10 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { InputError, truncated } from "../../config";
 import { configFileOf, Environment, Layer, stackIdentity } from "../../stack";
+import { exportCommit, resolveCommit } from "../commit-tree";
 import { SynthResult } from "./synth";
 
 /**
@@ -12,14 +13,10 @@ import { SynthResult } from "./synth";
  * `synth --json` there. Nothing in this checkout is touched.
  */
 export function synthesizeAtRef(rootDir: string, ref: string, env: Environment, layers: readonly Layer[]): SynthResult {
-  const commit = resolveCommit(rootDir, ref);
+  const commit = resolveCommit(rootDir, ref, "synth --diff");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-platform-synth-"));
   try {
-    const archive = execFileSync("git", ["archive", "--format=tar", commit], {
-      cwd: rootDir,
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    execFileSync("tar", ["-x", "-C", dir], { input: archive });
+    exportCommit(rootDir, commit, dir);
     fs.symlinkSync(path.join(rootDir, "node_modules"), path.join(dir, "node_modules"), "dir");
     // An environment the pull request adds has nothing at the base: everything it declares is new.
     if (!fs.existsSync(path.join(dir, configFileOf(env)))) {
@@ -31,9 +28,11 @@ export function synthesizeAtRef(rootDir: string, ref: string, env: Environment, 
     const cli = path.join(dir, "automation", "cli.ts");
     if (!fs.existsSync(cli))
       throw new InputError(`synth --diff: ${ref} has no automation/cli.ts; expected a commit that has synth`);
+    // That commit's own loader, when it has one (the transpile cache in the node_modules both share).
+    const register = path.join(dir, "scripts", "register.js");
     const args = [
       "-r",
-      "ts-node/register",
+      fs.existsSync(register) ? register : "ts-node/register",
       cli,
       "synth",
       "--env",
@@ -61,15 +60,4 @@ export function synthesizeAtRef(rootDir: string, ref: string, env: Environment, 
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function resolveCommit(rootDir: string, ref: string): string {
-  const result = spawnSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
-    cwd: rootDir,
-    encoding: "utf8",
-  });
-  if (result.status !== 0) {
-    throw new InputError(`synth --diff: received "${ref}"; expected a commit, branch or tag of this repository`);
-  }
-  return result.stdout.trim();
 }

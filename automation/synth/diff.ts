@@ -1,3 +1,6 @@
+import type { EnvironmentManifestDiff } from "../manifest-diff/at-ref";
+import { renderEnvironmentManifestDiff } from "../manifest-diff/text";
+import type { Paint } from "../output";
 import { ResourceRecord } from "./mock-engine";
 import { refOf } from "./normalize";
 import { SynthResult, SynthStack } from "./synth";
@@ -20,6 +23,9 @@ export interface SynthDiff {
   readonly env: string;
   readonly base: string;
   readonly stacks: readonly StackDiff[];
+  /** With the gitops layer: the environment's catalog rendered at `base` and here, file by file (`hydrate --diff`). */
+  readonly manifests?: EnvironmentManifestDiff;
+  /** Whether a stack's resources or, with the gitops layer, a rendered manifest changed. */
   readonly hasChanges: boolean;
 }
 
@@ -76,11 +82,13 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** The human view of a synth diff, in the spirit of `pulumi preview`. */
-export function renderSynthDiff(
-  diff: SynthDiff,
-  paint: (style: "green" | "red" | "yellow" | "bold" | "dim", text: string) => string,
-): string {
+/** `diff` with the rendered-manifest diff of its environment: changes in either are changes. */
+export function withManifests(diff: SynthDiff, manifests: EnvironmentManifestDiff): SynthDiff {
+  return { ...diff, manifests, hasChanges: diff.hasChanges || manifests.hasChanges };
+}
+
+/** The human view of a synth diff, in the spirit of `pulumi preview`, then the manifests' diff. */
+export function renderSynthDiff(diff: SynthDiff, paint: Paint): string {
   const lines: string[] = [];
   for (const s of diff.stacks) {
     const summary = `${s.added.length} to add, ${s.changed.length} to change, ${s.removed.length} to delete`;
@@ -92,6 +100,7 @@ export function renderSynthDiff(
       for (const p of c.changes) lines.push(`      ${p.path}: ${show(p.before)} => ${show(p.after)}`);
     }
   }
+  if (diff.manifests) lines.push(...renderEnvironmentManifestDiff(diff.manifests, paint));
   if (!diff.hasChanges) lines.push("No changes.");
   return `${lines.join("\n")}\n`;
 }

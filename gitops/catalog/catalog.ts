@@ -23,6 +23,11 @@ export interface CatalogOptions {
    * `Pulumi.<env>.yaml`). Callers with another project pass its environments.
    */
   readonly environments?: readonly Environment[];
+  /**
+   * Only these apps (directory names), the others left unread; by default every app. A diff of two
+   * renders re-renders only the apps whose directories differ (automation/manifest-diff).
+   */
+  readonly apps?: readonly string[];
 }
 
 /** One app directory, read and parsed but not yet merged: its base and its file for the environment. */
@@ -53,7 +58,9 @@ export function loadCatalog(env: Environment, options: CatalogOptions = {}): Loa
   }
   const errors: string[] = [];
   const apps: LoadedApp[] = [];
+  const only = options.apps && new Set(options.apps);
   for (const name of listAppDirs(catalogDir)) {
+    if (only && !only.has(name)) continue;
     try {
       const app = loadApp(catalogDir, name, env, environments);
       if (app && (isSourceApp(app) ? app.enabled : app.spec.enabled)) apps.push(app);
@@ -77,7 +84,8 @@ export function loadApp(
   return source && parseApp(source, env, catalogDir);
 }
 
-function listAppDirs(catalogDir: string): string[] {
+/** The app directories of the catalog, sorted; an InputError for anything else in it. */
+export function listAppDirs(catalogDir: string): string[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(catalogDir, { withFileTypes: true });

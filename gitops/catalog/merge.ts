@@ -1,6 +1,6 @@
 /**
  * How an environment's overrides (`<env>.yaml`) combine with an app's base (`app.yaml`). The rules,
- * also in the README ("Merge rules"):
+ * also in docs/catalog.md ("Merge rules"):
  *
  * 1. Two maps merge key by key, recursively, so an override names only what differs.
  * 2. Any other override value (a scalar, a list) replaces the base value whole. Lists are never

@@ -5,7 +5,7 @@ import { isImageDigest } from "./image";
 /**
  * The app spec: what one app of the catalog declares, after its environment's overrides are merged
  * over its base (gitops/catalog/merge.ts). It replaces Cloudposse monochart's values with a typed,
- * strict schema, so a misspelled key fails instead of being ignored (README, "The app spec").
+ * strict schema, so a misspelled key fails instead of being ignored (docs/catalog.md, "The app spec").
  *
  * Refinements write the expectation as their message: the error formatter prints
  * `received X; expected <message>` (config.ts).
@@ -153,7 +153,7 @@ const networkPolicySchema = z.strictObject({
   allowSameNamespace: z.boolean().default(true),
 });
 
-/** The app spec after merging. Every key is documented in README, "The app spec". */
+/** The app spec after merging. Every key is documented in docs/catalog.md, "The app spec". */
 export const appSpecSchema = z.strictObject({
   /** Whether the app exists in this environment; set `enabled: false` in `<env>.yaml` to leave it out. */
   enabled: z.boolean().default(true),

@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { appOfPath } from "../render/file-names";
 import { FileChanges } from "./working-copy";
@@ -9,6 +10,8 @@ export interface FileChange {
   /** Repo-relative path, e.g. `apps/demo/deployment-demo.yaml`. */
   readonly path: string;
   readonly status: FileStatus;
+  /** The object's kind (`Deployment`), as its YAML names it: what a reviewer counts (the blast radius). */
+  readonly kind: string;
   /** Unified diff with git-style headers (`--- a/...`, `+++ b/...`, `/dev/null` for added and deleted files). */
   readonly diff: string;
 }
@@ -51,5 +54,15 @@ function fileChange(
   );
   // jsdiff starts with a line of "=" that git's format does not have.
   const diff = patch.replace(/^=+\n/, "");
-  return { app: appOfPath(file) ?? file, path: file, status, diff };
+  return { app: appOfPath(file) ?? file, path: file, status, kind: kindOf(file, after ?? before ?? ""), diff };
+}
+
+/**
+ * The top-level `kind:` of a manifest. Hydration writes one object per file with `kind` at column 0;
+ * a file edited by hand that names none falls back to the kind in its name (`deployment-demo.yaml`).
+ * A line match, not a parse: a state repo's files are not ours to trust, and this runs on every changed file.
+ */
+function kindOf(file: string, text: string): string {
+  const named = /^kind:[ \t]*(["']?)([A-Za-z][A-Za-z0-9]*)\1[ \t]*$/m.exec(text)?.[2];
+  return named ?? path.posix.basename(file).split("-")[0];
 }

@@ -83,9 +83,25 @@ export async function identityArgs(cwd: string, env: NodeJS.ProcessEnv = process
  */
 export async function commitPaths(dir: string, paths: readonly string[], message: string): Promise<string> {
   await git(dir, ["add", "--all", "--", ...paths]);
-  const identity = await identityArgs(dir);
-  await git(dir, [...identity, "commit", "--quiet", "--no-verify", "--message", message, "--", ...paths]);
+  const args = ["commit", "--quiet", "--no-verify", "--message", message, "--", ...paths];
+  const committed = await commitWithIdentity(dir, args);
+  if (committed.code !== 0) throw new GitError(args, committed);
   return (await git(dir, ["rev-parse", "HEAD"])).trim();
+}
+
+/** What git says when `user.useConfigOnly` finds no name or email in its config (or the environment). */
+const NO_CONFIGURED_IDENTITY = /no (name|email) was given and auto-detection is disabled/;
+
+/**
+ * Runs a `git commit`, with the identity of `identityArgs`, in one process where git's config has
+ * an identity: git is told to take it from the config only, and it is only when that finds none
+ * that the config is probed and the commit run again exactly as `identityArgs` says. A refused
+ * commit writes nothing (git checks the identity before it writes the commit).
+ */
+async function commitWithIdentity(dir: string, args: readonly string[]): Promise<GitResult> {
+  const first = await tryGit(dir, ["-c", "user.useConfigOnly=true", ...args]);
+  if (first.code === 0 || !NO_CONFIGURED_IDENTITY.test(first.stderr)) return first;
+  return tryGit(dir, [...(await identityArgs(dir)), ...args]);
 }
 
 /** Whether `dir` is inside a git work tree, and its checked-out branch (undefined when detached). */

@@ -58,10 +58,11 @@ export async function openWorkingCopy(
       `--state-repo: received ${stateRepo}, which does not exist; expected a git URL, a bare repository or a checkout`,
     );
   }
-  const bare = await tryGit(dir, ["rev-parse", "--is-bare-repository"]);
-  if (bare.code === 0 && bare.stdout.trim() === "true") return cloneRemote(dir, options.branch);
-  const top = await tryGit(dir, ["rev-parse", "--show-toplevel"]);
-  if (top.code !== 0 || fs.realpathSync(top.stdout.trim()) !== fs.realpathSync(dir)) {
+  // One process for both: a bare repository answers "true" and then fails on --show-toplevel.
+  const probe = await tryGit(dir, ["rev-parse", "--is-bare-repository", "--show-toplevel"]);
+  const [isBare, top] = probe.stdout.trim().split("\n");
+  if (isBare === "true") return cloneRemote(dir, options.branch);
+  if (probe.code !== 0 || fs.realpathSync(top) !== fs.realpathSync(dir)) {
     throw new InputError(
       `--state-repo: received ${stateRepo}, which is not the top of a git checkout; expected a git URL, a bare repository or a checkout`,
     );

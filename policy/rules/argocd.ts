@@ -46,7 +46,7 @@ const appProjectNotDefault = defineRule({
  * template. Not the children an app-of-apps root renders from its values: in this platform each is
  * the Argo CD side of a release hand-off, and removing one (handing the release back to Pulumi) must
  * keep the workloads, so they carry no finalizer. The root does carry it: deleting the root deletes
- * its children, and only them (README, "The platform layer").
+ * its children, and only them (docs/architecture.md, "The platform layer").
  */
 const cascadeFinalizer = defineRule({
   id: "argocd-app-cascade-finalizer",

@@ -6,7 +6,7 @@ import { describeOpaque, isOpaque, isRecord, show, valueAt } from "../values";
 import { HELM_RELEASE } from "./helm";
 
 /**
- * The hand-off (DESIGN.md, "Ownership"; README, "The first run, the hand-off, and afterwards").
+ * The hand-off (DESIGN.md, "Ownership"; docs/operations.md, "Bootstrap and hand-off").
  * Pulumi installs each ops release once as a `helm.v3.Release`; setting its owner to `argocd`
  * replaces that Release with a child Application of the platform's root, which adopts the running
  * release. Steady state is what one `up` of a config converges to: every release has exactly one

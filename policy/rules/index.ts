@@ -9,7 +9,7 @@ import { objectRules } from "./objects";
 import { pulumiRules } from "./pulumi";
 import { workloadRules } from "./workloads";
 
-/** Every guardrail, in the order the README table and reports list them. */
+/** Every guardrail, in the order the table in docs/guardrails.md and reports list them. */
 export const RULES: readonly Rule[] = [
   ...eksRules,
   ...nodeRules,

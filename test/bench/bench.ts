@@ -5,6 +5,7 @@ import { benchE2e } from "./e2e.bench";
 import { benchFleet } from "./fleet.bench";
 import { Figure } from "./measure";
 import { benchHydrate } from "./hydrate.bench";
+import { benchManifestDiff } from "./manifest-diff.bench";
 import { benchSuite } from "./suite.bench";
 import { benchSynth } from "./synth.bench";
 
@@ -18,6 +19,7 @@ const benchmarks: readonly (() => Figure[] | Promise<Figure[]>)[] = [
   benchHydrate,
   benchFleet,
   benchCharts,
+  benchManifestDiff,
   benchCli,
   ...(process.argv.includes("--suite") ? [benchSuite] : []),
   ...(process.argv.includes("--e2e") ? [benchE2e] : []),

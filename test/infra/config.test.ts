@@ -159,13 +159,11 @@ describe("infra config", () => {
   });
 
   for (const env of ["staging", "production"] as const) {
-    it(`documents exactly the shipped ${env} section in the README`, () => {
-      const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    it(`documents exactly the shipped ${env} section in docs/config.md`, () => {
+      const page = fs.readFileSync(path.join(REPO_ROOT, "docs", "config.md"), "utf8");
       const heading = `${env[0].toUpperCase()}${env.slice(1)} (\`Pulumi.${env}.yaml\`)`;
-      const example = new RegExp(`^${heading.replace(/[().]/g, "\\$&")}[^]*?\`\`\`yaml\n([^]*?)\`\`\``, "m").exec(
-        readme,
-      );
-      assert.ok(example, `README has no example after "${heading}"`);
+      const example = new RegExp(`^${heading.replace(/[().]/g, "\\$&")}[^]*?\`\`\`yaml\n([^]*?)\`\`\``, "m").exec(page);
+      assert.ok(example, `docs/config.md has no example after "${heading}"`);
       assert.deepEqual((parse(example[1]) as Record<string, unknown>)[KEY], infraSection(env));
     });
   }

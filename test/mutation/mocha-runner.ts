@@ -31,6 +31,8 @@ export class Mocha12TestRunner implements TestRunner {
 
   private readonly context: InstrumenterContext;
   private readonly systemTmpdir = process.env.TMPDIR;
+  /** Loaded before any test (the TypeScript loader, this plugin): never loaded afresh. */
+  private readonly resident = new Set(Object.keys(require.cache));
   private mocharc: Mocharc | undefined;
   private mocha: Mocha | undefined;
   /** Set during a perTest dry run: whose hits the instrumented code counts from now on. */
@@ -95,7 +97,7 @@ export class Mocha12TestRunner implements TestRunner {
     if (!rc) throw new Error("the mocha 12 test runner was used before init()");
     if (this.mocha) {
       this.mocha.dispose();
-      forgetProjectModules(process.cwd());
+      forgetProjectModules(process.cwd(), this.resident);
       // The root hooks file makes the run's TMPDIR when it loads: from the system's again, not inside the last one.
       if (this.systemTmpdir === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = this.systemTmpdir;
@@ -238,11 +240,12 @@ function creditSuiteHooks(perTest: Record<string, Record<string, number>>, suite
   credit(suite);
 }
 
-/** Drops the project's own modules (not its packages) from the require cache, so they load afresh. */
-function forgetProjectModules(root: string): void {
+/** Drops the project's own modules (not its packages, nor `resident`) from the require cache, so they load afresh. */
+function forgetProjectModules(root: string, resident: ReadonlySet<string>): void {
   const packages = `${path.sep}node_modules${path.sep}`;
   for (const file of Object.keys(require.cache))
-    if (file.startsWith(`${root}${path.sep}`) && !file.includes(packages)) delete require.cache[file];
+    if (file.startsWith(`${root}${path.sep}`) && !file.includes(packages) && !resident.has(file))
+      delete require.cache[file];
 }
 
 function setBail(suite: Mocha.Suite, bail: boolean): void {

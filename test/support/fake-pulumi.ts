@@ -8,6 +8,7 @@ import { gitopsSteps } from "../../automation/driver/gitops-steps";
 import { POLICY_PACK_DIR, projectPolicyPack } from "../../automation/driver/policy-pack";
 import { PulumiHeld } from "../../automation/driver/handoff-verify";
 import { DriverContext } from "../../automation/driver/stack-operation";
+import { defaultManifestDiff } from "../../automation/driver/preview";
 import { CHECKOUT_INVOCATION } from "../../automation/invocation";
 import { CheckContext, pathLookup, runProgram } from "../../automation/doctor/probe";
 import { backendSettings } from "../../automation/driver/backend";
@@ -37,6 +38,19 @@ async function fakeCommand(worldFile: string): Promise<PulumiCommand> {
     else process.env.PULUMI_FAKE_WORLD = saved;
   }
 }
+
+/** A run without cloud credentials (a fork's pull request): none of the variables or files the AWS SDK reads. */
+export const NO_CLOUD: Readonly<Record<string, string | undefined>> = {
+  AWS_ACCESS_KEY_ID: undefined,
+  AWS_SECRET_ACCESS_KEY: undefined,
+  AWS_PROFILE: undefined,
+  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+  GITOPS_PLATFORM_CLOUD_CREDENTIALS: undefined,
+  AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials",
+  AWS_CONFIG_FILE: "/nonexistent/config",
+};
 
 /**
  * Writes `Pulumi.<name>.yaml` into the project at `dir` (see writeEnvironment), with its own bare
@@ -132,6 +146,8 @@ export class FakeProject {
       fs.writeFileSync(path.join(dir, `Pulumi.${env}.yaml`), config.replace(url, `$1${stateRepo}`));
     }
     for (const extra of options.extraEnvironments ?? []) addEnvironment(dir, extra);
+    // The project's own app catalog, in its history: what preview renders at the base and in the working tree.
+    fs.cpSync(path.join(REPO_ROOT, "gitops", "apps"), path.join(dir, "gitops", "apps"), { recursive: true });
     // The policy pack's project files: the fake loads a pack only from a directory holding PulumiPolicy.yaml.
     fs.mkdirSync(path.join(dir, POLICY_PACK_DIR));
     for (const file of ["PulumiPolicy.yaml", "package.json"]) {
@@ -140,6 +156,8 @@ export class FakeProject {
     git(dir, "init", "--quiet", "--initial-branch=main");
     git(dir, "add", "--all");
     git(dir, "commit", "--quiet", "--message", "the project");
+    // As a pull request's checkout sees it (fetch-depth: 0): the base branch is origin/main, where the project is.
+    git(dir, "update-ref", "refs/remotes/origin/main", "HEAD");
     fs.writeFileSync(path.join(dir, "world.json"), JSON.stringify(world));
     const version = world.version ?? "3.205.0";
     commands[version] ??= fakeCommand(path.join(dir, "world.json"));
@@ -156,6 +174,11 @@ export class FakeProject {
     return path.join(this.dir, `state-${env}.git`);
   }
 
+  /** The project's app catalog (a copy of the shipped one, committed). */
+  get catalogDir(): string {
+    return path.join(this.dir, "gitops", "apps");
+  }
+
   /** HEAD of the project: what hydration names in its Source-Commit trailer. */
   head(): string {
     return git(this.dir, "rev-parse", "HEAD").trim();
@@ -163,7 +186,7 @@ export class FakeProject {
 
   /** The state repo as a deploy left it: the catalog hydrated and pushed, then `edit`ed by hand in a checkout. */
   async deployedState(env: Environment, edit?: (checkout: string) => void): Promise<void> {
-    await hydrate({ env, rootDir: this.dir, stateRepo: this.stateRepo(env), push: true });
+    await hydrate({ env, rootDir: this.dir, catalogDir: this.catalogDir, stateRepo: this.stateRepo(env), push: true });
     if (!edit) return;
     const checkout = fs.mkdtempSync(path.join(this.dir, "edit-"));
     git(checkout, "clone", "--quiet", this.stateRepo(env), ".");
@@ -250,7 +273,8 @@ export class FakeProject {
 
   /**
    * What a command runs with over this project, given its environment: the driver's context, the
-   * preflight's checks, data collected in `out`. Offline sources fail unless a test gives them.
+   * preflight's checks, data collected in `out`. The offline synth and guardrails fail unless a test
+   * gives them; the rendered-manifest diff is the real one, over the project's history.
    */
   deps(env: NodeJS.ProcessEnv, out: string[] = [], more: Partial<CommandDeps> = {}): CommandDeps {
     return {
@@ -259,6 +283,7 @@ export class FakeProject {
       env,
       write: (text) => out.push(text),
       synthDiff: () => Promise.reject(new Error("this test gives no offline synth diff")),
+      manifestDiff: defaultManifestDiff(this.dir),
       policy: () => Promise.reject(new Error("this test gives no offline guardrails verdict")),
       ...more,
     };
@@ -266,7 +291,7 @@ export class FakeProject {
 
   /** The driver as the CLI runs it, over this project: the fake CLI, the real gitops steps, recorded sleeps and log. */
   context(): DriverContext {
-    const gitops = gitopsSteps(this.dir);
+    const gitops = gitopsSteps(this.dir, { catalogDir: this.catalogDir });
     const envVars = {
       PULUMI_FAKE_WORLD: path.join(this.dir, "world.json"),
       PULUMI_FAKE_JOURNAL: this.journalFile,

@@ -25,7 +25,10 @@ export function fleetPreview(options: {
         stack: `${layer}-${env}`,
         changes: stackChanges(`${layer}-${env}`, spread(changed, LAYERS.length)[l]),
       })),
-      manifests: { changes: n < options.changing ? manifestChanges(env, 3) : [] },
+      manifests: {
+        changes: n < options.changing ? manifestChanges(env, 3) : [],
+        against: { kind: "render", ref: "origin/main", commit: "5d2c1f0e9b8a7d6c5b4a39281706f5e4d3c2b1a0" },
+      },
       policy: { report: evaluatePolicy({ env, tier: "staging", stacks: [], manifests: [] }) },
     };
   });
@@ -77,6 +80,6 @@ function manifestChanges(env: string, count: number): ManifestChange[] {
       `--- a/${path}\n+++ b/${path}\n@@ -20,7 +20,7 @@\n       containers:\n` +
       `-        - image: ghcr.io/example/app-${n}:1.0.0\n+        - image: ghcr.io/example/app-${n}:1.0.1\n` +
       `           name: app-${n}\n           ports:\n # ${env}\n`;
-    return { app: `app-${n}`, path, status: "modified", diff };
+    return { app: `app-${n}`, path, status: "modified", kind: "Deployment", diff };
   });
 }

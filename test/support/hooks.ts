@@ -1,27 +1,39 @@
-import { installTestEngine, testEngine } from "./engine";
-import { isolateTmpdir, leftovers, removeTempDirs } from "./temp";
+import { leftovers, removeTempDirs, runTmpdir } from "./temp";
 
-// Set when mocha loads this file, before any test file runs its describe bodies.
-const runTmpdir = isolateTmpdir();
+// Set when mocha loads this file, before any test file runs its describe bodies. With --parallel the
+// main process loads it first and its workers, started later, share the directory it made.
+const tmpdir = runTmpdir();
 
 /**
- * Mocha root hooks: install the mock engine once, clear what it recorded before each test, and fail
- * the run when a test left a temporary file or directory behind.
+ * Mocha root hooks: install the mock engine once per process that runs tests, clear what it recorded
+ * before each test, and remove the temporary directories a file asked for. With --parallel, mocha's
+ * main process also loads this file, to find the hooks, but runs no test: the engine (and the Pulumi
+ * SDK with it) is loaded only in the processes that run tests. Root hooks run around each file there.
  */
+let engine: Promise<typeof import("./engine")> | undefined;
+const loadEngine = () => (engine ??= import("./engine"));
+
 export const mochaHooks = {
-  beforeAll(): void {
-    installTestEngine();
+  async beforeAll(): Promise<void> {
+    (await loadEngine()).installTestEngine();
   },
-  beforeEach(): void {
-    testEngine().reset();
+  async beforeEach(): Promise<void> {
+    (await loadEngine()).testEngine().reset();
   },
-  async afterAll(): Promise<void> {
+  afterAll(): void {
     removeTempDirs();
-    const left = await leftovers(runTmpdir);
-    if (left.length > 0) {
-      throw new Error(
-        `the tests left ${left.length} temporary entries behind (each test removes what it creates): ${left.join(", ")}`,
-      );
-    }
   },
 };
+
+/**
+ * Fails the run when a test left a temporary file or directory behind. A global fixture runs once, in
+ * mocha's main process, after every file (in every worker) has finished.
+ */
+export async function mochaGlobalTeardown(): Promise<void> {
+  const left = await leftovers(tmpdir);
+  if (left.length > 0) {
+    throw new Error(
+      `the tests left ${left.length} temporary entries behind (each test removes what it creates): ${left.join(", ")}`,
+    );
+  }
+}

@@ -2,7 +2,7 @@ import { hydrate } from "../../gitops/hydrate";
 
 /**
  * Hydrates staging into a checkout from a separate process, so a test can kill it with SIGKILL at
- * any moment: `node -r ts-node/register hydrate-child.ts <rootDir> <catalogDir> <stateRepo>`.
+ * any moment: `node -r scripts/register.js hydrate-child.ts <rootDir> <catalogDir> <stateRepo>`.
  */
 const [rootDir, catalogDir, stateRepo] = process.argv.slice(2);
 hydrate({ env: "staging", rootDir, catalogDir, stateRepo, push: false, sourceCommit: "kill-test" }).then(

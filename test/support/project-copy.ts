@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { REPO_ROOT } from "../../automation/synth/synth";
 
-const skipped = new Set(["node_modules", ".git", ".state", ".pulumi", "test"]);
+const skipped = new Set(["node_modules", ".git", ".state", ".pulumi", ".cache", ".e2e", ".render-cache", "test"]);
 
 /**
  * A throwaway copy of this project as a git repository with one commit, borrowing node_modules:

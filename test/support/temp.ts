@@ -21,13 +21,20 @@ export function removeTempDirs(): void {
   for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
+/** The process that made the run's temporary directory, so that only its own workers share it. */
+const OWNER = "GITOPS_TEST_RUN_TMPDIR_OWNER";
+
 /**
  * The run's own temporary directory: every `os.tmpdir()` of the test process and of the processes it
  * starts (git, the fake pulumi, the CLI's bin) lands in it, because Node and git read TMPDIR. Other
  * programs on the machine keep writing to the system one, so what is left here after the suite was
- * left by the suite.
+ * left by the suite. Mocha's --parallel workers are forked by the main process with its environment
+ * (mocha's buffered-worker-pool): they share its directory rather than make one each, so that the
+ * main process's global teardown sees what every worker left. Any other process (a mocha a test
+ * starts) makes its own.
  */
-export function isolateTmpdir(): string {
+export function runTmpdir(): string {
+  if (process.env[OWNER] === String(process.ppid) && process.env.TMPDIR) return process.env.TMPDIR;
   const system = os.tmpdir();
   const dir = fs.mkdtempSync(path.join(system, "gitops-platform-test-run-"));
   // ts-node's compile cache (v8-compile-cache-lib) is meant to outlive a run: the CLI processes the
@@ -35,6 +42,7 @@ export function isolateTmpdir(): string {
   const uid = typeof process.getuid === "function" ? `-${process.getuid()}` : "";
   process.env.V8_COMPILE_CACHE_CACHE_DIR ??= path.join(system, `v8-compile-cache${uid}`, process.versions.v8);
   process.env.TMPDIR = dir;
+  process.env[OWNER] = String(process.pid);
   return dir;
 }
 
