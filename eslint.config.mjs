@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", ".state/**", ".pulumi/**", ".cache/**"] },
+  { ignores: ["node_modules/**", ".state/**", ".pulumi/**", ".cache/**", ".stryker-tmp/**", ".mutation/**"] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
@@ -23,10 +23,22 @@ export default tseslint.config(
   },
   { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
   {
-    files: ["automation/bin.js", "scripts/test.js", "scripts/register.js", "test/fake-pulumi/**/*.js"],
+    files: [
+      "automation/bin.js",
+      "scripts/test.js",
+      "scripts/register.js",
+      "test/fake-pulumi/**/*.js",
+      "test/mutation/*.js",
+    ],
     languageOptions: {
       sourceType: "commonjs",
-      globals: { require: "readonly", process: "readonly", __dirname: "readonly", module: "writable" },
+      globals: {
+        require: "readonly",
+        process: "readonly",
+        __dirname: "readonly",
+        module: "writable",
+        exports: "writable",
+      },
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CI_RULES, CiPlan, ciRuleFor, planCi, promotionEdges, renderCiTable } from "../automation/ci";
+import { CI_RULES, CiPlan, ciRuleFor, planCi, promotionEdges, renderCiHelp, renderCiTable } from "../automation/ci";
 import { REPO_ROOT } from "../automation/synth/synth";
 import { InputError } from "../config";
 import { Fleet, loadFleet } from "../environments";
@@ -50,6 +50,13 @@ describe("ci: what a GitHub Actions run does", () => {
 
     it("has one expectation per row", () => assert.equal(expected.length, CI_RULES.length));
 
+    it("gives each row an example GitHub could send: a full ref, or nothing at all outside Actions", () => {
+      for (const { example } of CI_RULES) {
+        if (example.GITHUB_EVENT_NAME === undefined) assert.deepEqual(example, {});
+        else assert.match(example.GITHUB_REF ?? "", /^refs\/(heads|tags|pull)\/[^/]/, JSON.stringify(example));
+      }
+    });
+
     CI_RULES.forEach((rule, n) => {
       it(`${rule.event} ${rule.ref}: ${rule.does}`, () => {
         assert.equal(ciRuleFor(rule.example, shipped).rule, rule, "the row's example is decided by the row itself");
@@ -85,8 +92,54 @@ describe("ci: what a GitHub Actions run does", () => {
     ]);
   });
 
+  it("deploys the production tier for a push of exactly refs/tags/v<name>, nothing before it, nothing after", () => {
+    // Which refs deploy production is a security decision: each anchor of the release-tag pattern matters.
+    const decided = (ref: string) => {
+      const plan = planCi({ GITHUB_EVENT_NAME: "push", GITHUB_REF: ref }, shipped);
+      return plan.action === "up" ? { action: plan.action, waves: plan.waves } : { action: plan.action };
+    };
+    const production = { action: "up", waves: [["prod-eu", "production"]] };
+    assert.deepEqual(decided("refs/tags/v2"), production);
+    assert.deepEqual(decided("refs/tags/v1.4.0-rc.1"), production);
+    assert.deepEqual(decided("refs/heads/fix/refs/tags/v1.4.0"), { action: "nothing" }, "a branch named like a tag");
+    assert.deepEqual(decided("refs/tags/v1.4.0/hotfix"), { action: "nothing" }, "a tag with a path after the name");
+    assert.deepEqual(decided("refs/tags/v"), { action: "nothing" }, "v alone names no release");
+    assert.deepEqual(decided("refs/tags/release-v1"), { action: "nothing" });
+  });
+
+  it("says a push without GITHUB_REF is neither main nor a release tag", () => {
+    assert.deepEqual(planCi({ GITHUB_EVENT_NAME: "push" }, shipped), {
+      action: "nothing",
+      reason: "no ref is neither main nor a v* tag",
+    });
+  });
+
+  it("lists every row in ci --help, aligned, without Markdown", () => {
+    assert.equal(
+      renderCiHelp(),
+      [
+        "  (unset) any              refuses: outside GitHub Actions, run preview, up or drift directly (exit 2)",
+        "  pull_request any         preview of every environment, as one comment (exit 0 (changes too), 1 a stack failed or a mandatory guardrail is violated)",
+        "  pull_request_target any  nothing: it would run a fork's code with the repository's secrets (exit 0)",
+        "  push refs/heads/main     up of every staging- and development-tier environment, in promotion waves (exit 0, 1 a deploy failed (no further environment starts))",
+        "  push a tag v*            up of every production-tier environment, in promotion waves (exit 0, 1 a deploy failed (no further environment starts))",
+        "  push any other tag       nothing: not a release tag (exit 0)",
+        "  push any other branch    nothing: only main deploys (exit 0)",
+        "  schedule any             drift of every environment (exit 0 in sync, 3 drift, 1 a check failed)",
+        "  workflow_dispatch any    drift of every environment: a manual run never deploys (exit 0 in sync, 3 drift, 1 a check failed)",
+        "  repository_dispatch any  promote --all --open-pr along every promotesFrom edge: one pull request each (exit 0 promoted or nothing to promote, 3 a gate holds an app back, 2 bad input)",
+        "  any other any            nothing (exit 0)",
+      ].join("\n"),
+    );
+  });
+
   it("treats an empty GITHUB_EVENT_NAME as unset", () => {
-    assert.throws(() => planCi({ GITHUB_EVENT_NAME: "" }, shipped), /GITHUB_EVENT_NAME: received nothing/);
+    assert.throws(() => planCi({ GITHUB_EVENT_NAME: "" }, shipped), {
+      name: "InputError",
+      message:
+        "ci: GITHUB_EVENT_NAME: received nothing; expected a GitHub Actions run (pull_request, push, schedule or " +
+        "workflow_dispatch). Outside GitHub Actions, run preview, up or drift directly.",
+    });
   });
 
   it("deploys by tier, not by name, in promotion waves", () => {

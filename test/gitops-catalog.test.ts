@@ -47,6 +47,12 @@ describe("gitops app catalog", () => {
       assert.equal(comesFromOverride(override, ["ingress", "host"]), true);
       assert.equal(comesFromOverride(override, ["replicas"]), false);
       assert.equal(comesFromOverride(undefined, ["replicas"]), false);
+      assert.equal(comesFromOverride(undefined, []), false, "no override holds no value");
+      assert.equal(
+        comesFromOverride({ replicas: undefined }, ["replicas"]),
+        false,
+        "a key without a value sets nothing",
+      );
     });
   });
 

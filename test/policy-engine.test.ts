@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { SynthResult } from "../automation/synth/synth";
 import { GuardrailsConfig } from "../policy/config";
 import type { Tier } from "../environments";
-import { blocksChange, evaluatePolicy, PolicyReport } from "../policy/engine";
+import { blocksChange, evaluatePolicy, PolicyReport, PolicyViolationError } from "../policy/engine";
 import { DeclaredStack, Subject } from "../policy/model";
 import { UNKNOWN_MARKER } from "../config";
 import { policyNotes, renderPolicyReport } from "../policy/report";
@@ -126,6 +126,52 @@ describe("guardrails engine", () => {
       },
     ]);
     assert.equal(blocksChange(report), false);
+  });
+
+  it("suppresses one rule for one resource only: the same rule still blocks on every other resource", () => {
+    const guardrails: GuardrailsConfig = {
+      severity: {},
+      suppressions: [{ rule: "kms-key-rotation", resource: "aws:kms/key:Key::secrets", reason: "imported key" }],
+    };
+    const otherKey = declared("aws:kms/key:Key", "backups", {}, { protect: true });
+    const report = evaluatePolicy({
+      env: "production",
+      tier: "production",
+      stacks: [stack(keyWithoutRotation, otherKey)],
+      guardrails,
+    });
+    assert.deepEqual(
+      report.violations.map((v) => [v.rule, "resource" in v && v.resource]),
+      [["kms-key-rotation", "aws:kms/key:Key::backups"]],
+    );
+    assert.deepEqual(
+      report.suppressed.map((v) => [v.rule, "resource" in v && v.resource]),
+      [["kms-key-rotation", "aws:kms/key:Key::secrets"]],
+    );
+    assert.equal(blocksChange(report), true);
+  });
+
+  it("refuses with an error that lists each mandatory violation, its target and its fix", () => {
+    const fix = "Set enableKeyRotation: true on the aws.kms.Key.";
+    const refusal = (...keys: string[]) =>
+      new PolicyViolationError(
+        evaluatePolicy({
+          env: "production",
+          tier: "production",
+          stacks: [stack(...keys.map((k) => declared("aws:kms/key:Key", k, {}, { protect: true })))],
+        }),
+      );
+    assert.equal(refusal("secrets").name, "PolicyViolationError");
+    assert.equal(
+      refusal("secrets").message,
+      `policy (production): 1 mandatory violation:\n  - kms-key-rotation infra-production aws:kms/key:Key::secrets: enableKeyRotation is unset. Fix: ${fix}`,
+    );
+    assert.equal(
+      refusal("secrets", "backups").message,
+      "policy (production): 2 mandatory violations:\n" +
+        `  - kms-key-rotation infra-production aws:kms/key:Key::secrets: enableKeyRotation is unset. Fix: ${fix}\n` +
+        `  - kms-key-rotation infra-production aws:kms/key:Key::backups: enableKeyRotation is unset. Fix: ${fix}`,
+    );
   });
 
   it("suppresses one rule for one manifest file only, and lists suppressions that matched nothing", () => {

@@ -4,8 +4,11 @@ import { fleetPreview } from "./support/fleet-preview";
 
 describe("the preview comment at fleet scale", () => {
   // 20 environments, 14 of them changing, 500 changed resources: far more detail than 65,536 characters hold.
-  const report = fleetPreview({ environments: 20, changing: 14, changedResources: 500 });
-  const body = renderPreviewComment(report, { marker: "gitops-platform:preview:every-environment" });
+  let body = "";
+  before(() => {
+    const report = fleetPreview({ environments: 20, changing: 14, changedResources: 500 });
+    body = renderPreviewComment(report, { marker: "gitops-platform:preview:every-environment" });
+  });
 
   it("stays within GitHub's 65,536 characters", () => {
     assert.ok(body.length <= GITHUB_COMMENT_LIMIT, `${body.length} characters`);

@@ -30,6 +30,7 @@ export interface Section {
 export const slot = (index: number): string => `\u0000section-${index}\u0000`;
 /** Placeholder (on a line of its own) for the note that says what was cut. */
 export const NOTE_SLOT = "\u0000note\u0000";
+// Stryker disable next-line ObjectLiteral: renders join the items' text, where a missing text reads as empty too
 const EMPTY: Item = { text: "" };
 
 /** How the note names what was trimmed, and where the whole of it is. */
@@ -62,9 +63,11 @@ export function fitComment(
   let body = assemble(frame, sections, chosen, renderNote(sections, chosen, limit, wording), wording);
   // The accounting is an upper bound; should it ever fall short, drop items from the largest section until it fits.
   while (body.length > limit) {
-    const sizes = chosen.map((items) => items.reduce((n, i) => n + i.text.length, 0));
-    const largest = sizes.indexOf(Math.max(...sizes));
-    if (sizes[largest] === 0 && chosen[largest].length === 0) return clip(body, limit);
+    const sizes = chosen.map((items) => (items.length === 0 ? -1 : items.reduce((n, i) => n + i.text.length, 0)));
+    const most = Math.max(-1, ...sizes);
+    // No section shows an item any more, or there is none: the frame alone is too long.
+    if (most < 0) return clip(body, limit);
+    const largest = sizes.indexOf(most);
     chosen[largest] = chosen[largest].slice(0, -1);
     body = assemble(frame, sections, chosen, renderNote(sections, chosen, limit, wording), wording);
   }
@@ -74,8 +77,8 @@ export function fitComment(
 /**
  * The items each section keeps. Every length is an upper bound: a section costs its one-line "cut"
  * form until it shows an item, then its collapsible wrapper (with the longest possible "not shown"
- * line) plus each item and its separator; the note is counted as if every section lost items. The
- * common size (the cap) is the largest one whose total fits, found by bisection.
+ * line) plus each item and the separator before it; the note is counted as if every section lost
+ * items. The common size (the cap) is the largest one whose total fits, found by bisection.
  */
 function chooseItems(frame: string, sections: readonly Section[], limit: number, wording: TrimWording): Item[][] {
   const slots = sections.reduce((n, _, i) => n + slot(i).length, 0);
@@ -97,7 +100,7 @@ function chooseItems(frame: string, sections: readonly Section[], limit: number,
       const picked: Item[] = [];
       let used = 0;
       for (const item of section.items) {
-        const itemCost = item.text.length + separator + (picked.length === 0 ? opening[n] : 0);
+        const itemCost = item.text.length + (picked.length === 0 ? opening[n] : separator);
         if (used + itemCost > cap) continue;
         used += itemCost;
         picked.push(item);

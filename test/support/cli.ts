@@ -34,9 +34,18 @@ export async function runCli(
   } finally {
     process.stdout.write = saved.out;
     process.stderr.write = saved.err;
-    process.env = saved.env;
+    restoreEnv(saved.env);
     process.exitCode = saved.exitCode;
   }
+}
+
+/**
+ * Puts the environment back in place. Assigning `process.env` a copy would detach it from the real
+ * environment, which `os.tmpdir()` and other native readers still see.
+ */
+function restoreEnv(saved: NodeJS.ProcessEnv): void {
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  for (const [key, value] of Object.entries(saved)) if (process.env[key] !== value) process.env[key] = value;
 }
 
 /** Runs the installed bin (`gitops-platform`) as a separate process, as a user or CI would. */

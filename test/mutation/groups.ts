@@ -1,0 +1,38 @@
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../../stack";
+
+/** Where `npm run mutation` writes Stryker's JSON reports (git-ignored): one per group, and all together. */
+export const REPORT_DIR = path.join(PROJECT_ROOT, ".mutation");
+export const COMBINED_REPORT = path.join(REPORT_DIR, "mutation.json");
+
+/**
+ * What `npm run mutation` mutates, each pure core with only the test files that exercise it: a
+ * mutant runs just the tests that reached it, but every test file of its group loads for each static
+ * mutant (code that runs while a module loads, such as a table or a schema), so a group names the
+ * focused test files, not every file that happens to import the module.
+ */
+export interface MutationGroup {
+  /** `npm run mutation -- <name>` runs this group alone. */
+  readonly name: string;
+  readonly mutate: readonly string[];
+  readonly spec: readonly string[];
+  /** Loads the modules afresh for each mutant: the module keeps a memo cache across calls. */
+  readonly reloadEachMutant?: boolean;
+}
+
+export const MUTATION_GROUPS: readonly MutationGroup[] = [
+  { name: "ci", mutate: ["automation/ci.ts"], spec: ["test/ci-plan.test.ts"] },
+  {
+    name: "comment",
+    mutate: ["automation/report/preview-comment.ts", "automation/report/comment-budget.ts"],
+    spec: [
+      "test/comment-budget.test.ts",
+      "test/preview-comment.test.ts",
+      "test/preview-fleet.test.ts",
+      "test/engine-events.test.ts",
+    ],
+  },
+  { name: "yaml", mutate: ["gitops/render/yaml.ts"], spec: ["test/gitops-yaml.test.ts"], reloadEachMutant: true },
+  { name: "catalog", mutate: ["gitops/catalog/merge.ts"], spec: ["test/gitops-catalog.test.ts"] },
+  { name: "policy", mutate: ["policy/engine.ts"], spec: ["test/policy-engine.test.ts"] },
+];
