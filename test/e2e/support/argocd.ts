@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { BIN_DIR } from "../tools/tools";
 import { ControlPlane, LOG_DIR } from "./control-plane";
 import { KubeApi, KubeObject } from "./kube-api";
-import { binary, freePort, pollUntil, ServerProcess } from "./process";
+import { binary, freePort, pollUntil, processGroup, ServerProcess } from "./process";
 
 /**
  * A real Argo CD against the harness's apiserver, run the way Argo CD's own developer setup runs
@@ -82,14 +81,7 @@ async function healthy(process: ServerProcess, port: number, what: string, urlPa
 }
 
 export async function startArgoCd(plane: ControlPlane, api: KubeApi, args: ArgoCdArgs): Promise<ArgoCd> {
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-e2e-argocd-"));
-  const logDir = path.join(LOG_DIR, "argocd");
-  fs.rmSync(logDir, { recursive: true, force: true });
-  const processes: ServerProcess[] = [];
-  const stop = async () => {
-    for (const p of [...processes].reverse()) await p.stop();
-    fs.rmSync(workDir, { recursive: true, force: true });
-  };
+  const { workDir, logDir, processes, stop } = processGroup("gitops-e2e-argocd-", path.join(LOG_DIR, "argocd"));
   try {
     for (const object of settingsObjects(args)) await api.apply(object);
     const kubeconfig = namespacedKubeconfig(plane, workDir);

@@ -2,10 +2,9 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
-import * as os from "node:os";
 import * as path from "node:path";
 import { E2E_DIR } from "../tools/tools";
-import { binary, freePort, pollUntil, ServerProcess } from "./process";
+import { binary, freePort, pollUntil, processGroup, ServerProcess } from "./process";
 
 /**
  * A local Kubernetes control plane in envtest's model: etcd and kube-apiserver, no kubelet, plus a
@@ -132,14 +131,7 @@ async function startControllerManager(kubeconfig: string, logDir: string): Promi
 
 export async function startControlPlane(): Promise<ControlPlane> {
   const started = Date.now();
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-e2e-"));
-  const logDir = path.join(LOG_DIR, "control-plane");
-  fs.rmSync(logDir, { recursive: true, force: true });
-  const processes: ServerProcess[] = [];
-  const stop = async () => {
-    for (const p of [...processes].reverse()) await p.stop();
-    fs.rmSync(workDir, { recursive: true, force: true });
-  };
+  const { workDir, logDir, processes, stop } = processGroup("gitops-e2e-", path.join(LOG_DIR, "control-plane"));
   try {
     const etcd = await startEtcd(path.join(workDir, "etcd"), logDir);
     processes.push(etcd.process);

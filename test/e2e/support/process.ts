@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
+import * as os from "node:os";
 import * as path from "node:path";
 import { BIN_DIR } from "../tools/tools";
 
@@ -154,4 +155,27 @@ export async function pollUntil<T>(args: PollArgs<T>): Promise<T> {
     }
     await new Promise((resolve) => setTimeout(resolve, args.intervalMs ?? 200));
   }
+}
+
+/**
+ * Servers started together: a throwaway work directory, a fresh log directory (logs survive stop),
+ * and a stop that ends them in reverse start order and removes the work directory, even after a
+ * failed start.
+ */
+export interface ProcessGroup {
+  readonly workDir: string;
+  readonly logDir: string;
+  readonly processes: ServerProcess[];
+  readonly stop: () => Promise<void>;
+}
+
+export function processGroup(tmpPrefix: string, logDir: string): ProcessGroup {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), tmpPrefix));
+  fs.rmSync(logDir, { recursive: true, force: true });
+  const processes: ServerProcess[] = [];
+  const stop = async (): Promise<void> => {
+    for (const p of [...processes].reverse()) await p.stop();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  };
+  return { workDir, logDir, processes, stop };
 }
