@@ -106,7 +106,7 @@ describe("CLI help: examples and exit codes for every command", () => {
         push: false,
       });
       assert.ok(hydrated.added.includes("apps/api/deployment-api.yaml"), hydrated.added.join(", "));
-      // Last: until environments are discovered from their files, the catalog refuses the new env's files.
+      // Then the new environment: each app's staging file is copied, the app just scaffolded included.
       const env = spawnCli(scaffolds[1], { cwd: copy });
       assert.equal(env.code, 0, env.stderr);
       assert.deepEqual((JSON.parse(env.stdout) as { written: string[] }).written, [
