@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { bumpImage } from "../../automation/bump-image";
 import { InputError } from "../../config";
@@ -21,7 +20,7 @@ import {
   SOURCE_APPS,
   SOURCE_ENVS,
   stateObjects,
-  writeSourceAppsRepo,
+  sourceAppsRepos,
 } from "./support/source-apps";
 import { formatRefusals, validateOnServer } from "./support/validate";
 
@@ -36,31 +35,11 @@ import { formatRefusals, validateOnServer } from "./support/validate";
 const PLAINTEXT = "hunter2-plaintext-never-written";
 
 describe("chart and Kustomize apps, rendered by the real helm and kustomize", function () {
-  let repository: ChartRepository;
-  let published: { archive: string; digest: string };
-  const work: string[] = [];
-
-  function newRepo(): { rootDir: string; catalogDir: string } {
-    const rootDir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-e2e-charts-"));
-    work.push(rootDir);
-    const catalogDir = writeSourceAppsRepo(rootDir, { url: repository.url, digest: published.digest });
-    return { rootDir, catalogDir };
-  }
+  const repos = sourceAppsRepos("gitops-e2e-charts-");
+  const { newRepo } = repos;
 
   const hydrateEnv = (rootDir: string, env: Environment): Promise<HydrateResult> =>
     hydrate({ env, rootDir, catalogDir: path.join(rootDir, "gitops", "apps"), push: false, sourceCommit: "test" });
-
-  before(async function () {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-e2e-chart-repo-"));
-    work.push(dir);
-    repository = await ChartRepository.serve(dir);
-    published = repository.publish(path.join(FIXTURES, "charts", "web"));
-  });
-
-  after(async function () {
-    await repository?.stop();
-    for (const dir of work) fs.rmSync(dir, { recursive: true, force: true });
-  });
 
   it("hydrates all three apps for both environments, byte-identical across runs and from a cold cache", async function () {
     const { rootDir } = newRepo();

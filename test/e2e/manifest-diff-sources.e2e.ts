@@ -1,10 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { diffManifestsAtRef, EnvironmentManifestDiff } from "../../automation/manifest-diff/at-ref";
-import { ChartRepository } from "./support/chart-repo";
-import { editAppFile, FIXTURES, git, writeSourceAppsRepo } from "./support/source-apps";
+import { editAppFile, git, sourceAppsRepos } from "./support/source-apps";
 
 /**
  * GIVEN a project whose catalog holds a chart app (a directory of the repository), a chart from a
@@ -25,27 +23,8 @@ function envOf(environments: readonly EnvironmentManifestDiff[], env: string): E
 }
 
 describe("hydrate --diff of chart and Kustomize apps, both sides rendered by the real helm and kustomize", function () {
-  let repository: ChartRepository;
-  let published: { archive: string; digest: string };
-  const work: string[] = [];
-
-  function newRepo(): { rootDir: string; catalogDir: string } {
-    const rootDir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-e2e-manifest-diff-"));
-    work.push(rootDir);
-    return { rootDir, catalogDir: writeSourceAppsRepo(rootDir, { url: repository.url, digest: published.digest }) };
-  }
-
-  before(async function () {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-e2e-chart-repo-"));
-    work.push(dir);
-    repository = await ChartRepository.serve(dir);
-    published = repository.publish(path.join(FIXTURES, "charts", "web"));
-  });
-
-  after(async function () {
-    await repository.stop();
-    for (const dir of work) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const repos = sourceAppsRepos("gitops-e2e-manifest-diff-");
+  const { newRepo } = repos;
 
   it("shows the chart app's image tag, the overlay's image and a change to the chart's own values in both environments", async function () {
     const { rootDir, catalogDir } = newRepo();
@@ -87,7 +66,7 @@ describe("hydrate --diff of chart and Kustomize apps, both sides rendered by the
     git(rootDir, "commit", "--quiet", "--all", "--message", "vendor at a version never published");
     editAppFile(catalogDir, "vendor/app.yaml", (app) => ({
       ...app,
-      chart: { ...(app.chart as object), version: "0.1.0", digest: published.digest },
+      chart: { ...(app.chart as object), version: "0.1.0", digest: repos.published().digest },
     }));
 
     const report = await diffManifestsAtRef({ rootDir, ref: "HEAD", envs: ["staging"], command: "t" });

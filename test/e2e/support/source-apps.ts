@@ -1,9 +1,11 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { REPO_ROOT } from "../../../automation/synth/synth";
 import { configFileOf, discoverEnvironments } from "../../../stack";
+import { ChartRepository } from "./chart-repo";
 
 /** The charts and kustomizations written for this tier. */
 export const FIXTURES = path.join(__dirname, "..", "fixtures");
@@ -97,4 +99,54 @@ export function editAppFile(catalogDir: string, file: string, edit: (data: Recor
   const full = path.join(catalogDir, file);
   const data = fs.existsSync(full) ? ((parse(fs.readFileSync(full, "utf8")) ?? {}) as Record<string, unknown>) : {};
   fs.writeFileSync(full, stringify(edit(data)));
+}
+
+export interface SourceAppsRepos {
+  /** The chart repository served on loopback, with the fixture chart `web` published. */
+  readonly repository: () => ChartRepository;
+  readonly published: () => { archive: string; digest: string };
+  /** A new project holding the source apps (writeSourceAppsRepo), removed after the suite. */
+  readonly newRepo: () => { rootDir: string; catalogDir: string };
+}
+
+/**
+ * Registers, in the calling `describe`, the hooks that serve a chart repository with the fixture
+ * chart published before the suite, and stop it and remove every directory made after it.
+ */
+export function sourceAppsRepos(tmpPrefix: string): SourceAppsRepos {
+  let repository: ChartRepository | undefined;
+  let published: { archive: string; digest: string } | undefined;
+  const work: string[] = [];
+  const made = (prefix: string): string => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    work.push(dir);
+    return dir;
+  };
+  const served = (): ChartRepository => {
+    if (!repository) throw new Error("the chart repository is served from the suite's before hook");
+    return repository;
+  };
+  const publishedChart = (): { archive: string; digest: string } => {
+    if (!published) throw new Error("the fixture chart is published from the suite's before hook");
+    return published;
+  };
+  before(async function () {
+    repository = await ChartRepository.serve(made("gitops-e2e-chart-repo-"));
+    published = repository.publish(path.join(FIXTURES, "charts", "web"));
+  });
+  after(async function () {
+    await repository?.stop();
+    for (const dir of work) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    repository: served,
+    published: publishedChart,
+    newRepo: () => {
+      const rootDir = made(tmpPrefix);
+      return {
+        rootDir,
+        catalogDir: writeSourceAppsRepo(rootDir, { url: served().url, digest: publishedChart().digest }),
+      };
+    },
+  };
 }
