@@ -124,8 +124,8 @@ describe("the policy pack in previews (against the fake pulumi CLI)", () => {
 
   it("refuses a policy pack on refresh, as the real CLI does (pulumi refresh has no --policy-pack flag)", () => {
     const result = spawnSync(
-      process.execPath,
-      [path.join(FAKE_PULUMI_ROOT, "bin", "pulumi"), "refresh", "--stack", "infra-staging", "--policy-pack", "policy"],
+      path.join(FAKE_PULUMI_ROOT, "bin", "pulumi"),
+      ["refresh", "--stack", "infra-staging", "--policy-pack", "policy"],
       {
         cwd: project.dir,
         encoding: "utf8",

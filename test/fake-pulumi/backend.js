@@ -6,8 +6,8 @@ const os = require("node:os");
 const path = require("node:path");
 const { CliError } = require("./errors");
 
-function backend(project) {
-  const url = process.env.PULUMI_BACKEND_URL;
+function backend(project, env) {
+  const url = env.PULUMI_BACKEND_URL;
   if (!url) throw new CliError("PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions");
   if (!url.startsWith("file://")) throw new CliError(`the fake pulumi emulates file:// backends only, not ${url}`);
   const root = path.join(url.slice("file://".length), ".pulumi");
@@ -64,9 +64,9 @@ function backend(project) {
   };
 }
 
-function requirePassphrase(state) {
+function requirePassphrase(state, env) {
   if (state.secretsProvider !== "passphrase") return;
-  if (!process.env.PULUMI_CONFIG_PASSPHRASE && !process.env.PULUMI_CONFIG_PASSPHRASE_FILE) {
+  if (!env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
     throw new CliError(
       'constructing secrets manager of type "passphrase": passphrase must be set with PULUMI_CONFIG_PASSPHRASE or ' +
         "PULUMI_CONFIG_PASSPHRASE_FILE environment variables",

@@ -114,8 +114,8 @@ function exitCodeFor(kind, version) {
   return { generic: 1, resource: 4, policy: 5, "stack-not-found": 6, "no-changes": 7 }[kind] ?? 1;
 }
 
-function readWorld() {
-  const file = process.env.PULUMI_FAKE_WORLD;
+function readWorld(env) {
+  const file = env.PULUMI_FAKE_WORLD;
   const world = file ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
   return { version: world.version ?? "3.205.0", stacks: world.stacks ?? {} };
 }
@@ -178,10 +178,10 @@ function summaryLines(counts) {
 }
 
 async function runOperation(kind, ctx) {
-  const { flags, world, project, store, cwd, out } = ctx;
+  const { flags, world, project, store, cwd, out, env } = ctx;
   const stack = flags["--stack"];
   const state = store.read(stack);
-  requirePassphrase(state);
+  requirePassphrase(state, env);
   const config = preludeConfig(cwd, stack, flags["--config-file"]);
   const spec = programFor(world.stacks[stack] ?? {}, state, stack);
   const previewOnly = kind === "preview" || flags["--preview-only"] === true;
@@ -321,7 +321,7 @@ function stackCommand(sub, words, ctx) {
     if (store.exists(stack)) throw new CliError(`stack '${stack}' already exists`);
     const secretsProvider = flags["--secrets-provider"] ?? "default";
     const state = { stack, secretsProvider, resources: [], outputs: {} };
-    requirePassphrase(state);
+    requirePassphrase(state, ctx.env);
     store.write(stack, state);
     if (secretsProvider === "passphrase") {
       // The real CLI records the passphrase salt in the stack's own settings file.
@@ -362,22 +362,38 @@ function stackCommand(sub, words, ctx) {
   throw new CliError(`unknown command "${sub}" for "pulumi stack"`);
 }
 
-async function main(args) {
-  const world = readWorld();
+/**
+ * Runs one command line of the fake CLI against the world and backend its environment names, in
+ * `cwd`: what the executable prints and the code it exits with. The executable (bin/pulumi) runs it
+ * in a process of its own or hands it to the test process (server.js).
+ */
+async function run(args, { env, cwd }) {
+  const stdout = [];
+  const stderr = [];
+  const code = await main(args, { env, cwd, stdout, stderr }).catch((err) => {
+    stderr.push(`panic: ${err.stack}\n`);
+    return 2;
+  });
+  if (env.PULUMI_FAKE_JOURNAL)
+    fs.appendFileSync(env.PULUMI_FAKE_JOURNAL, `${JSON.stringify({ exit: code, of: args[0] })}\n`);
+  return { code, stdout: stdout.join(""), stderr: stderr.join("") };
+}
+
+async function main(args, { env, cwd, stdout, stderr }) {
+  const world = readWorld(env);
   const out = [];
-  if (process.env.PULUMI_FAKE_JOURNAL) {
-    fs.appendFileSync(process.env.PULUMI_FAKE_JOURNAL, `${JSON.stringify({ argv: args, cwd: process.cwd() })}\n`);
+  if (env.PULUMI_FAKE_JOURNAL) {
+    fs.appendFileSync(env.PULUMI_FAKE_JOURNAL, `${JSON.stringify({ argv: args, cwd })}\n`);
   }
   try {
     const { words, flags } = parseArgs(args);
     const [command, sub, ...rest] = words;
     if (command === "version") {
-      process.stdout.write(`v${world.version}\n`);
+      stdout.push(`v${world.version}\n`);
       return 0;
     }
-    const cwd = process.cwd();
     const project = projectName(cwd);
-    const ctx = { flags, world, project, store: backend(project), cwd, out };
+    const ctx = { flags, world, project, store: backend(project, env), cwd, out, env };
     if (command === "stack") stackCommand(sub, rest, ctx);
     else if (["preview", "up", "refresh", "destroy"].includes(command)) {
       if (command !== "preview" && !flags["--yes"] && !flags["--preview-only"]) {
@@ -385,25 +401,14 @@ async function main(args) {
       }
       await runOperation(command, ctx);
     } else throw new CliError(`unknown command "${command}" for "pulumi"`);
-    if (out.length > 0) process.stdout.write(`${out.join("\n")}\n`);
+    if (out.length > 0) stdout.push(`${out.join("\n")}\n`);
     return 0;
   } catch (err) {
     if (!(err instanceof CliError)) throw err;
-    if (out.length > 0) process.stdout.write(`${out.join("\n")}\n`);
-    process.stderr.write(`error: ${err.message}\n`);
+    if (out.length > 0) stdout.push(`${out.join("\n")}\n`);
+    stderr.push(`error: ${err.message}\n`);
     return exitCodeFor(err.kind, world.version);
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (process.env.PULUMI_FAKE_JOURNAL) {
-      fs.appendFileSync(process.env.PULUMI_FAKE_JOURNAL, `${JSON.stringify({ exit: code, of: process.argv[2] })}\n`);
-    }
-    process.exitCode = code;
-  },
-  (err) => {
-    process.stderr.write(`panic: ${err.stack}\n`);
-    process.exitCode = 2;
-  },
-);
+module.exports = { run };

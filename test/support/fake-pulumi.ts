@@ -21,6 +21,10 @@ import { git } from "./project-copy";
 
 /** Where the fake CLI lives: PulumiCommand.get({ root }) runs `<root>/bin/pulumi`. */
 export const FAKE_PULUMI_ROOT = path.join(REPO_ROOT, "test", "fake-pulumi");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { serveFakePulumi } = require(path.join(FAKE_PULUMI_ROOT, "server.js")) as {
+  serveFakePulumi: () => Promise<number>;
+};
 
 const PASSPHRASE = "correct horse battery staple";
 
@@ -129,6 +133,8 @@ export class FakeProject {
   private constructor(
     readonly dir: string,
     private readonly command: PulumiCommand,
+    /** test/fake-pulumi/server.js in this process: where bin/pulumi hands its commands. */
+    private readonly fakeServerPort: number,
   ) {}
 
   static async create(
@@ -161,7 +167,7 @@ export class FakeProject {
     fs.writeFileSync(path.join(dir, "world.json"), JSON.stringify(world));
     const version = world.version ?? "3.205.0";
     commands[version] ??= fakeCommand(path.join(dir, "world.json"));
-    return new FakeProject(dir, await commands[version]);
+    return new FakeProject(dir, await commands[version], await serveFakePulumi());
   }
 
   /** The world changes (a cause fixed, the cloud moved on); the CLI's version stays. */
@@ -296,6 +302,8 @@ export class FakeProject {
       PULUMI_FAKE_WORLD: path.join(this.dir, "world.json"),
       PULUMI_FAKE_JOURNAL: this.journalFile,
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+      // Only the stacks' commands, which the SDK starts without blocking this process, are served from it.
+      PULUMI_FAKE_SERVER: String(this.fakeServerPort),
     };
     return {
       rootDir: this.dir,
