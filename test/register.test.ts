@@ -9,9 +9,10 @@ import { tempDir } from "./support/temp";
 const REGISTER = path.join(REPO_ROOT, "scripts", "register.js");
 const CACHE = path.join(REPO_ROOT, "node_modules", ".cache", "gitops-platform-ts");
 
-/** Runs `file` through the project's TypeScript loader in a process of its own; returns stderr. */
-function run(file: string): string {
-  const result = spawnSync(process.execPath, ["-r", REGISTER, file], { encoding: "utf8" });
+/** Runs `file` through the project's TypeScript loader (and `loaders` after it) in a process of its own; returns stderr. */
+function run(file: string, ...loaders: string[]): string {
+  const preload = [REGISTER, ...loaders].flatMap((loader) => ["-r", loader]);
+  const result = spawnSync(process.execPath, [...preload, file], { encoding: "utf8" });
   assert.equal(result.status, 1, result.stderr);
   return result.stderr;
 }
@@ -54,5 +55,24 @@ describe("the TypeScript loader's transpile cache (scripts/register.js)", () => 
     const stderr = run(file);
     assert.match(stderr, new RegExp(`Error: ${token}\\n`));
     assert.match(stderr, new RegExp(`at boom \\(${file}:5:9\\)`));
+  });
+
+  it("GIVEN the loader of a copy of the project loads after this one's WHEN a file loads THEN it is transpiled once", () => {
+    // What Stryker's test-runner processes do: the plugin loads the project's loader, .mocharc.yml the sandbox's.
+    const copy = tempDir("register-copy");
+    fs.mkdirSync(path.join(copy, "scripts"));
+    fs.copyFileSync(REGISTER, path.join(copy, "scripts", "register.js"));
+    fs.copyFileSync(path.join(REPO_ROOT, "tsconfig.json"), path.join(copy, "tsconfig.json"));
+    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(copy, "node_modules"), "dir");
+    const file = path.join(tempDir("register"), "boom.ts");
+    fs.writeFileSync(file, source(4).replace(token, `${token}-copy`));
+
+    const stderr = run(file, path.join(copy, "scripts", "register.js"));
+    assert.match(stderr, new RegExp(`at boom \\(${file}:7:9\\)`));
+    assert.equal(
+      cacheEntriesHolding(`${token}-copy`).length,
+      1,
+      "one transpiled text, not its output transpiled again",
+    );
   });
 });
