@@ -200,10 +200,17 @@ describe("gitops app spec references", () => {
     }
 
     it("asks only for the request of the target it has", () => {
-      const autoscaling = { minReplicas: 1, maxReplicas: 2, targetMemoryUtilizationPercentage: 80 };
-      assert.deepEqual(checkReferences("web", spec({ resources: { requests: { memory: "1Gi" } }, autoscaling })), []);
-      assert.deepEqual(checkReferences("web", spec({ resources: { requests: { cpu: "1" } }, autoscaling })), [
+      const onMemory = { minReplicas: 1, maxReplicas: 2, targetMemoryUtilizationPercentage: 80 };
+      const onCpu = { minReplicas: 1, maxReplicas: 2, targetCPUUtilizationPercentage: 80 };
+      const memory = { requests: { memory: "1Gi" } };
+      const cpu = { requests: { cpu: "1" } };
+      assert.deepEqual(checkReferences("web", spec({ resources: memory, autoscaling: onMemory })), []);
+      assert.deepEqual(checkReferences("web", spec({ resources: cpu, autoscaling: onCpu })), []);
+      assert.deepEqual(checkReferences("web", spec({ resources: cpu, autoscaling: onMemory })), [
         issue(["resources", "requests", "memory"], "a memory request (autoscaling on memory is a percentage of it)"),
+      ]);
+      assert.deepEqual(checkReferences("web", spec({ resources: memory, autoscaling: onCpu })), [
+        issue(["resources", "requests", "cpu"], "a CPU request (autoscaling on CPU is a percentage of it)"),
       ]);
     });
   });
