@@ -48,8 +48,9 @@ export const MUTATION_GROUPS: readonly MutationGroup[] = [
       "gitops/render/objects.ts",
       "gitops/render/workload.ts",
       "gitops/render/file-names.ts",
+      "order.ts",
     ],
-    spec: ["test/gitops-render.test.ts"],
+    spec: ["test/gitops-render-app.test.ts", "test/order.test.ts", "test/gitops-render.test.ts"],
   },
   { name: "policy", mutate: ["policy/engine.ts"], spec: ["test/policy-engine.test.ts"] },
 ];
