@@ -197,7 +197,7 @@ describe("gitops rendering", () => {
     const message = withoutTempDir(inputErrorOf(() => render({ web: { "app.yaml": { ...validBase(), objects } } })));
     assert.match(
       message,
-      /^app web: 2 invalid objects:\n {2}- <dir>\/web\/app.yaml: web.objects\[0\].kind \(Namespace\/other\): received apiVersion\/kind v1\/Namespace; expected one of v1\/ConfigMap, /,
+      /^app web: 2 invalid values in its objects:\n {2}- <dir>\/web\/app.yaml: web.objects\[0\].kind \(Namespace\/other\): received apiVersion\/kind v1\/Namespace; expected one of v1\/ConfigMap, /,
     );
     assert.match(
       message,

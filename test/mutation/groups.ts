@@ -53,4 +53,9 @@ export const MUTATION_GROUPS: readonly MutationGroup[] = [
     spec: ["test/gitops-render-app.test.ts", "test/order.test.ts", "test/gitops-render.test.ts"],
   },
   { name: "policy", mutate: ["policy/engine.ts"], spec: ["test/policy-engine.test.ts"] },
+  {
+    name: "server-rules",
+    mutate: ["gitops/render/server-rules.ts", "gitops/render/validate.ts"],
+    spec: ["test/gitops-server-rules.test.ts", "test/gitops-render.test.ts"],
+  },
 ];
