@@ -25,8 +25,7 @@ export default tseslint.config(
   {
     files: [
       "automation/bin.js",
-      "scripts/test.js",
-      "scripts/register.js",
+      "scripts/*.js",
       "test/fake-pulumi/**/*.js",
       "test/mutation/*.js",
     ],

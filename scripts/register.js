@@ -9,27 +9,24 @@
  * tools' caches; copies of the project that link node_modules share it). A changed file has a new
  * key; `rm -rf node_modules/.cache/gitops-platform-ts` empties it.
  */
-const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
+const { cacheDir, entryFile } = require("./ts-cache");
 
 /**
  * One loader per process, whichever copy of the project loads this file first: ts-node's `register`
  * wraps the require hook again on each call (dist/index.js, registerExtension), so a second loader
  * would transpile every file twice, the first one's output as the second one's source. Stryker's
  * test-runner processes load the project's copy (test/mutation/plugin.js), then the sandbox's copy
- * from .mocharc.yml, and that one again each time the mutation runner loads the project afresh.
+ * from .mocharc.yml, and that one again each time the mutation runner loads the project afresh. A
+ * copy loaded later hands on the first one's exports.
  */
 const REGISTERED = Symbol.for("gitops-platform.typescript-loader");
-if (!process[REGISTERED]) {
-  process[REGISTERED] = __filename;
-  registerTypeScript();
-}
+module.exports = process[REGISTERED] ??= registerTypeScript();
 
 function registerTypeScript() {
   const root = path.join(__dirname, "..");
   const service = require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
-  const cacheDir = path.join(root, "node_modules", ".cache", "gitops-platform-ts");
   const salt = `${require("typescript").version}\n${JSON.stringify(service.config.options)}\n`;
 
   /** Transpiled text served from the cache, for stack traces: ts-node's source-map lookup only knows what it compiled. */
@@ -54,17 +51,11 @@ function registerTypeScript() {
 
   // ts-node's require hook looks `service.compile` up on each call (dist/index.js, registerExtension).
   service.compile = (code, fileName, lineOffset) => {
-    const key = crypto
-      .createHash("sha256")
-      .update(salt)
-      .update(path.extname(fileName))
-      .update("\n")
-      .update(code)
-      .digest("hex");
-    const file = path.join(cacheDir, `${key}.json`);
+    const file = entryFile(salt, fileName, code);
     try {
       const output = named(JSON.parse(fs.readFileSync(file, "utf8")), fileName);
       served.set(fileName, output);
+      touch(file);
       return output;
     } catch {
       const output = compile(code, fileName, lineOffset);
@@ -86,4 +77,17 @@ function registerTypeScript() {
       return output;
     }
   };
+
+  /** Marks an entry as used, for the cache's pruning (scripts/ts-cache.js); a failure only makes it look older. */
+  function touch(file) {
+    const now = new Date();
+    try {
+      fs.utimesSync(file, now, now);
+    } catch {
+      // Read-only or removed meanwhile.
+    }
+  }
+
+  /** The cache entry `code` at `fileName` has or would have: for the loader's own tests. */
+  return { cacheEntryFile: (fileName, code) => entryFile(salt, fileName, code) };
 }
