@@ -63,10 +63,9 @@ describe("up: the platform's phases (against the fake pulumi CLI)", () => {
     const runs = project.journal().flatMap((e) => (e.argv ? [e.argv] : []));
     const stackOf = (argv: readonly string[]) => argv[argv.indexOf("--stack") + 1];
     const afterCreate = runs.slice(runs.findIndex((argv) => argv[0] === "stack" && argv[1] === "init"));
-    assert.deepEqual(
-      afterCreate.filter((argv) => argv[0] === "stack" && argv[1] === "select").map(stackOf),
-      ["infra-staging"],
-    );
+    assert.deepEqual(afterCreate.filter((argv) => argv[0] === "stack" && argv[1] === "select").map(stackOf), [
+      "infra-staging",
+    ]);
     assert.equal(runs.filter((argv) => argv[1] === "output" && stackOf(argv) === "infra-staging").length, 2);
     const exports = project.journal().filter((e) => e.argv?.[0] === "stack" && e.argv[1] === "export");
     assert.deepEqual(
