@@ -1,6 +1,7 @@
 import { appOfPath } from "./render/file-names";
 import { describeChanges, FileChange, FileStatus } from "./state-repo/diff";
 import { planChanges } from "./state-repo/working-copy";
+import { compareCodeUnits } from "../order";
 
 /**
  * Two renders of one environment's catalog, compared file by file: what a change to the catalog (or
@@ -73,6 +74,6 @@ export function countObjects(files: readonly FileChange[]): ObjectCount[] {
   }
   const order: readonly FileStatus[] = ["modified", "added", "deleted"];
   return [...counts.values()].sort(
-    (a, b) => order.indexOf(a.status) - order.indexOf(b.status) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0),
+    (a, b) => order.indexOf(a.status) - order.indexOf(b.status) || compareCodeUnits(a.kind, b.kind),
   );
 }

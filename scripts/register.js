@@ -13,68 +13,81 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { cacheDir, entryFile } = require("./ts-cache");
 
-const root = path.join(__dirname, "..");
-const service = require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
-const salt = `${require("typescript").version}\n${JSON.stringify(service.config.options)}\n`;
-
-/** Transpiled text served from the cache, for stack traces: ts-node's source-map lookup only knows what it compiled. */
-const served = new Map();
-require("@cspotcode/source-map-support").install({
-  environment: "node",
-  retrieveFile: (file) => served.get(file) || "",
-});
-
-const compile = service.compile.bind(service);
-const MAP = "//# sourceMappingURL=data:application/json;charset=utf-8;base64,";
-
 /**
- * ts-node ends its output with an inline source map naming the file (dist/index.js, updateSourceMap).
- * The cache keeps the map without the name, so that the same text at another path (a copy of the
- * project, another commit checked out by `synth --diff`) is served too, named afresh.
+ * One loader per process, whichever copy of the project loads this file first: ts-node's `register`
+ * wraps the require hook again on each call (dist/index.js, registerExtension), so a second loader
+ * would transpile every file twice, the first one's output as the second one's source. Stryker's
+ * test-runner processes load the project's copy (test/mutation/plugin.js), then the sandbox's copy
+ * from .mocharc.yml, and that one again each time the mutation runner loads the project afresh. A
+ * copy loaded later hands on the first one's exports.
  */
-function named(entry, fileName) {
-  const map = { ...entry.map, file: fileName, sources: [fileName] };
-  return `${entry.code}${MAP}${Buffer.from(JSON.stringify(map), "utf8").toString("base64")}`;
-}
+const REGISTERED = Symbol.for("gitops-platform.typescript-loader");
+module.exports = process[REGISTERED] ??= registerTypeScript();
 
-// ts-node's require hook looks `service.compile` up on each call (dist/index.js, registerExtension).
-service.compile = (code, fileName, lineOffset) => {
-  const file = entryFile(salt, fileName, code);
-  try {
-    const output = named(JSON.parse(fs.readFileSync(file, "utf8")), fileName);
-    served.set(fileName, output);
-    touch(file);
-    return output;
-  } catch {
-    const output = compile(code, fileName, lineOffset);
-    const at = output.lastIndexOf(MAP);
-    if (at < 0) return output;
-    const entry = {
-      code: output.slice(0, at),
-      map: JSON.parse(Buffer.from(output.slice(at + MAP.length), "base64").toString("utf8")),
-    };
-    // Written whole under a temporary name, then renamed: processes starting side by side never read half a file.
-    const temporary = `${file}.${process.pid}.tmp`;
+function registerTypeScript() {
+  const root = path.join(__dirname, "..");
+  const service = require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+  const salt = `${require("typescript").version}\n${JSON.stringify(service.config.options)}\n`;
+
+  /** Transpiled text served from the cache, for stack traces: ts-node's source-map lookup only knows what it compiled. */
+  const served = new Map();
+  require("@cspotcode/source-map-support").install({
+    environment: "node",
+    retrieveFile: (file) => served.get(file) || "",
+  });
+
+  const compile = service.compile.bind(service);
+  const MAP = "//# sourceMappingURL=data:application/json;charset=utf-8;base64,";
+
+  /**
+   * ts-node ends its output with an inline source map naming the file (dist/index.js, updateSourceMap).
+   * The cache keeps the map without the name, so that the same text at another path (a copy of the
+   * project, another commit checked out by `synth --diff`) is served too, named afresh.
+   */
+  function named(entry, fileName) {
+    const map = { ...entry.map, file: fileName, sources: [fileName] };
+    return `${entry.code}${MAP}${Buffer.from(JSON.stringify(map), "utf8").toString("base64")}`;
+  }
+
+  // ts-node's require hook looks `service.compile` up on each call (dist/index.js, registerExtension).
+  service.compile = (code, fileName, lineOffset) => {
+    const file = entryFile(salt, fileName, code);
     try {
-      fs.mkdirSync(cacheDir, { recursive: true });
-      fs.writeFileSync(temporary, JSON.stringify(entry));
-      fs.renameSync(temporary, file);
+      const output = named(JSON.parse(fs.readFileSync(file, "utf8")), fileName);
+      served.set(fileName, output);
+      touch(file);
+      return output;
     } catch {
-      fs.rmSync(temporary, { force: true });
+      const output = compile(code, fileName, lineOffset);
+      const at = output.lastIndexOf(MAP);
+      if (at < 0) return output;
+      const entry = {
+        code: output.slice(0, at),
+        map: JSON.parse(Buffer.from(output.slice(at + MAP.length), "base64").toString("utf8")),
+      };
+      // Written whole under a temporary name, then renamed: processes starting side by side never read half a file.
+      const temporary = `${file}.${process.pid}.tmp`;
+      try {
+        fs.mkdirSync(cacheDir, { recursive: true });
+        fs.writeFileSync(temporary, JSON.stringify(entry));
+        fs.renameSync(temporary, file);
+      } catch {
+        fs.rmSync(temporary, { force: true });
+      }
+      return output;
     }
-    return output;
-  }
-};
+  };
 
-/** Marks an entry as used, for the cache's pruning (scripts/ts-cache.js); a failure only makes it look older. */
-function touch(file) {
-  const now = new Date();
-  try {
-    fs.utimesSync(file, now, now);
-  } catch {
-    // Read-only or removed meanwhile.
+  /** Marks an entry as used, for the cache's pruning (scripts/ts-cache.js); a failure only makes it look older. */
+  function touch(file) {
+    const now = new Date();
+    try {
+      fs.utimesSync(file, now, now);
+    } catch {
+      // Read-only or removed meanwhile.
+    }
   }
+
+  /** The cache entry `code` at `fileName` has or would have: for the loader's own tests. */
+  return { cacheEntryFile: (fileName, code) => entryFile(salt, fileName, code) };
 }
-
-/** The cache entry `code` at `fileName` has or would have: for the loader's own tests. */
-module.exports = { cacheEntryFile: (fileName, code) => entryFile(salt, fileName, code) };

@@ -493,7 +493,7 @@ describe("bad input: app catalog files", () => {
             template: { metadata: { labels: { app: "a/b" } }, spec: { containers: [container("a")] } },
           },
         }),
-        `app web: 2 invalid objects:\n  - ${W}.spec.selector.matchLabels.app (Deployment/worker): received "a/b"; expected a label value`,
+        `app web: 2 invalid values in its objects:\n  - ${W}.spec.selector.matchLabels.app (Deployment/worker): received "a/b"; expected a label value`,
       ],
       [
         "an annotation key too long",
@@ -551,7 +551,7 @@ describe("bad input: app catalog files", () => {
       [
         "a Service with two unnamed ports",
         withObjects(service([{ port: 80 }, { port: 81 }])),
-        `app web: 2 invalid objects:\n  - ${W}.spec.ports[0].name (Service/svc): received nothing; expected a name: a Service with several ports names each`,
+        `app web: 2 invalid values in its objects:\n  - ${W}.spec.ports[0].name (Service/svc): received nothing; expected a name: a Service with several ports names each`,
       ],
       [
         "a Role named ..",

@@ -211,35 +211,3 @@ describe("bump-image: refusals leave the checkout as it was (real git)", () => {
     }
   });
 });
-
-describe("image tag order (Semantic Versioning 2.0.0 precedence)", () => {
-  const ordered = [
-    "0.9.0",
-    "1.0.0-alpha",
-    "1.0.0-alpha.1",
-    "1.0.0-alpha.beta",
-    "1.0.0-beta",
-    "1.0.0-beta.2",
-    "1.0.0-beta.11",
-    "1.0.0-rc.1",
-    "1.0.0",
-    "v1.0.1",
-    "1.1",
-    "1.10.0",
-    "2.0.0",
-  ];
-  for (let i = 1; i < ordered.length; i++) {
-    it(`orders ${ordered[i - 1]} before ${ordered[i]}`, () => {
-      assert.equal(compareImageTags(ordered[i - 1], ordered[i]), -1);
-      assert.equal(compareImageTags(ordered[i], ordered[i - 1]), 1);
-    });
-  }
-  it("treats v1.2.0, 1.2.0 and 1.2 as equal", () => {
-    assert.equal(compareImageTags("v1.2.0", "1.2.0"), 0);
-    assert.equal(compareImageTags("1.2", "1.2.0"), 0);
-  });
-  it("gives no order for a digest or a word", () => {
-    assert.equal(compareImageTags(`sha256:${"a".repeat(64)}`, "1.0.0"), undefined);
-    assert.equal(compareImageTags("1.0.0", "latest"), undefined);
-  });
-});

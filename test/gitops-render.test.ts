@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { renderEnvironment, renderEnvironmentReport } from "../gitops/render/environment";
+import { renderEnvironment, renderEnvironmentReport, renderEnvironmentReportAsync } from "../gitops/render/environment";
 import { assertInsideApps } from "../gitops/render/file-names";
 import { discoverEnvironments } from "../stack";
 import { inputErrorOf, removeTempDirs, runningIn, validBase, withoutTempDir, writeCatalog } from "./support/gitops";
@@ -197,7 +197,7 @@ describe("gitops rendering", () => {
     const message = withoutTempDir(inputErrorOf(() => render({ web: { "app.yaml": { ...validBase(), objects } } })));
     assert.match(
       message,
-      /^app web: 2 invalid objects:\n {2}- <dir>\/web\/app.yaml: web.objects\[0\].kind \(Namespace\/other\): received apiVersion\/kind v1\/Namespace; expected one of v1\/ConfigMap, /,
+      /^app web: 2 invalid values in its objects:\n {2}- <dir>\/web\/app.yaml: web.objects\[0\].kind \(Namespace\/other\): received apiVersion\/kind v1\/Namespace; expected one of v1\/ConfigMap, /,
     );
     assert.match(
       message,
@@ -296,5 +296,26 @@ describe("gitops rendering", () => {
       ],
     );
     assert.deepEqual(suppressed.files, plain.files, "the guardrails never change what is rendered");
+  });
+
+  it("renders the same report whether it renders chart apps first in parallel or not, listing the apps it rendered", async () => {
+    const catalogDir = writeCatalog(
+      runningIn("staging", { web: { "app.yaml": validBase() }, api: { "app.yaml": validBase() } }),
+    );
+    const report = renderEnvironmentReport("staging", { catalogDir });
+    assert.deepEqual(report.apps, ["api", "web"]);
+    assert.deepEqual(await renderEnvironmentReportAsync("staging", { catalogDir }), report);
+  });
+
+  it("judges the manifests as production when it is not told the environment's tier", () => {
+    const catalogDir = writeCatalog(
+      runningIn("staging", { web: { "app.yaml": { ...validBase(), podDisruptionBudget: { maxUnavailable: 0 } } } }),
+    );
+    const severities = (options: { tier?: "staging" }) =>
+      renderEnvironmentReport("staging", { catalogDir, ...options })
+        .policy.violations.filter((f) => f.rule === "k8s-pdb-allows-eviction")
+        .map((f) => f.severity);
+    assert.deepEqual(severities({}), ["mandatory"]);
+    assert.deepEqual(severities({ tier: "staging" }), ["advisory"]);
   });
 });

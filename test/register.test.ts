@@ -11,9 +11,10 @@ const REGISTER = path.join(REPO_ROOT, "scripts", "register.js");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { cacheEntryFile } = require(REGISTER) as { cacheEntryFile: (fileName: string, code: string) => string };
 
-/** Runs `file` through the project's TypeScript loader in a process of its own; returns stderr. */
-function run(file: string): string {
-  const result = spawnSync(process.execPath, ["-r", REGISTER, file], { encoding: "utf8" });
+/** Runs `file` through the project's TypeScript loader (and `loaders` after it) in a process of its own; returns stderr. */
+function run(file: string, ...loaders: string[]): string {
+  const preload = [REGISTER, ...loaders].flatMap((loader) => ["-r", loader]);
+  const result = spawnSync(process.execPath, [...preload, file], { encoding: "utf8" });
   assert.equal(result.status, 1, result.stderr);
   return result.stderr;
 }
@@ -22,8 +23,10 @@ describe("the TypeScript loader's transpile cache (scripts/register.js)", () => 
   const token = `register-test-${randomUUID()}`;
   const source = (extraLines: number) =>
     `${"\n".repeat(extraLines)}interface Unused { a: string }\nexport function boom(): never {\n  throw new Error("${token}");\n}\nboom();\n`;
+  /** The source a copy of the project's loader loads after this one's. */
+  const copied = source(4).replace(token, `${token}-copy`);
   after(() => {
-    for (const lines of [0, 2]) fs.rmSync(cacheEntryFile("boom.ts", source(lines)), { force: true });
+    for (const text of [source(0), source(2), copied]) fs.rmSync(cacheEntryFile("boom.ts", text), { force: true });
   });
 
   it("GIVEN a file loaded once WHEN the same text loads at another path THEN it comes from the cache, with that path's TypeScript positions, and is marked as used", () => {
@@ -52,6 +55,22 @@ describe("the TypeScript loader's transpile cache (scripts/register.js)", () => 
     const stderr = run(file);
     assert.match(stderr, new RegExp(`Error: ${token}\\n`));
     assert.match(stderr, new RegExp(`at boom \\(${file}:5:9\\)`));
+  });
+
+  it("GIVEN the loader of a copy of the project loads after this one's WHEN a file loads THEN it is transpiled once", () => {
+    // What Stryker's test-runner processes do: the plugin loads the project's loader, .mocharc.yml the sandbox's.
+    const copy = tempDir("register-copy");
+    fs.mkdirSync(path.join(copy, "scripts"));
+    for (const file of ["register.js", "ts-cache.js"])
+      fs.copyFileSync(path.join(REPO_ROOT, "scripts", file), path.join(copy, "scripts", file));
+    fs.copyFileSync(path.join(REPO_ROOT, "tsconfig.json"), path.join(copy, "tsconfig.json"));
+    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(copy, "node_modules"), "dir");
+    const file = path.join(tempDir("register"), "boom.ts");
+    fs.writeFileSync(file, copied);
+
+    // Transpiled a second time, its output taken for the source, the stack names line 5.
+    assert.match(run(file, path.join(copy, "scripts", "register.js")), new RegExp(`at boom \\(${file}:7:9\\)`));
+    assert.ok(fs.existsSync(cacheEntryFile(file, copied)), "the source's own entry");
   });
 });
 

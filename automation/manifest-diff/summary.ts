@@ -2,6 +2,7 @@ import type { Tier } from "../../environments";
 import { countObjects } from "../../gitops/render-diff";
 import { FileChange } from "../../gitops/state-repo/diff";
 import { Environment } from "../../stack";
+import { compareCodeUnits } from "../../order";
 
 /** The words a manifest diff is summed up in, the same in `hydrate --diff` and in the PR comment. */
 
@@ -62,5 +63,5 @@ export function blastRadius(environments: readonly BlastRadiusInput[]): BlastRad
   return environments
     .filter((e) => e.changes.length > 0)
     .map((e) => ({ env: e.env, tier: e.tier, apps: appsOf(e.changes), objects: objectsText(e.changes) }))
-    .sort((a, b) => rank(a.tier) - rank(b.tier) || (a.env < b.env ? -1 : a.env > b.env ? 1 : 0));
+    .sort((a, b) => rank(a.tier) - rank(b.tier) || compareCodeUnits(a.env, b.env));
 }

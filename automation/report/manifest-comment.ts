@@ -3,6 +3,7 @@ import { EnvironmentPreview, GITOPS_LEFT_OUT } from "../driver/preview";
 import { appsOf, blastRadius, filesText, namesText, objectsText } from "../manifest-diff/summary";
 import { Section } from "./comment-budget";
 import { fenced, htmlCode, plural, tableCell } from "./markdown";
+import { compareCodeUnits } from "../../order";
 
 /**
  * The manifests' part of the pull-request comment: the blast radius at the top, and per environment
@@ -145,7 +146,7 @@ interface AppSection extends Section {
 }
 
 function appSection(env: string, app: string, changes: readonly ManifestChange[]): AppSection {
-  const files = changes.filter((c) => c.app === app).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = changes.filter((c) => c.app === app).sort((a, b) => compareCodeUnits(a.path, b.path));
   return {
     app,
     where: `${env}/${app}`,

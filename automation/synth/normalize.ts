@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SECRET_MARKER, UNKNOWN_MARKER } from "../../config";
+import { compareCodeUnits } from "../../order";
 
 /** How synth names a resource wherever another one refers to it. */
 export function refOf(type: string, name: string): string {
@@ -38,7 +39,7 @@ export async function normalizeValue(
   if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return "[asset]";
   if (Array.isArray(value)) return Promise.all((value as unknown[]).map(recurse));
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  entries.sort(([a], [b]) => compareCodeUnits(a, b));
   const normalized: Record<string, unknown> = {};
   for (const [k, v] of entries) normalized[k] = await recurse(v);
   return normalized;

@@ -38,7 +38,10 @@ function comparePrerelease(a: string | undefined, b: string | undefined): number
     const [pn, qn] = [/^\d+$/.test(p), /^\d+$/.test(q)];
     if (pn && qn && Number(p) !== Number(q)) return Math.sign(Number(p) - Number(q));
     if (pn !== qn) return pn ? -1 : 1;
-    if (!pn && p !== q) return p < q ? -1 : 1;
+    if (!pn && p !== q) {
+      // Stryker disable next-line EqualityOperator: p !== q here, so p <= q is p < q
+      return p < q ? -1 : 1;
+    }
   }
   return Math.sign(as.length - bs.length);
 }

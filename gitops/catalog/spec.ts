@@ -45,7 +45,7 @@ const port = z.number().int().min(1).max(65535);
 /** A port of the app by name (`http`) or number. */
 const portRef = z.union([dnsLabel.max(15), port]);
 const percentOrCount = z.custom<string | number>(
-  (v) => (typeof v === "number" && Number.isInteger(v) && v >= 0) || (typeof v === "string" && /^\d{1,3}%$/.test(v)),
+  (v) => (Number.isInteger(v) && Number(v) >= 0) || (typeof v === "string" && /^\d{1,3}%$/.test(v)),
   "a whole number of pods or a percentage such as 50%",
 );
 

@@ -11,6 +11,7 @@ import { renderApp, RenderedObject } from "./app";
 import { assertInsideApps, fileNameOf } from "./file-names";
 import { AppPlace, placeOf, validateManifests } from "./validate";
 import { toYaml } from "./yaml";
+import { compareCodeUnits } from "../../order";
 
 export interface RenderOptions extends CatalogOptions {
   /**
@@ -101,7 +102,7 @@ function reportOf(
     }
   }
   if (errors.length) throw new InputError(errors.join("\n"));
-  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  entries.sort(([a], [b]) => compareCodeUnits(a, b));
   const policy = evaluatePolicy({ env, tier: options.tier ?? "production", manifests, guardrails: options.guardrails });
   const sourceRenders = sources.stats;
   return { env, apps: apps.map((a) => a.name), files: new Map(entries), manifests, policy, sourceRenders };

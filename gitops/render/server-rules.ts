@@ -37,7 +37,7 @@ export function isQualifiedName(key: string): boolean {
   if (parts.length > 2) return false;
   const name = parts[parts.length - 1];
   const prefix = parts.length === 2 ? parts[0] : undefined;
-  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return false;
+  if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return false;
   return name.length <= 63 && QUALIFIED_NAME_PART.test(name);
 }
 
@@ -123,6 +123,7 @@ function podTemplates(kind: string, spec: Json): [Path, Json][] {
     const job = record(record(spec.jobTemplate).spec);
     return [[["spec", "jobTemplate", "spec", "template"], record(job.template)]];
   }
+  // Stryker disable next-line ArrayDeclaration: a string item reads as an empty template at an odd path, which finds nothing
   return [];
 }
 

@@ -68,7 +68,9 @@ export function validateManifests(app: AppPlace, objects: readonly RenderedObjec
   const problems = objects.flatMap((object) => problemsOf(app, object));
   if (problems.length === 0) return;
   throw new InputError(
-    problems.length === 1 ? problems[0] : listed(`app ${app.name}: ${problems.length} invalid objects:`, problems),
+    problems.length === 1
+      ? problems[0]
+      : listed(`app ${app.name}: ${problems.length} invalid values in its objects:`, problems),
   );
 }
 
@@ -87,6 +89,7 @@ export function placeOf(
     return (path) => `${file}: ${keyPath(app.name, [...specPath, ...path])} (${ref})`;
   }
   const where = app.source ? `${app.source.baseFile}: app ${app.name}` : `app ${app.name}`;
+  // Stryker disable next-line Regex: a manifest's key path starts with a key, so its first . is the leading one
   return (path) => `${where}: ${ref}${path.length ? ` ${keyPath("", path).replace(/^\./, "")}` : ""}`;
 }
 
@@ -153,6 +156,7 @@ function pointerPath(pointer: string): (string | number)[] {
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   let node = value;
   for (const p of path) {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: Ajv's instancePath names a value that exists, so no scalar comes before its end
     if (node === null || typeof node !== "object") return undefined;
     node = (node as Record<PropertyKey, unknown>)[p];
   }

@@ -1,6 +1,7 @@
 import { isImageDigest } from "../catalog/image";
 import { AppSpec, CatalogApp, CronJobSpec, ImageSpec, ProbeSpec, ResourcesSpec } from "../catalog/spec";
 import { checksumOf, compact, Manifest, metadataOf, selectorLabels } from "./manifest";
+import { compareCodeUnits } from "../../order";
 
 /** The ConfigMap that holds `config.files`, mounted into the app's containers. */
 export function configMapName(app: string): string {
@@ -143,7 +144,7 @@ function envOf(spec: AppSpec): object[] | undefined {
     name,
     valueFrom: { secretKeyRef: { name: ref.sealedSecret, key: ref.key } },
   }));
-  const all = [...plain, ...secret].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const all = [...plain, ...secret].sort((a, b) => compareCodeUnits(a.name, b.name));
   return all.length ? all : undefined;
 }
 

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { appOfPath } from "../render/file-names";
 import { FileChanges } from "./working-copy";
+import { compareCodeUnits } from "../../order";
 
 export type FileStatus = "added" | "modified" | "deleted";
 
@@ -31,7 +32,7 @@ export function describeChanges(
     ...changes.added.map((p) => fileChange(p, "added", undefined, rendered.get(p))),
     ...changes.modified.map((p) => fileChange(p, "modified", current.get(p), rendered.get(p))),
     ...changes.deleted.map((p) => fileChange(p, "deleted", current.get(p), undefined)),
-  ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  ].sort((a, b) => compareCodeUnits(a.path, b.path));
   const byApp = new Map<string, FileChange[]>();
   for (const file of files) byApp.set(file.app, [...(byApp.get(file.app) ?? []), file]);
   return [...byApp].map(([app, appFiles]) => ({ app, files: appFiles }));

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { InputError } from "../../config";
 import { appOfPath, APPS_DIR, assertInsideApps } from "../render/file-names";
+import { compareCodeUnits } from "../../order";
 
 /** What hydration changes in a working copy, as repo-relative paths, each list sorted. */
 export interface FileChanges {
@@ -50,8 +51,11 @@ export function planChanges(current: ReadonlyMap<string, string>, rendered: Read
     else if (before !== text) modified.push(file);
   }
   const deleted = [...current.keys()].filter((file) => !rendered.has(file));
-  const byPath = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  return { added: added.sort(byPath), modified: modified.sort(byPath), deleted: deleted.sort(byPath) };
+  return {
+    added: added.sort(compareCodeUnits),
+    modified: modified.sort(compareCodeUnits),
+    deleted: deleted.sort(compareCodeUnits),
+  };
 }
 
 /**

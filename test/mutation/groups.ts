@@ -34,5 +34,28 @@ export const MUTATION_GROUPS: readonly MutationGroup[] = [
   },
   { name: "yaml", mutate: ["gitops/render/yaml.ts"], spec: ["test/gitops-yaml.test.ts"], reloadEachMutant: true },
   { name: "catalog", mutate: ["gitops/catalog/merge.ts"], spec: ["test/gitops-catalog.test.ts"] },
+  {
+    name: "app-spec",
+    mutate: ["gitops/catalog/spec.ts", "gitops/catalog/references.ts", "gitops/catalog/image.ts"],
+    spec: ["test/gitops-app-spec.test.ts", "test/gitops-app-references.test.ts", "test/gitops-image.test.ts"],
+  },
+  {
+    name: "render",
+    mutate: [
+      "gitops/render/app.ts",
+      "gitops/render/environment.ts",
+      "gitops/render/manifest.ts",
+      "gitops/render/objects.ts",
+      "gitops/render/workload.ts",
+      "gitops/render/file-names.ts",
+      "order.ts",
+    ],
+    spec: ["test/gitops-render-app.test.ts", "test/order.test.ts", "test/gitops-render.test.ts"],
+  },
   { name: "policy", mutate: ["policy/engine.ts"], spec: ["test/policy-engine.test.ts"] },
+  {
+    name: "server-rules",
+    mutate: ["gitops/render/server-rules.ts", "gitops/render/validate.ts"],
+    spec: ["test/gitops-server-rules.test.ts", "test/gitops-render.test.ts"],
+  },
 ];
