@@ -109,6 +109,7 @@ const nodePoolsSchema = z.record(z.string(), nodePoolSchema).superRefine((pools,
     const where = `in node pool "${name}"`;
     if (!POOL_NAME.test(name)) {
       ctx.addIssue({
+        // Stryker disable next-line StringLiteral: formatIssues shows an issue of a code it does not name by its message, as it shows "custom"
         code: "custom",
         path: [name],
         message: `a pool name of at most 30 lowercase letters, digits and "-", starting with a letter (got "${name}")`,
@@ -116,12 +117,14 @@ const nodePoolsSchema = z.record(z.string(), nodePoolSchema).superRefine((pools,
     }
     if (pool.minSize > pool.maxSize) {
       ctx.addIssue({
+        // Stryker disable next-line StringLiteral: formatIssues shows an issue of a code it does not name by its message, as it shows "custom"
         code: "custom",
         path: [name, "minSize"],
         message: `minSize <= maxSize (${pool.maxSize}) ${where}`,
       });
     } else if (pool.desiredSize < pool.minSize || pool.desiredSize > pool.maxSize) {
       ctx.addIssue({
+        // Stryker disable next-line StringLiteral: formatIssues shows an issue of a code it does not name by its message, as it shows "custom"
         code: "custom",
         path: [name, "desiredSize"],
         message: `minSize (${pool.minSize}) <= desiredSize <= maxSize (${pool.maxSize}) ${where}`,
@@ -130,6 +133,7 @@ const nodePoolsSchema = z.record(z.string(), nodePoolSchema).superRefine((pools,
     // AWS Spot best practice: diversify instance types so one reclaimed Spot pool cannot empty the group.
     if (pool.capacityType === "SPOT" && pool.instanceTypes.length < 2) {
       ctx.addIssue({
+        // Stryker disable next-line StringLiteral: formatIssues shows an issue of a code it does not name by its message, as it shows "custom"
         code: "custom",
         path: [name, "instanceTypes"],
         message: `at least 2 instance types for a SPOT pool ${where}`,
@@ -247,6 +251,7 @@ export const infraConfigSchema = z
     zones.forEach((zone, i) => {
       if (!zone.startsWith(config.region) || zone.length !== config.region.length + 1) {
         ctx.addIssue({
+          // Stryker disable next-line StringLiteral: formatIssues shows an issue of a code it does not name by its message, as it shows "custom"
           code: "custom",
           path: ["network", "newVpc", "availabilityZones", i],
           message: `an availability zone of ${config.region}, e.g. ${config.region}a`,
@@ -255,6 +260,7 @@ export const infraConfigSchema = z
     });
     if (new Set(zones).size !== zones.length) {
       ctx.addIssue({
+        // Stryker disable next-line StringLiteral: formatIssues shows an issue of a code it does not name by its message, as it shows "custom"
         code: "custom",
         path: ["network", "newVpc", "availabilityZones"],
         message: "each availability zone once",

@@ -35,4 +35,8 @@ export const MUTATION_GROUPS: readonly MutationGroup[] = [
   { name: "yaml", mutate: ["gitops/render/yaml.ts"], spec: ["test/gitops-yaml.test.ts"], reloadEachMutant: true },
   { name: "catalog", mutate: ["gitops/catalog/merge.ts"], spec: ["test/gitops-catalog.test.ts"] },
   { name: "policy", mutate: ["policy/engine.ts"], spec: ["test/policy-engine.test.ts"] },
+  { name: "infra-config", mutate: ["infra/config.ts"], spec: ["test/infra/config.test.ts"] },
+  { name: "platform-config", mutate: ["platform/config.ts"], spec: ["test/platform-config.test.ts"] },
+  { name: "bump", mutate: ["automation/bump-targets.ts"], spec: ["test/bump-targets.test.ts"] },
+  { name: "drift-report", mutate: ["automation/report/drift-report.ts"], spec: ["test/drift-report.test.ts"] },
 ];
