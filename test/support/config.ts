@@ -7,9 +7,13 @@ import { configTable } from "../../scripts/docs/config-table";
 import { beginMarker, endMarker } from "../../scripts/docs/generated-blocks";
 import { Environment, EnvironmentConfig, readEnvironmentConfig } from "../../stack";
 
-/** The real, shipped config file of `env`. */
+const shipped = new Map<Environment, EnvironmentConfig>();
+
+/** The real, shipped config file of `env`: read once per process (no test writes it), a copy each call. */
 export function shippedConfig(env: Environment): EnvironmentConfig {
-  return readEnvironmentConfig(REPO_ROOT, env);
+  let config = shipped.get(env);
+  if (!config) shipped.set(env, (config = readEnvironmentConfig(REPO_ROOT, env)));
+  return structuredClone(config);
 }
 
 /** A copy of `config` with one key replaced: how tests feed a layer bad input. */
