@@ -228,11 +228,17 @@ export function parseStackName(name: string, rootDir: string = PROJECT_ROOT): St
   const split = splitStackName(name);
   const environments = discoverEnvironments(rootDir);
   if (split && environments.includes(split.env)) return stackIdentity(split.layer, split.env);
+  const layers = `the layer must be one of ${LAYERS.join(", ")}`;
+  if (environments.length === 0) {
+    throw new InputError(
+      `Stack "${name}" is not named <layer>-<env>: ${layers}, and the project has no environment yet; expected a ` +
+        `Pulumi.<env>.yaml in ${rootDir}`,
+    );
+  }
   const valid = environments.flatMap((e) => LAYERS.map((l) => `${l}-${e}`)).join(", ");
-  const example = environments.length > 0 ? ` For example: ${upCommand(stackIdentity("infra", environments[0]))}` : "";
   throw new InputError(
-    `Stack "${name}" is not named <layer>-<env>: the layer must be one of ${LAYERS.join(", ")} and the env one of ` +
-      `${environments.join(", ")} (a Pulumi.<env>.yaml each). Valid stacks: ${valid}.${example}`,
+    `Stack "${name}" is not named <layer>-<env>: ${layers} and the env one of ${environments.join(", ")} ` +
+      `(a Pulumi.<env>.yaml each). Valid stacks: ${valid}. For example: ${upCommand(stackIdentity("infra", environments[0]))}`,
   );
 }
 

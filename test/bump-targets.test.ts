@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { bumpTargetOf, setKustomizeImage, setScalarAt } from "../automation/bump-targets";
-import { inputErrorOf, removeTempDirs, tempDir, writeCatalog } from "./support/gitops";
+import { AppFiles, inputErrorOf, removeTempDirs, runningIn, tempDir, writeCatalog } from "./support/gitops";
 
 /** bump-image's edits of a chart app's values key and a Kustomize overlay's images: entry. */
 
@@ -12,11 +12,10 @@ const DIGEST = `sha256:${"b".repeat(64)}`;
  * A checkout with the staging environment, the catalog `apps` (each running in staging) and a file
  * for each of `files` (path from the checkout: content).
  */
-function checkout(apps: Record<string, Record<string, unknown>>, files: Record<string, string> = {}): string {
+function checkout(apps: Record<string, AppFiles>, files: Record<string, string> = {}): string {
   const root = tempDir("bump-target");
   fs.writeFileSync(path.join(root, "Pulumi.staging.yaml"), "config:\n  gitops-platform:environment: staging\n");
-  const running = Object.entries(apps).map(([name, f]) => [name, { "staging.yaml": "", ...f }]);
-  writeCatalog(Object.fromEntries(running), path.join(root, "gitops", "apps"));
+  writeCatalog(runningIn("staging", apps), path.join(root, "gitops", "apps"));
   for (const [file, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), content);
@@ -250,13 +249,29 @@ describe("bump-image targets", () => {
         setKustomizeImage("# overlay\nresources: [../../base]\n", "k.yaml", "ghcr.io/example/api", "1.0.0").text,
         "# overlay\nresources: [ ../../base ]\nimages:\n  - name: ghcr.io/example/api\n    newTag: 1.0.0\n",
       );
-      assert.match(
+      assert.equal(
         setKustomizeImage(overlay, "k.yaml", "ghcr.io/example/new", "0.1.0").text,
-        /- name: ghcr.io\/example\/new\n {4}newTag: 0\.1\.0\n$/,
+        `${overlay}  - name: ghcr.io/example/new\n    newTag: 0.1.0\n`,
       );
     });
 
     const digestA = `sha256:${"a".repeat(64)}`;
+
+    it("replaces the tag in place in a file of another layout, keeping it byte for byte", () => {
+      const text = "images:\n- name:  ghcr.io/x\n  newTag:   '1.0.0'   # pinned\n";
+      assert.equal(
+        setKustomizeImage(text, "k.yaml", "ghcr.io/x", "1.1.0").text,
+        "images:\n- name:  ghcr.io/x\n  newTag:   '1.1.0'   # pinned\n",
+      );
+    });
+
+    it("keeps long lines whole when it adds an entry", () => {
+      const long = `# ${"word ".repeat(30).trim()}\nnote: ${"word ".repeat(30).trim()}\n`;
+      assert.equal(
+        setKustomizeImage(long, "k.yaml", "ghcr.io/x", "1.0.0").text,
+        `${long}images:\n  - name: ghcr.io/x\n    newTag: 1.0.0\n`,
+      );
+    });
 
     it("changes nothing when the entry already has the tag", () => {
       const text = "images:\n- name: ghcr.io/x\n  newTag: 1.0.0\n";

@@ -331,7 +331,7 @@ describe("drift report", () => {
         { from: "ctx", applications: [app("a", ["a".repeat(250), "b".repeat(248)]), app("b", ["c".repeat(501)])] },
       ),
     ]);
-    assert.ok(text.includes(`Cluster: Argo CD not asked (${"r".repeat(499)}…).\n`), text);
+    assert.ok(text.includes(`Cluster: Argo CD not asked (${"r".repeat(499)}…).\n\n## Drift: staging\n`), text);
     assert.ok(text.includes(`| ${"a".repeat(250)}, ${"b".repeat(248)} |\n`), "500 characters are shown whole");
     assert.ok(text.includes(`| ${"c".repeat(499)}… |\n`), "501 characters are cut to 500");
   });

@@ -2,7 +2,13 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "../automation/synth/synth";
-import { guardrailsConfigSchema, parseGuardrailsConfig, readGuardrailsConfig, severityIn } from "../policy/config";
+import {
+  guardrailsConfigSchema,
+  NO_GUARDRAILS,
+  parseGuardrailsConfig,
+  readGuardrailsConfig,
+  severityIn,
+} from "../policy/config";
 import { policyPackConfig } from "../policy/pack-config";
 import { RULE_IDS } from "../policy/rules";
 import { documentedKeyTable, generatedKeyTable } from "./support/config";
@@ -146,8 +152,12 @@ describe("guardrails config", () => {
     );
   });
 
-  it("keeps a mandatory rule mandatory when the environment says so again", () => {
-    const severity = { "k8s-read-only-root-fs": "mandatory" };
+  it("is the same without a guardrails section as with an empty one", () => {
+    assert.deepEqual(NO_GUARDRAILS, parseGuardrailsConfig({ suppressions: [] }, FILE));
+  });
+
+  it("keeps each rule at its own severity when the environment says so again", () => {
+    const severity = { "k8s-read-only-root-fs": "mandatory", "k8s-drop-all-capabilities": "advisory" };
     assert.deepEqual(parseGuardrailsConfig({ severity, suppressions: [] }, FILE).severity, severity);
   });
 

@@ -45,8 +45,12 @@ export const MUTATION_GROUPS: readonly MutationGroup[] = [
   {
     name: "stack",
     mutate: ["stack.ts"],
-    spec: ["test/stack.test.ts", "test/environments.test.ts", "test/bad-input-config.test.ts", "test/config.test.ts"],
+    spec: ["test/stack.test.ts", "test/environments.test.ts", "test/bad-input-config.test.ts"],
   },
-  { name: "bump", mutate: ["automation/bump-targets.ts"], spec: ["test/bump-targets.test.ts"] },
+  {
+    name: "bump",
+    mutate: ["automation/bump-targets.ts", "automation/bump-checks.ts"],
+    spec: ["test/bump-targets.test.ts", "test/bump-checks.test.ts"],
+  },
   { name: "drift-report", mutate: ["automation/report/drift-report.ts"], spec: ["test/drift-report.test.ts"] },
 ];
