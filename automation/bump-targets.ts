@@ -4,7 +4,7 @@ import { InputError, shownValue } from "../config";
 import { parseYaml, readYamlFile } from "../input-files";
 import { loadApp } from "../gitops/catalog/catalog";
 import { isImageDigest } from "../gitops/catalog/image";
-import { declaredSources, isSourceApp } from "../gitops/sources/schema";
+import { declaredSources, isSourceApp, SourceKind } from "../gitops/sources/schema";
 import { kustomizationFileOf } from "../gitops/sources/load";
 import { discoverEnvironments, Environment } from "../stack";
 
@@ -34,7 +34,7 @@ export interface BumpTarget {
 
 export function bumpTargetOf(rootDir: string, app: string, env: Environment, envFile: string): BumpTarget {
   const catalogDir = path.dirname(path.dirname(envFile));
-  if (!declaresSource(path.join(catalogDir, app, "app.yaml"), catalogDir)) {
+  if (declaredSourcesOf(path.join(catalogDir, app, "app.yaml"), catalogDir).length === 0) {
     return {
       file: envFile,
       field: "image.tag",
@@ -42,7 +42,7 @@ export function bumpTargetOf(rootDir: string, app: string, env: Environment, env
     };
   }
   const loaded = loadApp(catalogDir, app, env, discoverEnvironments(rootDir));
-  // Stryker disable next-line all: declaresSource saw chart: or kustomize:, so loadApp gives a source app; this only narrows the type
+  // Stryker disable next-line all: app.yaml declares chart: or kustomize:, so loadApp gives a source app; this only narrows the type
   if (!loaded || !isSourceApp(loaded)) throw new Error(`app ${app} in ${env}: expected a source app with ${envFile}`);
   if (loaded.kind === "chart") {
     const tagPath = loaded.chart.imageTagPath;
@@ -71,14 +71,13 @@ export function bumpTargetOf(rootDir: string, app: string, env: Environment, env
   };
 }
 
-/** Whether an app.yaml declares chart: or kustomize:; unreadable files are the spec path's to report. */
-function declaresSource(appFile: string, catalogDir: string): boolean {
+/** The sources (chart:, kustomize:) an app.yaml declares; none for a file it cannot read, which the spec path reports. */
+function declaredSourcesOf(appFile: string, catalogDir: string): readonly SourceKind[] {
   try {
-    // Stryker disable next-line ObjectLiteral,StringLiteral: the error these name is caught below; the spec path reports the file
-    return declaredSources(readYamlFile(appFile, catalogDir, { file: appFile, expected: "an app" })).length > 0;
-    // Stryker disable next-line BlockStatement: undefined is as false as false to the caller
+    // Stryker disable next-line ObjectLiteral,StringLiteral: the error these name is caught below
+    return declaredSources(readYamlFile(appFile, catalogDir, { file: appFile, expected: "an app" }));
   } catch {
-    return false;
+    return [];
   }
 }
 

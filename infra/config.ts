@@ -103,8 +103,11 @@ const POOL_NAME = /^[a-z][a-z0-9-]{0,29}$/;
 
 const nodePoolsSchema = z.record(z.string(), nodePoolSchema).superRefine((pools, ctx) => {
   if (Object.keys(pools).length === 0) {
-    // Stryker disable next-line StringLiteral: formatIssues shows an issue of a code it does not name by its message, as it shows "custom"
-    ctx.addIssue({ code: "custom", message: "at least one node pool (a map of pool name to pool)" });
+    ctx.addIssue({
+      // Stryker disable next-line StringLiteral: formatIssues shows an issue of a code it does not name by its message, as it shows "custom"
+      code: "custom",
+      message: "at least one node pool (a map of pool name to pool)",
+    });
   }
   for (const [name, pool] of Object.entries(pools)) {
     const where = `in node pool "${name}"`;

@@ -57,8 +57,12 @@ const severitySchema = z.record(z.string(), z.enum(["mandatory", "advisory"])).s
   for (const [id, severity] of Object.entries(severities)) {
     const rule = ruleById(id);
     if (!rule) {
-      // Stryker disable next-line StringLiteral: formatIssues shows an issue of a code it does not name by its message, as it shows "custom"
-      ctx.addIssue({ code: "custom", path: [id], message: "a key that is a rule ID from the guardrails table" });
+      ctx.addIssue({
+        // Stryker disable next-line StringLiteral: formatIssues shows an issue of a code it does not name by its message, as it shows "custom"
+        code: "custom",
+        path: [id],
+        message: "a key that is a rule ID from the guardrails table",
+      });
     } else if (rule.severity === "mandatory" && severity !== "mandatory") {
       ctx.addIssue({
         // Stryker disable next-line StringLiteral: formatIssues shows an issue of a code it does not name by its message, as it shows "custom"

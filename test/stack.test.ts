@@ -1,11 +1,14 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parse } from "yaml";
 import { InputError } from "../config";
 import {
   discoverEnvironments,
   isEnvironmentName,
   parseStackName,
+  PROJECT_NAME,
+  PROJECT_ROOT,
   readEnvironmentConfig,
   selectStack,
   splitStackName,
@@ -25,6 +28,16 @@ const STAGING = "config:\n  gitops-platform:environment: staging\n";
 
 describe("stack scheme", () => {
   after(removeTempDirs);
+
+  it("Pulumi.yaml names the project the code expects and declares the environment key", () => {
+    const settings = parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as {
+      name: string;
+      config: Record<string, { type: string }>;
+    };
+    assert.equal(settings.name, PROJECT_NAME);
+    assert.equal(settings.config.environment.type, "string");
+    assert.equal(settings.config.tier.type, "string");
+  });
 
   describe("environment names", () => {
     for (const name of ["a", "qa", "prod-eu", "1", `a${"b".repeat(61)}c`]) {
@@ -50,6 +63,14 @@ describe("stack scheme", () => {
   });
 
   describe("readEnvironmentConfig", () => {
+    it("fails with the file name when the config file is missing", () => {
+      const dir = tempDir("config-file");
+      assert.throws(() => readEnvironmentConfig(dir, "production"), {
+        name: "InputError",
+        message: `Pulumi.production.yaml: not found in ${dir}; expected the config file of the production stacks`,
+      });
+    });
+
     it("reads a passphrase provider from the salt when secretsprovider is empty or not a string", () => {
       const dir = project({ "Pulumi.staging.yaml": `secretsprovider: ""\nencryptionsalt: v1:c2FsdA==\n${STAGING}` });
       assert.equal(readEnvironmentConfig(dir, "staging").secretsProvider, "passphrase");
