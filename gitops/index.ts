@@ -3,7 +3,7 @@ import { infraOutputs } from "../infra/outputs";
 import { loadPlatformConfig } from "../platform/config";
 import { platformOutputs } from "../platform/outputs";
 import { StackIdentity } from "../stack";
-import { readStackOutputs } from "../stack-outputs";
+import { readStackOutputs } from "../layer-outputs";
 import { assertAppNamespacesAllowed } from "./app-namespaces";
 import { AppCatalog, validateArgoPlan } from "./argocd";
 import { loadCatalog } from "./catalog/catalog";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { StackIdentity } from "../stack";
-import { exportOutputs, StackOutputs } from "../stack-outputs";
+import { exportOutputs, StackOutputs } from "../layer-outputs";
 import { EksAddons, planAddons } from "./addons";
 import { Cluster } from "./cluster";
 import { loadInfraConfig } from "./config";

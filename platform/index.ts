@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadTier } from "../environments";
 import { infraOutputs } from "../infra/outputs";
 import { StackIdentity } from "../stack";
-import { exportOutputs, readStackOutputs, StackOutputs } from "../stack-outputs";
+import { exportOutputs, readStackOutputs, StackOutputs } from "../layer-outputs";
 import { AppNamespaces } from "./app-namespaces";
 import { APPS_PROJECT } from "./applications";
 import { ArgocdHandoff } from "./argocd";

@@ -1,6 +1,6 @@
 import { pulumiSdk } from "../config";
 import { StackIdentity } from "../stack";
-import { stackReferenceName } from "../stack-outputs";
+import { stackReferenceName } from "../layer-outputs";
 import { OWNERS_OUTPUT, parsePlatformRun, PHASE_OUTPUT, PlatformRun } from "./phase";
 
 /**

@@ -71,9 +71,11 @@ describe("stack scheme", () => {
       });
     });
 
-    it("reads a passphrase provider from the salt when secretsprovider is empty or not a string", () => {
+    it("reads the secrets provider the file records, a passphrase one from the salt when secretsprovider is empty", () => {
       const dir = project({ "Pulumi.staging.yaml": `secretsprovider: ""\nencryptionsalt: v1:c2FsdA==\n${STAGING}` });
       assert.equal(readEnvironmentConfig(dir, "staging").secretsProvider, "passphrase");
+      fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), `secretsprovider: awskms://alias/gp\n${STAGING}`);
+      assert.equal(readEnvironmentConfig(dir, "staging").secretsProvider, "awskms://alias/gp");
       fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), `secretsprovider: 42\n${STAGING}`);
       assert.equal("secretsProvider" in readEnvironmentConfig(dir, "staging"), false);
     });

@@ -5,7 +5,7 @@ import { GitopsSteps } from "./gitops-steps";
 import { PolicyPackArgs, PolicyPackSource } from "./policy-pack";
 import type { HandoffClusterFactory } from "./platform-phases";
 import { commandMessage, isExpectedNoChangesFailure, retryConcurrentUpdates, RetryPolicy, Sleep } from "./operations";
-import { outputValues } from "./stack-outputs";
+import { outputValues } from "./layer-outputs";
 import { configFilePath, OpenMode } from "./workspace";
 
 /** What the orchestrations (up, destroy, preview, drift) run on. Tests give it a fake CLI. */
