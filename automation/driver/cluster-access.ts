@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Environment, stackIdentity } from "../../stack";
 import { DriverContext } from "./stack-operation";
-import { readStackOutputValues } from "./layer-outputs";
+import { readStackOutputValues } from "./stack-outputs";
 
 /**
  * How the driver reaches an environment's cluster: the kubectl client, authenticated with the

@@ -17,7 +17,7 @@ import { clusterKubeconfig, withKubeconfigFile } from "./cluster-access";
 import { PackFinding, StackChanges } from "./engine-events";
 import { pulumiHeld, PulumiHeld, verifyHandoff } from "./handoff-verify";
 import { DriverContext, runStackOperation, StackOperationError } from "./stack-operation";
-import { readStackOutputValues } from "./layer-outputs";
+import { readStackOutputValues } from "./stack-outputs";
 
 /**
  * The platform layer of `up`, in phases (platform/phase.ts): bootstrap up, wait until Argo CD is
