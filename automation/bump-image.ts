@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { InputError, shownValue } from "../config";
-import { compareImageTags, isImageDigest } from "../gitops/catalog/image";
 import { commitPaths, git, GitError, remoteUrl, tryGit, workTree } from "../gitops/state-repo/git";
 import { assertWritableInside, readProjectFile } from "../input-files";
 import { pushWithRebase } from "../gitops/state-repo/push";
 import { Environment } from "../stack";
+import { assertNotDowngrade, isBumpFile, validateTag } from "./bump-checks";
 import { bumpTargetOf, setScalarAt, TagEdit } from "./bump-targets";
 
 /**
@@ -17,18 +17,6 @@ import { bumpTargetOf, setScalarAt, TagEdit } from "./bump-targets";
  */
 
 export const CATALOG_DIR = path.join("gitops", "apps");
-
-const SEMVERISH = /^v?\d+\.\d+(\.\d+)?(-[0-9A-Za-z][0-9A-Za-z._-]*)?$/;
-// An OCI tag is at most 128 characters (distribution spec, "tag" grammar).
-const MAX_TAG_LENGTH = 128;
-
-export function validateTag(tag: string): void {
-  if (tag.length <= MAX_TAG_LENGTH && (SEMVERISH.test(tag) || isImageDigest(tag))) return;
-  throw new InputError(
-    `bump-image --tag: received ${shownValue(tag)}; expected a semver-ish tag (1.4.2, v1.4.2, 1.4.2-rc.1) ` +
-      "or an image digest (sha256: and 64 hex digits)",
-  );
-}
 
 /** Sets `image.tag` in a typed spec's env file: setScalarAt (bump-targets.ts) at that key. */
 export function setImageTag(text: string, file: string, tag: string): TagEdit {
@@ -206,30 +194,11 @@ async function restoreCheckout(
   return true;
 }
 
-/**
- * A version tag moves forward only: with racing bumps of one app and environment, the last push
- * would otherwise win, which may be the oldest build. `--allow-downgrade` is the deliberate rollback.
- */
-function assertNotDowngrade(file: string, previous: string | undefined, tag: string, allowed: boolean): void {
-  if (allowed || previous === undefined || (compareImageTags(tag, previous) ?? 0) >= 0) return;
-  throw new InputError(
-    `bump-image --tag: received ${shownValue(tag)}, lower than the ${shownValue(previous)} that ${file} has; ` +
-      "expected a later version (pass --allow-downgrade to roll back on purpose)",
-  );
-}
-
 interface LocalCommit {
   readonly sha: string;
   readonly subject: string;
   readonly files: readonly string[];
 }
-
-/**
- * What bump-image commits, and all it commits: an env file of the catalog (typed spec and chart
- * apps), or a Kustomize app's kustomization (its overlay's `images:`).
- */
-const BUMP_FILE =
-  /^gitops\/apps\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\/((?!app\.yaml$)[^/]+\.yaml|.+\/(kustomization\.ya?ml|Kustomization))$/;
 
 /**
  * The local commits `remote`/`branch` does not have, oldest first. A push carries them all, so each
@@ -250,7 +219,7 @@ async function unpushedCommits(rootDir: string, remote: string, branch: string):
       .filter(Boolean);
     commits.push({ sha, subject, files });
   }
-  const foreign = commits.filter((c) => c.files.length === 0 || c.files.some((f) => !BUMP_FILE.test(f)));
+  const foreign = commits.filter((c) => c.files.length === 0 || c.files.some((f) => !isBumpFile(f)));
   if (foreign.length > 0) {
     const named = foreign.map((c) => `${c.sha.slice(0, 12)} "${c.subject}" (${c.files.join(", ") || "no files"})`);
     throw new InputError(

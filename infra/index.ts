@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { exportOutputs, StackIdentity, StackOutputs } from "../stack";
+import { StackIdentity } from "../stack";
+import { exportOutputs, StackOutputs } from "../layer-outputs";
 import { EksAddons, planAddons } from "./addons";
 import { Cluster } from "./cluster";
 import { loadInfraConfig } from "./config";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineOutputContract } from "../stack";
+import { defineOutputContract } from "../layer-outputs";
 
 /**
  * Where each add-on's workload identity is bound (EKS Pod Identity association or IRSA trust).

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { infraOutputs } from "../infra/outputs";
-import { StackOutputReader } from "../stack";
+import { StackOutputReader } from "../layer-outputs";
 
 type InfraShape = typeof infraOutputs.schema.shape;
 

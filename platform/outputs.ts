@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineOutputContract } from "../stack";
+import { defineOutputContract } from "../layer-outputs";
 import { PLATFORM_PHASES } from "./phase-names";
 
 /** What the platform stack exports and the gitops stack reads. */

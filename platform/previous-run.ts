@@ -1,5 +1,6 @@
 import { pulumiSdk } from "../config";
-import { StackIdentity, stackReferenceName } from "../stack";
+import { StackIdentity } from "../stack";
+import { stackReferenceName } from "../layer-outputs";
 import { OWNERS_OUTPUT, parsePlatformRun, PHASE_OUTPUT, PlatformRun } from "./phase";
 
 /**

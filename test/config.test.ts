@@ -1,7 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
 import { z } from "zod";
 import { toProgramConfig } from "../automation/synth/mock-engine";
 import { REPO_ROOT } from "../automation/synth/synth";
@@ -11,7 +10,7 @@ import { parseInfraConfig } from "../infra/config";
 import { parsePlatformConfig } from "../platform/config";
 import { parseGuardrailsConfig } from "../policy/config";
 import { parseEnvironmentDeclaration } from "../environments";
-import { discoverEnvironments, PROJECT_NAME, readEnvironmentConfig } from "../stack";
+import { discoverEnvironments, readEnvironmentConfig } from "../stack";
 import { removeTempDirs, tempDir } from "./support/temp";
 
 const source = { file: "Pulumi.staging.yaml", key: "gitops-platform:example" };
@@ -147,16 +146,6 @@ describe("shipped config files", () => {
       );
     });
   }
-
-  it("Pulumi.yaml names the project the code expects and declares the environment key", () => {
-    const project = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as {
-      name: string;
-      config: Record<string, { type: string }>;
-    };
-    assert.equal(project.name, PROJECT_NAME);
-    assert.equal(project.config.environment.type, "string");
-    assert.equal(project.config.tier.type, "string");
-  });
 });
 
 describe("config file reading", () => {
@@ -198,13 +187,5 @@ describe("config file reading", () => {
     assert.equal(readEnvironmentConfig(dir, "staging").secretsProvider, "passphrase");
     assert.equal(readEnvironmentConfig(dir, "production").secretsProvider, "awskms://alias/gp");
     assert.equal(readEnvironmentConfig(REPO_ROOT, "staging").secretsProvider, undefined);
-  });
-
-  it("fails with the file name when the config file is missing", () => {
-    const dir = tempDir("config-file");
-    assert.throws(() => readEnvironmentConfig(dir, "production"), {
-      name: "InputError",
-      message: `Pulumi.production.yaml: not found in ${dir}; expected the config file of the production stacks`,
-    });
   });
 });

@@ -2,9 +2,16 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "../automation/synth/synth";
-import { parseGuardrailsConfig, readGuardrailsConfig } from "../policy/config";
+import {
+  guardrailsConfigSchema,
+  NO_GUARDRAILS,
+  parseGuardrailsConfig,
+  readGuardrailsConfig,
+  severityIn,
+} from "../policy/config";
 import { policyPackConfig } from "../policy/pack-config";
 import { RULE_IDS } from "../policy/rules";
+import { documentedKeyTable, generatedKeyTable } from "./support/config";
 import { removeTempDirs, tempDir } from "./support/temp";
 
 const FILE = "Pulumi.production.yaml";
@@ -104,6 +111,72 @@ describe("guardrails config", () => {
   for (const [what, raw, message] of cases) {
     it(`fails with one clear error for ${what}`, () => assert.equal(errorOf(raw), message));
   }
+
+  const refusedResources: [string, string][] = [
+    ["a blank before the type", " kubernetes:apps/v1:Deployment::web"],
+    ["no name after ::", "kubernetes:apps/v1:Deployment::"],
+    ["a blank for a name", "kubernetes:apps/v1:Deployment:: web"],
+    ["a type of two parts", "kubernetes:Deployment::web"],
+  ];
+  for (const [what, resource] of refusedResources) {
+    it(`fails on a resource with ${what}`, () => {
+      assert.equal(
+        errorOf({ suppressions: [{ ...suppression, resource }] }),
+        `Pulumi.production.yaml: gitops-platform:guardrails.suppressions[0].resource: received ${JSON.stringify(resource)}; ` +
+          "expected type::name of a declared resource, as synth prints it",
+      );
+    });
+  }
+
+  it("fails on an empty manifest path", () => {
+    assert.equal(
+      errorOf({ suppressions: [{ rule: suppression.rule, file: "", reason: suppression.reason }] }),
+      'Pulumi.production.yaml: gitops-platform:guardrails.suppressions[0].file: received ""; expected at least 1 character(s)',
+    );
+  });
+
+  it("accepts resources of every type form synth prints", () => {
+    const resources = [
+      "pulumi:providers:kubernetes::default",
+      "aws:s3/bucket:Bucket::logs",
+      "gitops-platform:infra:Cluster::gitops-staging",
+      "kubernetes:apps/v1:Deployment::web",
+    ];
+    const parsed = parseGuardrailsConfig(
+      { suppressions: resources.map((resource) => ({ ...suppression, resource })) },
+      FILE,
+    );
+    assert.deepEqual(
+      parsed.suppressions.map((s) => s.resource),
+      resources,
+    );
+  });
+
+  it("is the same without a guardrails section as with an empty one", () => {
+    assert.deepEqual(NO_GUARDRAILS, parseGuardrailsConfig({ suppressions: [] }, FILE));
+  });
+
+  it("keeps each rule at its own severity when the environment says so again", () => {
+    const severity = { "k8s-read-only-root-fs": "mandatory", "k8s-drop-all-capabilities": "advisory" };
+    assert.deepEqual(parseGuardrailsConfig({ severity, suppressions: [] }, FILE).severity, severity);
+  });
+
+  it("gives a rule the table's severity, raised where the environment says, and mandatory in a production tier", () => {
+    const raised = parseGuardrailsConfig(
+      { severity: { "k8s-drop-all-capabilities": "mandatory" }, suppressions: [] },
+      FILE,
+    );
+    const advisory = { id: "ec2-imds-hop-limit", severity: "advisory" } as const;
+    const mandatory = { id: "kms-key-rotation", severity: "mandatory" } as const;
+    assert.equal(severityIn(raised, advisory, "staging"), "advisory");
+    assert.equal(severityIn(raised, mandatory, "development"), "mandatory");
+    assert.equal(severityIn(raised, { id: "k8s-drop-all-capabilities", severity: "advisory" }, "staging"), "mandatory");
+    assert.equal(severityIn(raised, advisory, "production"), "mandatory");
+  });
+
+  it("documents every key of the schema in docs/config.md's generated table", () => {
+    assert.deepEqual(generatedKeyTable(guardrailsConfigSchema), documentedKeyTable("guardrails-keys"));
+  });
 
   it("raises an advisory rule to mandatory for one environment", () => {
     const raised = parseGuardrailsConfig(

@@ -1,8 +1,127 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
 import { InputError } from "../config";
-import { parseStackName, selectStack, splitStackName, stackIdentity, upCommand } from "../stack";
+import {
+  discoverEnvironments,
+  isEnvironmentName,
+  parseStackName,
+  PROJECT_NAME,
+  PROJECT_ROOT,
+  readEnvironmentConfig,
+  selectStack,
+  splitStackName,
+  stackIdentity,
+  upCommand,
+} from "../stack";
+import { inputErrorOf, removeTempDirs, tempDir } from "./support/gitops";
+
+/** A project directory holding `files` (name: content). */
+function project(files: Record<string, string>): string {
+  const dir = tempDir("stack");
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+  return dir;
+}
+
+const STAGING = "config:\n  gitops-platform:environment: staging\n";
 
 describe("stack scheme", () => {
+  after(removeTempDirs);
+
+  it("Pulumi.yaml names the project the code expects and declares the environment key", () => {
+    const settings = parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as {
+      name: string;
+      config: Record<string, { type: string }>;
+    };
+    assert.equal(settings.name, PROJECT_NAME);
+    assert.equal(settings.config.environment.type, "string");
+    assert.equal(settings.config.tier.type, "string");
+  });
+
+  describe("environment names", () => {
+    for (const name of ["a", "qa", "prod-eu", "1", `a${"b".repeat(61)}c`]) {
+      it(`accepts ${name.slice(0, 16)} (${name.length} characters)`, () => assert.equal(isEnvironmentName(name), true));
+    }
+    for (const name of ["", "-qa", "qa-", "Qa", "q_a", `a${"b".repeat(62)}c`, "qa\n"]) {
+      it(`refuses ${JSON.stringify(name.slice(0, 16))} (${name.length} characters)`, () =>
+        assert.equal(isEnvironmentName(name), false));
+    }
+  });
+
+  describe("discoverEnvironments", () => {
+    it("reads only files named exactly Pulumi.<env>.yaml", () => {
+      const dir = project({
+        "Pulumi.qa.yaml": STAGING,
+        "Pulumi.yaml": "name: gitops-platform\n",
+        "old-Pulumi.dev.yaml": STAGING,
+        "Pulumi.eu.yaml.bak": STAGING,
+        "Pulumi.staging.yaml": STAGING,
+      });
+      assert.deepEqual(discoverEnvironments(dir), ["qa", "staging"]);
+    });
+  });
+
+  describe("readEnvironmentConfig", () => {
+    it("fails with the file name when the config file is missing", () => {
+      const dir = tempDir("config-file");
+      assert.throws(() => readEnvironmentConfig(dir, "production"), {
+        name: "InputError",
+        message: `Pulumi.production.yaml: not found in ${dir}; expected the config file of the production stacks`,
+      });
+    });
+
+    it("reads the secrets provider the file records, a passphrase one from the salt when secretsprovider is empty", () => {
+      const dir = project({ "Pulumi.staging.yaml": `secretsprovider: ""\nencryptionsalt: v1:c2FsdA==\n${STAGING}` });
+      assert.equal(readEnvironmentConfig(dir, "staging").secretsProvider, "passphrase");
+      fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), `secretsprovider: awskms://alias/gp\n${STAGING}`);
+      assert.equal(readEnvironmentConfig(dir, "staging").secretsProvider, "awskms://alias/gp");
+      fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), `secretsprovider: 42\n${STAGING}`);
+      assert.equal("secretsProvider" in readEnvironmentConfig(dir, "staging"), false);
+    });
+
+    it("counts a map with secure: among other keys as a plain map, not a secret", () => {
+      const dir = project({
+        "Pulumi.staging.yaml": `${STAGING}  gitops-platform:platform:\n    labels:\n      secure: "no"\n      team: ops\n`,
+      });
+      const config = readEnvironmentConfig(dir, "staging");
+      assert.deepEqual(config.values["gitops-platform:platform"], { labels: { secure: "no", team: "ops" } });
+      assert.deepEqual(config.secretKeys, []);
+    });
+
+    it("keeps a key without a value as null", () => {
+      const dir = project({ "Pulumi.staging.yaml": `${STAGING}  aws:profile:\n` });
+      assert.deepEqual(readEnvironmentConfig(dir, "staging").values, {
+        "gitops-platform:environment": "staging",
+        "aws:profile": null,
+      });
+    });
+
+    it("replaces a secret key's value and each secure: item of a provider's list with the marker, listing their keys", () => {
+      const dir = project({
+        "Pulumi.staging.yaml":
+          `${STAGING}  gitops-platform:stateRepoToken:\n    secure: v1:tok\n` +
+          "  aws:keys:\n    - plain\n    - secure: v1:abc\n    - [secure: v1:def]\n",
+      });
+      const config = readEnvironmentConfig(dir, "staging");
+      assert.deepEqual(config.values, {
+        "gitops-platform:environment": "staging",
+        "gitops-platform:stateRepoToken": "[secret]",
+        "aws:keys": ["plain", "[secret]", ["[secret]"]],
+      });
+      assert.deepEqual(config.secretKeys, ["gitops-platform:stateRepoToken", "aws:keys"]);
+    });
+  });
+
+  it("fails for any stack in a project without environments, saying there are none", () => {
+    const dir = project({ "Pulumi.yaml": "name: gitops-platform\n" });
+    assert.equal(
+      inputErrorOf(() => parseStackName("infra-staging", dir)),
+      'Stack "infra-staging" is not named <layer>-<env>: the layer must be one of infra, platform, gitops, and the ' +
+        `project has no environment yet; expected a Pulumi.<env>.yaml in ${dir}`,
+    );
+  });
+
   describe("parseStackName", () => {
     const valid: [string, string, string][] = [
       ["infra-staging", "infra", "staging"],
@@ -48,6 +167,8 @@ describe("stack scheme", () => {
       assert.deepEqual(splitStackName("gitops-qa-2"), { layer: "gitops", env: "qa-2" });
       assert.equal(splitStackName("gitops-QA"), undefined);
       assert.equal(splitStackName("network-qa"), undefined);
+      assert.equal(splitStackName("infra-"), undefined);
+      assert.equal(splitStackName("infra"), undefined);
     });
   });
 

@@ -4,7 +4,8 @@ import { parse } from "yaml";
 import { InputError } from "../../config";
 import { globMatches, RESERVED_NAMESPACES } from "../../platform/components";
 import { configFileOf, discoverEnvironments, Environment } from "../../stack";
-import { CATALOG_DIR, validateTag } from "../bump-image";
+import { CATALOG_DIR } from "../bump-image";
+import { validateTag } from "../bump-checks";
 import { appendToSequence } from "./yaml-splice";
 
 /**

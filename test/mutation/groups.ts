@@ -58,4 +58,22 @@ export const MUTATION_GROUPS: readonly MutationGroup[] = [
     mutate: ["gitops/render/server-rules.ts", "gitops/render/validate.ts"],
     spec: ["test/gitops-server-rules.test.ts", "test/gitops-render.test.ts"],
   },
+  { name: "infra-config", mutate: ["infra/config.ts"], spec: ["test/infra/config.test.ts"] },
+  { name: "platform-config", mutate: ["platform/config.ts"], spec: ["test/platform-config.test.ts"] },
+  {
+    name: "gitops-config",
+    mutate: ["gitops/config.ts", "gitops/environment-config.ts", "policy/config.ts"],
+    spec: ["test/gitops-config.test.ts", "test/policy-config.test.ts"],
+  },
+  {
+    name: "stack",
+    mutate: ["stack.ts"],
+    spec: ["test/stack.test.ts", "test/environments.test.ts", "test/bad-input-config.test.ts"],
+  },
+  {
+    name: "bump",
+    mutate: ["automation/bump-targets.ts", "automation/bump-checks.ts"],
+    spec: ["test/bump-targets.test.ts", "test/bump-checks.test.ts"],
+  },
+  { name: "drift-report", mutate: ["automation/report/drift-report.ts"], spec: ["test/drift-report.test.ts"] },
 ];
