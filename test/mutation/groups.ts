@@ -35,4 +35,14 @@ export const MUTATION_GROUPS: readonly MutationGroup[] = [
   { name: "yaml", mutate: ["gitops/render/yaml.ts"], spec: ["test/gitops-yaml.test.ts"], reloadEachMutant: true },
   { name: "catalog", mutate: ["gitops/catalog/merge.ts"], spec: ["test/gitops-catalog.test.ts"] },
   { name: "policy", mutate: ["policy/engine.ts"], spec: ["test/policy-engine.test.ts"] },
+  {
+    name: "releases",
+    mutate: ["platform/releases.ts", "platform/values.ts", "platform/argocd-values.ts"],
+    spec: ["test/platform-values.test.ts", "test/platform-releases.test.ts"],
+  },
+  {
+    name: "rules",
+    mutate: ["policy/rules/*.ts", "policy/kube.ts", "policy/iam.ts", "policy/argocd.ts", "policy/values.ts"],
+    spec: ["test/policy-rules.test.ts"],
+  },
 ];
