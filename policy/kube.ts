@@ -28,10 +28,6 @@ export function kubeObjectOf(subject: Subject): KubeObject | undefined {
   return { apiVersion: groupVersion.replace(/^core\//, ""), kind, body: inputs };
 }
 
-export function groupOf(apiVersion: string): string {
-  return apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
-}
-
 export function nameOf(object: KubeObject): unknown {
   return valueAt(object.body, "metadata", "name");
 }

@@ -1,16 +1,27 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT } from "../automation/synth/synth";
+import { PROJECT_ROOT } from "../stack";
 import { evaluatePolicy } from "../policy/engine";
 import { Subject } from "../policy/model";
 import { RULES, ruleById } from "../policy/rules";
 import { RuleCase } from "./support/policy-cases";
+import { argocdEdgeCases } from "./support/policy-cases-argocd-edges";
 import { awsCases } from "./support/policy-cases-aws";
+import { eksEdgeCases, iamEdgeCases } from "./support/policy-cases-aws-edges";
 import { kubeCases } from "./support/policy-cases-kube";
 import { pulumiCases } from "./support/policy-cases-pulumi";
+import { workloadEdgeCases } from "./support/policy-cases-workload-edges";
 
-const cases: RuleCase[] = [...awsCases, ...kubeCases, ...pulumiCases];
+const cases: RuleCase[] = [
+  ...awsCases,
+  ...eksEdgeCases,
+  ...iamEdgeCases,
+  ...kubeCases,
+  ...argocdEdgeCases,
+  ...workloadEdgeCases,
+  ...pulumiCases,
+];
 
 function subjectsOf(c: RuleCase): Subject[] {
   return [
@@ -21,7 +32,7 @@ function subjectsOf(c: RuleCase): Subject[] {
 
 /** The "## Rules" section of docs/guardrails.md, up to the next heading: other tables are not rules. */
 function rulesTable(): string {
-  const page = fs.readFileSync(path.join(REPO_ROOT, "docs", "guardrails.md"), "utf8");
+  const page = fs.readFileSync(path.join(PROJECT_ROOT, "docs", "guardrails.md"), "utf8");
   const start = page.search(/^## Rules$/m);
   assert.ok(start >= 0, 'docs/guardrails.md has no "## Rules"');
   const rest = page.slice(page.indexOf("\n", start) + 1);

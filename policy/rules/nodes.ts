@@ -131,15 +131,12 @@ const volumesEncrypted = defineRule({
 function launchTemplateVolumes(template: DeclaredResource): Outcome[] {
   const mappings = listAt(template.inputs, "blockDeviceMappings");
   if (isOpaque(mappings)) return [undetermined(describeOpaque("blockDeviceMappings", mappings))];
-  const ebs = mappings.map((m, n) => [n, valueAt(m, "ebs")] as const).filter(([, e]) => e !== undefined);
+  // A mapping without an `ebs` block (or with `ebs: null`) is an instance-store or no-device mapping.
+  const ebs = mappings.map((m, n) => [n, valueAt(m, "ebs")] as const).filter(([, e]) => isRecord(e) || isOpaque(e));
   if (ebs.length === 0) {
     return [violation("blockDeviceMappings declares no EBS volume: the root volume's encryption is left to the AMI")];
   }
-  return ebs.flatMap(([n, e]) =>
-    isRecord(e) || isOpaque(e)
-      ? encryptedFlag(`blockDeviceMappings[${n}].ebs.encrypted`, valueAt(e, "encrypted"), "")
-      : [],
-  );
+  return ebs.flatMap(([n, e]) => encryptedFlag(`blockDeviceMappings[${n}].ebs.encrypted`, valueAt(e, "encrypted"), ""));
 }
 
 function encryptedFlag(path: string, value: unknown, label: string): Outcome[] {

@@ -62,4 +62,54 @@ export const pulumiCases: RuleCase[] = [
     withCluster(UNKNOWN_MARKER),
     "deletedWith is not visible here, so this cannot be judged",
   ),
+
+  fails(
+    "pulumi-explicit-provider",
+    "fails the default provider as the engine names it without a version",
+    one("aws:kms/key:Key", {}, { provider: "pulumi:providers:aws::default" }),
+    "uses the default provider",
+  ),
+  passes("pulumi-explicit-provider", "passes an explicit provider whose name only starts with default", {
+    resources: [
+      declared("aws:kms/key:Key", "key", {}, { provider: "pulumi:providers:aws::defaults" }),
+      declared("aws:kms/key:Key", "other", {}, { provider: "pulumi:providers:aws::default_7_48_0-eu" }),
+    ],
+  }),
+  passes("pulumi-explicit-provider", "does not judge a component of a provider package, which has no provider", {
+    resources: [
+      declared("kubernetes:helm.sh/v4:Chart", "chart", {}, { provider: null }),
+      declared("aws:kms/key:Key", "key", {}),
+    ],
+  }),
+  cannotJudge(
+    "pulumi-explicit-provider",
+    "cannot judge a provider the policy pack does not see",
+    one("aws:kms/key:Key", {}, { provider: UNKNOWN_MARKER }),
+    "the provider is not visible here, so this cannot be judged",
+  ),
+
+  fails(
+    "pulumi-deleted-with-cluster",
+    "fails every kind of in-cluster AWS resource without deletedWith, and none of the others",
+    {
+      resources: [
+        declared("eks:index:Cluster", "cluster", eksCluster, { protect: true }),
+        declared("aws:kms/key:Key", "key", {}),
+        declared("eks:index:Addon", "addon", {}),
+        declared("aws:eks/podIdentityAssociation:PodIdentityAssociation", "identity", {}),
+        declared("aws:eks/accessEntry:AccessEntry", "entry", {}),
+        declared("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "policy", {}),
+      ],
+    },
+    "has no deletedWith",
+    "has no deletedWith",
+    "has no deletedWith",
+    "has no deletedWith",
+  ),
+  fails(
+    "pulumi-deleted-with-cluster",
+    "fails an addon deleted with something other than the cluster",
+    withCluster("aws:kms/key:Key::key"),
+    "is deleted with aws:kms/key:Key::key, not the cluster",
+  ),
 ];
