@@ -74,10 +74,10 @@ function valuesOf(component: ReleasePlan["component"], all: readonly ReleasePlan
 
 describe("platform release table", () => {
   it("plans each release in installation order with its chart, repository, name, namespace, CRDs and sync options", () => {
-    const shapes = plans("staging").map(({ values, ...shape }) => {
-      assert.equal(typeof values, "function");
-      return shape;
-    });
+    // Everything but the values function, which the tests below call.
+    const shapes = plans("staging").map((plan) =>
+      Object.fromEntries(Object.entries(plan).filter(([k]) => k !== "values")),
+    );
     const monitoring = ["monitoring.coreos.com"];
     assert.deepEqual(shapes, [
       {
