@@ -295,16 +295,17 @@ describe("policy Argo CD readers", () => {
   const chartSource = { repoURL: "https://charts.example.com", chart: "demo", targetRevision: "1.0.0" };
   const gitSource = { repoURL: "https://git.example.com/repo.git", path: "apps" };
 
-  it("reads an ApplicationSet through its template, with its paths prefixed", () => {
+  it("reads an ApplicationSet through its template, with its paths prefixed, and renders no children from it", () => {
+    const appsChart = { chart: "argocd-apps", helm: { valuesObject: { applications: { child: { project: "x" } } } } };
     const set = object(
       "ApplicationSet",
-      { spec: { template: { metadata: { name: "t" }, spec: { project: "apps", source: { chart: "argocd-apps" } } } } },
+      { spec: { template: { metadata: { name: "t" }, spec: { project: "apps", source: appsChart } } } },
       "argoproj.io/v1alpha1",
     );
     assert.deepEqual(appViewOf(set), {
       at: "spec.template.",
       metadata: { name: "t" },
-      spec: { project: "apps", source: { chart: "argocd-apps" } },
+      spec: { project: "apps", source: appsChart },
     });
     assert.deepEqual(appViewsOf(set), [appViewOf(set)]);
   });

@@ -70,6 +70,7 @@ const imdsHopLimit = defineRule({
 
 /** The settings of a self-managed group, or of eks.Cluster's default group; none when it has no group. */
 function selfManagedInputs(r: DeclaredResource): Readonly<Record<string, unknown>> | undefined {
+  // Stryker disable next-line ConditionalExpression: a node group has none of the cluster's default-group inputs (skipDefaultNodeGroup, fargate, autoMode)
   if (r.type === EKS_COMPONENT) return hasDefaultNodeGroup(r) ? r.inputs : undefined;
   return r.inputs;
 }

@@ -191,6 +191,12 @@ export const argocdEdgeCases: RuleCase[] = [
   ),
   fails(
     "argocd-handoff-single-owner",
+    "fails a release an Application installs under its own name when it sets no release name",
+    beside(argoCdRelease, patch(argoCdApplication, "spec.source.helm.releaseName", undefined)),
+    "is also installed by Application argocd",
+  ),
+  fails(
+    "argocd-handoff-single-owner",
     "fails a release without a name whatever release name the Application uses",
     beside({ ...argoCdRelease, name: undefined }, patch(argoCdApplication, "spec.source.helm.releaseName", "other")),
     "is also installed by Application argocd",

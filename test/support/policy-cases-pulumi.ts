@@ -95,6 +95,7 @@ export const pulumiCases: RuleCase[] = [
       resources: [
         declared("eks:index:Cluster", "cluster", eksCluster, { protect: true }),
         declared("aws:kms/key:Key", "key", {}),
+        declared("aws:iam/role:Role", "role", {}),
         declared("eks:index:Addon", "addon", {}),
         declared("aws:eks/podIdentityAssociation:PodIdentityAssociation", "identity", {}),
         declared("aws:eks/accessEntry:AccessEntry", "entry", {}),

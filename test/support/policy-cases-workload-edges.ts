@@ -203,6 +203,9 @@ export const workloadEdgeCases: RuleCase[] = [
       declared(RELEASE, "absolute", { ...argoCdRelease, chart: "/srv/charts/demo", version: undefined }),
     ],
   }),
+  passes("helm-chart-version-pinned", "passes a pinned release whose chart is not a name", {
+    resources: [declared(RELEASE, "argocd", { ...argoCdRelease, chart: undefined })],
+  }),
   fails(
     "helm-chart-version-pinned",
     "fails a repository chart whose name only ends like a path",
