@@ -170,15 +170,7 @@ describe("policy Kubernetes readers", () => {
     const template = { template: { spec: { containers: [1] }, metadata: { labels: { app: "t" } } } };
     assert.deepEqual(podSpecOf(object("Pod", pod)), { containers: [] });
     assert.deepEqual(podLabelsOf(object("Pod", pod)), { app: "pod" });
-    for (const kind of [
-      "Deployment",
-      "StatefulSet",
-      "DaemonSet",
-      "ReplicaSet",
-      "ReplicationController",
-      "Job",
-      "Rollout",
-    ]) {
+    for (const kind of WORKLOAD_KINDS.filter((k) => k !== "Pod" && k !== "CronJob")) {
       assert.deepEqual(podSpecOf(object(kind, { spec: template })), { containers: [1] }, kind);
       assert.deepEqual(podLabelsOf(object(kind, { spec: template })), { app: "t" }, kind);
     }

@@ -1,16 +1,12 @@
 import { UNKNOWN_MARKER } from "../../config";
 import { application, argoCdApplication, argoCdRelease, declared, deployment, manifest, patch, pdb } from "./policy";
 import { cannotJudge, fails, one, passes, RuleCase } from "./policy-cases";
+import { deploymentWith } from "./policy-cases-kube";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const POD = "spec.template.spec";
 const CONTAINER = `${POD}.containers.0`;
 const UNKNOWN = "is unknown until deployed, so this cannot be judged";
-
-/** A hydrated Deployment with one thing changed. */
-function deploymentWith(path: string, value: unknown) {
-  return { manifests: [manifest(patch(deployment, path, value))] };
-}
 
 /** The demo Deployment at `replicas`, with `others` (autoscalers, budgets) beside it. */
 function replicated(replicas: number | undefined, ...others: Record<string, unknown>[]) {
