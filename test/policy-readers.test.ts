@@ -157,7 +157,32 @@ describe("policy Kubernetes readers", () => {
   });
 
   it("takes the built-in cluster-scoped kinds and custom kinds starting with Cluster as cluster-scoped", () => {
-    const scoped = ["Namespace", "ClusterRole", "CustomResourceDefinition", "StorageClass", "ClusterIssuer"];
+    // The built-in kinds `kubectl api-resources --namespaced=false` lists (Kubernetes 1.33), and a custom one.
+    const scoped = [
+      "APIService",
+      "CertificateSigningRequest",
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "ComponentStatus",
+      "CSIDriver",
+      "CSINode",
+      "CustomResourceDefinition",
+      "FlowSchema",
+      "IngressClass",
+      "MutatingWebhookConfiguration",
+      "Namespace",
+      "Node",
+      "PersistentVolume",
+      "PriorityClass",
+      "PriorityLevelConfiguration",
+      "RuntimeClass",
+      "StorageClass",
+      "ValidatingAdmissionPolicy",
+      "ValidatingAdmissionPolicyBinding",
+      "ValidatingWebhookConfiguration",
+      "VolumeAttachment",
+      "ClusterIssuer",
+    ];
     assert.deepEqual(
       scoped.filter((k) => !isClusterScoped(k)),
       [],
@@ -348,14 +373,28 @@ describe("policy Argo CD readers", () => {
       finalizers: ["f"],
       project: "ops",
       source: chartSource,
+      sources: [gitSource],
       destination: { namespace: "demo" },
+      syncPolicy: { automated: {} },
+      revisionHistoryLimit: 3,
+      ignoreDifferences: [{ kind: "Secret" }],
+      info: [{ name: "a", value: "b" }],
       unrelated: true,
     };
     const child = {
       at: 'child Application "demo": ',
       renderedBy: "platform",
       metadata: { name: "demo", namespace: "argocd", labels: { a: "b" }, annotations: undefined, finalizers: ["f"] },
-      spec: { project: "ops", source: chartSource, destination: { namespace: "demo" } },
+      spec: {
+        project: "ops",
+        source: chartSource,
+        sources: [gitSource],
+        destination: { namespace: "demo" },
+        syncPolicy: { automated: {} },
+        revisionHistoryLimit: 3,
+        ignoreDifferences: [{ kind: "Secret" }],
+        info: [{ name: "a", value: "b" }],
+      },
     };
     const keyed = appViewsOf(root({ applications: { demo: entry, broken: "x" } }));
     assert.deepEqual(Array.isArray(keyed) && keyed.slice(1), [child]);

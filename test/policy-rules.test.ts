@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "../stack";
 import { evaluatePolicy } from "../policy/engine";
 import { Subject } from "../policy/model";
-import { RULES, ruleById } from "../policy/rules";
+import { RULE_IDS, RULES, ruleById } from "../policy/rules";
 import { RuleCase } from "./support/policy-cases";
 import { argocdEdgeCases } from "./support/policy-cases-argocd-edges";
 import { awsCases } from "./support/policy-cases-aws";
@@ -88,6 +88,44 @@ describe("guardrail rules", () => {
     }
   });
 
+  it("files every rule under the area its ID prefix names", () => {
+    const areas: Record<string, string> = {
+      eks: "eks",
+      ec2: "aws",
+      kms: "aws",
+      iam: "aws",
+      helm: "helm",
+      argocd: "argocd",
+      k8s: "workload",
+      pulumi: "pulumi",
+    };
+    assert.deepEqual(
+      RULES.filter((r) => areas[r.id.split("-")[0]] !== r.area).map((r) => `${r.id}: ${r.area}`),
+      [],
+    );
+  });
+
+  it("judges across the group exactly the rules that read other subjects: the policy pack runs them per stack", () => {
+    assert.deepEqual(
+      RULES.filter((r) => r.crossSubject).map((r) => r.id),
+      [
+        "argocd-project-no-cluster-resources",
+        "argocd-handoff-single-owner",
+        "argocd-handoff-release-retained",
+        "argocd-handoff-definitions-agree",
+        "k8s-pdb-for-replicas",
+        "pulumi-deleted-with-cluster",
+      ],
+    );
+  });
+
+  it("tells how to fix missing control plane logs by naming every log type", () => {
+    assert.equal(
+      ruleById("eks-control-plane-logs")?.fix,
+      "Set enabledClusterLogTypes to api, audit, authenticator, controllerManager, scheduler.",
+    );
+  });
+
   it("lists every rule in the docs/guardrails.md table with its severity, what and why", () => {
     const rows = new Map(
       [...rulesTable().matchAll(/^\| `([a-z0-9-]+)` +\| (\w+) +\| (.+?) +\| (.+?) +\|$/gm)].map((m) => [
@@ -95,10 +133,7 @@ describe("guardrail rules", () => {
         m.slice(2, 5).map((cell) => cell.replace(/\\([|*])/g, "$1")),
       ]),
     );
-    assert.deepEqual(
-      [...rows.keys()],
-      RULES.map((r) => r.id),
-    );
+    assert.deepEqual([...rows.keys()], RULE_IDS);
     for (const r of RULES) assert.deepEqual(rows.get(r.id), [r.severity, r.title, r.rationale], r.id);
   });
 });

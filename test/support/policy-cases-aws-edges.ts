@@ -10,6 +10,7 @@ const POLICY = "aws:iam/policy:Policy";
 const VOLUME = "aws:ebs/volume:Volume";
 const KEY = "aws:kms/key:Key";
 const UNKNOWN = "is unknown until deployed, so this cannot be judged";
+const ADMIN = "arn:aws:iam::aws:policy/IAMFullAccess";
 
 /** The eks component with its default node group (nodes in the cluster's own group), one input changed. */
 function defaultGroup(inputs: Record<string, unknown>) {
@@ -178,9 +179,15 @@ export const eksEdgeCases: RuleCase[] = [
   ),
   fails(
     "ec2-no-public-ip",
-    "fails a self-managed node group with public IPs, without the default-group label",
-    one(NODE_GROUP, { nodeAssociatePublicIpAddress: true }),
+    "fails self-managed node groups (v1 and v2) with public IPs, without the default-group label",
+    {
+      resources: [
+        declared(NODE_GROUP, "v1", { nodeAssociatePublicIpAddress: true }),
+        declared("eks:index:NodeGroupV2", "v2", { nodeAssociatePublicIpAddress: "true" }),
+      ],
+    },
     "nodeAssociatePublicIpAddress is true",
+    'nodeAssociatePublicIpAddress is "true"',
   ),
   cannotJudge(
     "ec2-no-public-ip",
@@ -345,6 +352,82 @@ export const iamEdgeCases: RuleCase[] = [
     'policy Statement[0] grants "route53:ChangeResourceRecordSets" on "*", "arn:aws:route53:::hostedzone/*", not named hosted zones',
   ),
 
+  passes(
+    "iam-no-wildcard-actions",
+    'passes a prefix wildcard within a service ("s3:Get*") and a wildcard inside an action name',
+    allow({ Action: ["s3:Get*", "s3:*Object"], Resource: "*" }),
+  ),
+  passes(
+    "iam-route53-scoped",
+    "judges only the route53 service: another service whose name ends in route53 is not it",
+    allow({ Action: "notroute53:ChangeResourceRecordSets", Resource: "*" }),
+  ),
+  fails(
+    "iam-route53-scoped",
+    "fails a resource that only ends like a hosted zone ARN",
+    allow({
+      Action: "route53:ChangeResourceRecordSets",
+      Resource: "arn:aws:s3:::bucket/arn:aws:route53:::hostedzone/Z0123456789ABC",
+    }),
+    'policy Statement[0] grants "route53:ChangeResourceRecordSets" on "arn:aws:s3:::bucket/arn:aws:route53:::hostedzone/Z012345..., not named hosted zones',
+  ),
+  passes(
+    "iam-logs-scoped",
+    "passes log groups of another partition and a log stream inside a named group; judges only the logs service",
+    allow({
+      Action: ["logs:PutLogEvents", "cloudwatchlogs:PutLogEvents"],
+      Resource: [
+        "arn:aws-cn:logs:cn-north-1:123456789012:log-group:/gitops/*",
+        "arn:aws:logs:eu-west-1:123456789012:log-group:/gitops/x:log-stream:*",
+      ],
+    }),
+  ),
+  fails(
+    "iam-logs-scoped",
+    "fails a resource that only ends like a log group ARN, and one broken by a line break",
+    allow({
+      Action: "logs:PutLogEvents",
+      Resource: [
+        "arn:aws:s3:::b/arn:aws:logs:eu-west-1:123456789012:log-group:/x",
+        "arn:aws:logs:eu-west-1:123456789012:log-group:/x:a\nb",
+      ],
+    }),
+    'policy Statement[0] grants "logs:PutLogEvents" on "arn:aws:s3:::b/arn:aws:logs:eu-west-1:123456789012:log-g..., "arn:aws:logs:eu-west-1:123456789012:log-group:/x:a\\nb", not named log groups',
+  ),
+  passes(
+    "iam-no-admin-policies",
+    "passes a managed policy whose name only starts like a broad one",
+    one("aws:iam/groupPolicyAttachment:GroupPolicyAttachment", {
+      group: "admins",
+      policyArn: "arn:aws:iam::aws:policy/AdministratorAccess-Amplify",
+    }),
+  ),
+  fails(
+    "iam-no-admin-policies",
+    "fails IAMFullAccess attached to a user, a group or by a policy attachment",
+    {
+      resources: [
+        declared("aws:iam/userPolicyAttachment:UserPolicyAttachment", "user", { policyArn: ADMIN }),
+        declared("aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "group", { policyArn: ADMIN }),
+        declared("aws:iam/policyAttachment:PolicyAttachment", "any", { policyArn: ADMIN }),
+      ],
+    },
+    `policyArn attaches "${ADMIN}"`,
+    `policyArn attaches "${ADMIN}"`,
+    `policyArn attaches "${ADMIN}"`,
+  ),
+  fails(
+    "iam-no-wildcard-actions",
+    "fails wildcards in a user's and a group's inline policy",
+    {
+      resources: [
+        declared("aws:iam/userPolicy:UserPolicy", "user", { policy: iamPolicy({ Effect: "Allow", Action: "*" }) }),
+        declared("aws:iam/groupPolicy:GroupPolicy", "group", { policy: iamPolicy({ Effect: "Allow", Action: "*" }) }),
+      ],
+    },
+    'policy Statement[0] allows "*"',
+    'policy Statement[0] allows "*"',
+  ),
   passes(
     "iam-no-admin-policies",
     "passes a role with narrow managed policies and one this program declares (unknown offline)",

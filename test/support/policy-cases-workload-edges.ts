@@ -136,6 +136,10 @@ export const workloadEdgeCases: RuleCase[] = [
     one(RELEASE, patch(argoCdRelease, "namespace", UNKNOWN_MARKER)),
     `namespace ${UNKNOWN}`,
   ),
+  passes("k8s-no-plain-secret", "passes a Secret Pulumi declares (from Pulumi secrets), which never reaches Git", {
+    resources: [declared("kubernetes:core/v1:Secret", "token", { metadata: { name: "token", namespace: "argocd" } })],
+    manifests: [manifest({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "y", namespace: "demo" } })],
+  }),
   passes("k8s-no-plain-secret", "passes a custom kind named Secret and a ConfigMap", {
     manifests: [
       manifest({ apiVersion: "example.com/v1", kind: "Secret", metadata: { name: "x", namespace: "demo" } }),
@@ -144,6 +148,18 @@ export const workloadEdgeCases: RuleCase[] = [
   }),
 
   passes("k8s-pdb-for-replicas", "passes a workload without a replica count (one)", replicated(undefined)),
+  fails(
+    "k8s-pdb-for-replicas",
+    "fails a StatefulSet and a Rollout with replicas and no budget",
+    {
+      manifests: [
+        manifest({ ...patch(deployment, "spec.replicas", 3), kind: "StatefulSet" }),
+        manifest({ ...patch(deployment, "spec.replicas", 3), apiVersion: "argoproj.io/v1alpha1", kind: "Rollout" }),
+      ],
+    },
+    "3 replicas and no PodDisruptionBudget selects its pods",
+    "3 replicas and no PodDisruptionBudget selects its pods",
+  ),
   passes(
     "k8s-pdb-for-replicas",
     "ignores autoscalers of another kind, name or namespace, and one without a floor",
@@ -202,6 +218,12 @@ export const workloadEdgeCases: RuleCase[] = [
   passes("helm-chart-version-pinned", "passes a pinned release whose chart is not a name", {
     resources: [declared(RELEASE, "argocd", { ...argoCdRelease, chart: undefined })],
   }),
+  fails(
+    "helm-chart-version-pinned",
+    "fails a Helm v4 Chart without a version",
+    one("kubernetes:helm.sh/v4:Chart", { chart: "argo-cd", namespace: "argocd" }),
+    "version is unset: the newest chart is installed",
+  ),
   fails(
     "helm-chart-version-pinned",
     "fails a repository chart whose name only ends like a path",
