@@ -23,13 +23,7 @@ export default tseslint.config(
   },
   { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
   {
-    files: [
-      "automation/bin.js",
-      "scripts/test.js",
-      "scripts/register.js",
-      "test/fake-pulumi/**/*.js",
-      "test/mutation/*.js",
-    ],
+    files: ["automation/bin.js", "scripts/*.js", "test/fake-pulumi/**/*.js", "test/mutation/*.js"],
     languageOptions: {
       sourceType: "commonjs",
       globals: {

@@ -9,13 +9,12 @@
  * tools' caches; copies of the project that link node_modules share it). A changed file has a new
  * key; `rm -rf node_modules/.cache/gitops-platform-ts` empties it.
  */
-const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
+const { cacheDir, entryFile } = require("./ts-cache");
 
 const root = path.join(__dirname, "..");
 const service = require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
-const cacheDir = path.join(root, "node_modules", ".cache", "gitops-platform-ts");
 const salt = `${require("typescript").version}\n${JSON.stringify(service.config.options)}\n`;
 
 /** Transpiled text served from the cache, for stack traces: ts-node's source-map lookup only knows what it compiled. */
@@ -40,17 +39,11 @@ function named(entry, fileName) {
 
 // ts-node's require hook looks `service.compile` up on each call (dist/index.js, registerExtension).
 service.compile = (code, fileName, lineOffset) => {
-  const key = crypto
-    .createHash("sha256")
-    .update(salt)
-    .update(path.extname(fileName))
-    .update("\n")
-    .update(code)
-    .digest("hex");
-  const file = path.join(cacheDir, `${key}.json`);
+  const file = entryFile(salt, fileName, code);
   try {
     const output = named(JSON.parse(fs.readFileSync(file, "utf8")), fileName);
     served.set(fileName, output);
+    touch(file);
     return output;
   } catch {
     const output = compile(code, fileName, lineOffset);
@@ -72,3 +65,16 @@ service.compile = (code, fileName, lineOffset) => {
     return output;
   }
 };
+
+/** Marks an entry as used, for the cache's pruning (scripts/ts-cache.js); a failure only makes it look older. */
+function touch(file) {
+  const now = new Date();
+  try {
+    fs.utimesSync(file, now, now);
+  } catch {
+    // Read-only or removed meanwhile.
+  }
+}
+
+/** The cache entry `code` at `fileName` has or would have: for the loader's own tests. */
+module.exports = { cacheEntryFile: (fileName, code) => entryFile(salt, fileName, code) };

@@ -17,6 +17,8 @@ const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
+const tsCache = require("./ts-cache");
+const testOrder = require("./test-order");
 
 const root = path.join(__dirname, "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
@@ -36,10 +38,17 @@ const steps = [
   },
   // One worker per core: the main mocha process only collects results. Each test file runs whole in
   // one worker, so the root hook (test/support/hooks.ts) installs the mock engine once per worker.
+  // The files go out slowest first (scripts/test-order.js), and each one's time is recorded for the next run.
   {
     name: "mocha",
     command: bin("mocha"),
-    args: ["--parallel", "--jobs", String(Math.max(2, os.cpus().length)), "test/**/*.test.ts"],
+    args: [
+      "--parallel",
+      "--jobs",
+      String(Math.max(2, os.cpus().length)),
+      ...testOrder.slowestFirst(testOrder.testFiles(), testOrder.lastDurations()),
+    ],
+    env: { TEST_DURATIONS_FILE: testOrder.durationsFile },
   },
 ];
 
@@ -48,7 +57,7 @@ function run(step) {
   return new Promise((resolve) => {
     const child = spawn(step.command, step.args, {
       cwd: root,
-      env: colour ? { ...process.env, FORCE_COLOR: "1" } : process.env,
+      env: { ...process.env, ...(colour ? { FORCE_COLOR: "1" } : {}), ...step.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const output = [];
@@ -74,7 +83,11 @@ function run(step) {
 
 async function main() {
   const started = process.hrtime.bigint();
+  // Before mocha starts its processes, which read the transpile cache (scripts/ts-cache.js).
+  tsCache.prune();
+  fs.mkdirSync(path.dirname(testOrder.durationsFile), { recursive: true });
   const results = await Promise.all(steps.map(run));
+  testOrder.compact();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const failed = results.filter((r) => !r.ok).map((r) => r.name);
   process.stdout.write(

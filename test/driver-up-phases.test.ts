@@ -58,6 +58,15 @@ describe("up: the platform's phases (against the fake pulumi CLI)", () => {
     ]);
     // What Pulumi still holds comes from the stack's exported state (the fake's holds no Kubernetes object).
     assert.deepEqual(verified, [{ applications: STAGING_OWNERS, pulumi: { objects: [], releases: [] } }]);
+    // One command opens each stack once: once platform-staging exists, only infra-staging (for its
+    // kubeconfig) is selected, and its outputs are read once for both checks.
+    const runs = project.journal().flatMap((e) => (e.argv ? [e.argv] : []));
+    const stackOf = (argv: readonly string[]) => argv[argv.indexOf("--stack") + 1];
+    const afterCreate = runs.slice(runs.findIndex((argv) => argv[0] === "stack" && argv[1] === "init"));
+    assert.deepEqual(afterCreate.filter((argv) => argv[0] === "stack" && argv[1] === "select").map(stackOf), [
+      "infra-staging",
+    ]);
+    assert.equal(runs.filter((argv) => argv[1] === "output" && stackOf(argv) === "infra-staging").length, 2);
     const exports = project.journal().filter((e) => e.argv?.[0] === "stack" && e.argv[1] === "export");
     assert.deepEqual(
       exports.map((e) => e.argv),

@@ -8,7 +8,7 @@ import { projectPolicyPack } from "./policy-pack";
 import { kubectlHandoffCluster } from "./platform-phases";
 import { DriverContext } from "./stack-operation";
 import { backendSettings, requireDurableBackend, requirePassphrase } from "./backend";
-import { openStack, resolvePulumiCommand } from "./workspace";
+import { openEachStackOnce, openStack, resolvePulumiCommand } from "./workspace";
 
 /**
  * The driver as the CLI runs it: this repository, the real `pulumi` (PATH or installed), the backend
@@ -19,13 +19,13 @@ export function cliDriverContext(rootDir: string = REPO_ROOT, env: NodeJS.Proces
   let command: Promise<PulumiCommand> | undefined;
   return {
     rootDir,
-    openStack: async (target, mode) => {
+    openStack: openEachStackOnce(async (target, mode) => {
       const backend = backendSettings(rootDir, target.env, env);
       requireDurableBackend(backend, env);
       requirePassphrase(backend, target.env, env);
       command ??= resolvePulumiCommand(undefined, logProgress);
       return openStack(target, { rootDir, pulumiCommand: await command, backend }, mode);
-    },
+    }),
     gitops: gitopsSteps(rootDir),
     policyPack: projectPolicyPack(rootDir),
     handoffCluster: kubectlHandoffCluster(logProgress),

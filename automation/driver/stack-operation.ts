@@ -5,7 +5,7 @@ import { GitopsSteps } from "./gitops-steps";
 import { PolicyPackArgs, PolicyPackSource } from "./policy-pack";
 import type { HandoffClusterFactory } from "./platform-phases";
 import { commandMessage, isExpectedNoChangesFailure, retryConcurrentUpdates, RetryPolicy, Sleep } from "./operations";
-import { outputValues } from "./stack-outputs";
+import { outputValues, rememberOutputs } from "./stack-outputs";
 import { configFilePath, OpenMode } from "./workspace";
 
 /** What the orchestrations (up, destroy, preview, drift) run on. Tests give it a fake CLI. */
@@ -87,8 +87,15 @@ export async function runStackOperation(
   const configFile = configFilePath(context.rootDir, target.env);
   // `pulumi destroy` and `pulumi refresh` take no policy pack: the pack judges what a program declares.
   const pack = operation === "up" || operation === "preview" ? context.policyPack(target.env) : undefined;
+  // An up or destroy, finished or not, may have changed the outputs: what the command saw before is stale.
+  const changesOutputs = operation === "up" || operation === "destroy";
   try {
-    return await runWithRetries(target, operation, stack, context, { configFile, pack });
+    const result = await runWithRetries(target, operation, stack, context, { configFile, pack });
+    if (changesOutputs) rememberOutputs(stack, result.outputs);
+    return result;
+  } catch (err) {
+    if (changesOutputs) rememberOutputs(stack, undefined);
+    throw err;
   } finally {
     pack?.close();
   }

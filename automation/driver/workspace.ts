@@ -90,6 +90,25 @@ export async function openStack(
     : LocalWorkspace.createOrSelectStack(program, options);
 }
 
+export type StackOpener = (target: StackIdentity, mode?: OpenMode) => Promise<Stack>;
+
+/**
+ * Opens each stack once per command: every open is a `pulumi stack select` run, and the SDK's Stack
+ * names its stack on every command it runs (`--stack`), so one Stack serves every operation and
+ * read of a command. A failed open (a missing stack) is not kept: a later `up` may create it.
+ */
+export function openEachStackOnce(open: StackOpener): StackOpener {
+  const opened = new Map<string, Promise<Stack>>();
+  return (target, mode) => {
+    const known = opened.get(target.name);
+    if (known) return known;
+    const stack = open(target, mode);
+    opened.set(target.name, stack);
+    stack.catch(() => opened.delete(target.name));
+    return stack;
+  };
+}
+
 /** `--config-file` for every operation on a stack of `env`. */
 export function configFilePath(rootDir: string, env: Environment): string {
   return path.join(rootDir, configFileOf(env));

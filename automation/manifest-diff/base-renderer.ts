@@ -62,7 +62,7 @@ export type BaseRenderResult = BaseRender | { readonly error: string };
 
 /**
  * Renders `requests` with the renderer of the project at `codeRoot` (another commit's files, with
- * this checkout's node_modules linked in): `node -r ts-node/register render-child.ts` started there.
+ * this checkout's node_modules linked in): `node -r <its loader> render-child.ts` started there.
  * It runs beside this process, which renders the working tree meanwhile. Rejects when the child
  * cannot render at all (a commit without this renderer), with its reason.
  */
@@ -72,11 +72,14 @@ export function renderWithCodeAt(
   requests: readonly BaseRenderRequest[],
 ): Promise<Map<Environment, BaseRenderResult>> {
   const outFile = path.join(codeRoot, ".manifest-diff-base.json");
+  // That commit's own loader, when it has one: its transpile cache lives in the node_modules both share,
+  // so the renderer files the commit did not change load from it instead of being transpiled again.
+  const register = path.join(codeRoot, "scripts", "register.js");
   const child = spawn(
     process.execPath,
     [
       "-r",
-      "ts-node/register",
+      fs.existsSync(register) ? register : "ts-node/register",
       path.join(__dirname, "render-child.ts"),
       codeRoot,
       catalogDir,

@@ -3,7 +3,7 @@ import * as path from "node:path";
 
 /**
  * Renders a catalog with another commit's renderer, for the manifest diff (base-renderer.ts):
- * `node -r ts-node/register render-child.ts <code root> <catalog> <requests JSON> <out file>`, run
+ * `node -r <loader> render-child.ts <code root> <catalog> <requests JSON> <out file>`, run
  * in that commit's tree. It loads that tree's renderer, not this checkout's, and writes per
  * environment the files, or the InputError the renderer reported (the base's own errors).
  */

@@ -12,7 +12,7 @@ import { defaultManifestDiff } from "../../automation/driver/preview";
 import { CHECKOUT_INVOCATION } from "../../automation/invocation";
 import { CheckContext, pathLookup, runProgram } from "../../automation/doctor/probe";
 import { backendSettings } from "../../automation/driver/backend";
-import { openStack } from "../../automation/driver/workspace";
+import { openEachStackOnce, openStack } from "../../automation/driver/workspace";
 import { REPO_ROOT } from "../../automation/synth/synth";
 import { hydrate } from "../../gitops/hydrate";
 import { discoverEnvironments, Environment } from "../../stack";
@@ -299,7 +299,7 @@ export class FakeProject {
     };
     return {
       rootDir: this.dir,
-      openStack: (target, mode) =>
+      openStack: openEachStackOnce((target, mode) =>
         openStack(
           target,
           {
@@ -310,6 +310,7 @@ export class FakeProject {
           },
           mode,
         ),
+      ),
       policyPack: projectPolicyPack(this.dir),
       gitops: {
         ...gitops,
