@@ -43,6 +43,6 @@ export const MUTATION_GROUPS: readonly MutationGroup[] = [
   {
     name: "rules",
     mutate: ["policy/rules/*.ts", "policy/kube.ts", "policy/iam.ts", "policy/argocd.ts", "policy/values.ts"],
-    spec: ["test/policy-rules.test.ts", "test/policy-readers.test.ts"],
+    spec: ["test/policy-rules.test.ts", "test/policy-readers.test.ts", "test/policy-argocd-readers.test.ts"],
   },
 ];
