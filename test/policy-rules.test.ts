@@ -42,32 +42,7 @@ function rulesTable(): string {
 }
 
 describe("guardrail rules", () => {
-  for (const c of cases) {
-    it(`${c.rule} ${c.what}`, () => {
-      const rule = ruleById(c.rule);
-      assert.ok(rule, `no rule ${c.rule}`);
-      // A passing case proves nothing unless the rule actually judged something in it.
-      assert.ok(
-        subjectsOf(c).some((s) => rule.appliesTo(s)),
-        `${c.rule} judges none of the inputs`,
-      );
-      const report = evaluatePolicy({
-        env: "any-name",
-        tier: c.tier,
-        stacks: [{ stack: "test-production", resources: c.resources }],
-        manifests: c.manifests,
-        rules: [rule],
-      });
-      const findings = c.expect === "undetermined" ? report.undetermined : report.violations;
-      const others = c.expect === "undetermined" ? report.violations : report.undetermined;
-      assert.deepEqual(
-        findings.map((f) => f.message),
-        c.messages,
-      );
-      assert.deepEqual(others, [], "unexpected findings of the other kind");
-    });
-  }
-
+  // The table's own checks come first: a mutation run stops at the first failing test (test/mutation).
   it("has a passing and a failing case for every rule", () => {
     const missing = RULES.flatMap((r) => {
       const own = cases.filter((c) => c.rule === r.id);
@@ -137,4 +112,30 @@ describe("guardrail rules", () => {
     assert.deepEqual([...rows.keys()], RULE_IDS);
     for (const r of RULES) assert.deepEqual(rows.get(r.id), [r.severity, r.title, r.rationale], r.id);
   });
+
+  for (const c of cases) {
+    it(`${c.rule} ${c.what}`, () => {
+      const rule = ruleById(c.rule);
+      assert.ok(rule, `no rule ${c.rule}`);
+      // A passing case proves nothing unless the rule actually judged something in it.
+      assert.ok(
+        subjectsOf(c).some((s) => rule.appliesTo(s)),
+        `${c.rule} judges none of the inputs`,
+      );
+      const report = evaluatePolicy({
+        env: "any-name",
+        tier: c.tier,
+        stacks: [{ stack: "test-production", resources: c.resources }],
+        manifests: c.manifests,
+        rules: [rule],
+      });
+      const findings = c.expect === "undetermined" ? report.undetermined : report.violations;
+      const others = c.expect === "undetermined" ? report.violations : report.undetermined;
+      assert.deepEqual(
+        findings.map((f) => f.message),
+        c.messages,
+      );
+      assert.deepEqual(others, [], "unexpected findings of the other kind");
+    });
+  }
 });

@@ -38,11 +38,11 @@ export const MUTATION_GROUPS: readonly MutationGroup[] = [
   {
     name: "releases",
     mutate: ["platform/releases.ts", "platform/values.ts", "platform/argocd-values.ts"],
-    spec: ["test/platform-values.test.ts", "test/platform-releases.test.ts"],
+    spec: ["test/platform-releases.test.ts", "test/platform-values.test.ts"],
   },
   {
     name: "rules",
     mutate: ["policy/rules/*.ts", "policy/kube.ts", "policy/iam.ts", "policy/argocd.ts", "policy/values.ts"],
-    spec: ["test/policy-rules.test.ts", "test/policy-readers.test.ts", "test/policy-argocd-readers.test.ts"],
+    spec: ["test/policy-readers.test.ts", "test/policy-argocd-readers.test.ts", "test/policy-rules.test.ts"],
   },
 ];
