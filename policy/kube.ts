@@ -41,7 +41,9 @@ export function namespaceOf(object: KubeObject): unknown {
 const CLUSTER_SCOPED = new Set([
   "APIService",
   "CertificateSigningRequest",
+  // Stryker disable next-line StringLiteral: isClusterScoped takes every kind starting with Cluster anyway
   "ClusterRole",
+  // Stryker disable next-line StringLiteral: isClusterScoped takes every kind starting with Cluster anyway
   "ClusterRoleBinding",
   "ComponentStatus",
   "CSIDriver",

@@ -97,8 +97,22 @@ describe("policy Argo CD readers", () => {
         info: [{ name: "a", value: "b" }],
       },
     };
-    const keyed = appViewsOf(root({ applications: { demo: entry, broken: "x" } }));
-    assert.deepEqual(Array.isArray(keyed) && keyed.slice(1), [child]);
+    const keyed = appViewsOf(root({ applications: { demo: entry, broken: "x", bare: { project: "ops" } } }));
+    assert.deepEqual(Array.isArray(keyed) && keyed.slice(1), [
+      child,
+      {
+        at: 'child Application "bare": ',
+        renderedBy: "platform",
+        metadata: {
+          name: "bare",
+          namespace: undefined,
+          labels: undefined,
+          annotations: undefined,
+          finalizers: undefined,
+        },
+        spec: { project: "ops" },
+      },
+    ]);
     const listed = appViewsOf(root({ applications: [{ name: "demo", ...entry }, "x"] }, 7));
     assert.deepEqual(Array.isArray(listed) && listed.slice(1), [
       { ...child, renderedBy: "?", spec: child.spec, metadata: child.metadata },

@@ -57,6 +57,15 @@ export const argocdEdgeCases: RuleCase[] = [
     { manifests: [manifest(patch(application, "spec.project", ""))] },
     'spec.project is ""',
   ),
+  passes("argocd-app-cascade-finalizer", "passes the background and foreground forms of the finalizer", {
+    manifests: [
+      manifest(patch(application, "metadata.finalizers", ["resources-finalizer.argocd.argoproj.io/background"])),
+      manifest(
+        patch(application, "metadata.finalizers", ["resources-finalizer.argocd.argoproj.io/foreground"]),
+        "apps/demo/foreground.yaml",
+      ),
+    ],
+  }),
   cannotJudge(
     "argocd-app-cascade-finalizer",
     "cannot judge finalizers unknown offline",

@@ -99,6 +99,22 @@ export const iamEdgeCases: RuleCase[] = [
     "judges only the route53 service: another service whose name ends in route53 is not it",
     allow({ Action: "notroute53:ChangeResourceRecordSets", Resource: "*" }),
   ),
+  passes(
+    "iam-route53-scoped",
+    "passes a named hosted zone of another partition",
+    allow({ Action: "route53:ChangeResourceRecordSets", Resource: "arn:aws-cn:route53:::hostedzone/Z0123456789ABC" }),
+  ),
+  fails(
+    "iam-route53-scoped",
+    "fails a resource that only starts like a hosted zone ARN",
+    allow({ Action: "route53:ChangeResourceRecordSets", Resource: "arn:aws:route53:::hostedzone/Z0123/*" }),
+    'policy Statement[0] grants "route53:ChangeResourceRecordSets" on "arn:aws:route53:::hostedzone/Z0123/*", not named hosted zones',
+  ),
+  passes(
+    "iam-logs-scoped",
+    "judges only the logs service: another service whose name ends in logs is not it",
+    allow({ Action: "notlogs:PutLogEvents", Resource: "*" }),
+  ),
   fails(
     "iam-route53-scoped",
     "fails a resource that only ends like a hosted zone ARN",

@@ -117,6 +117,12 @@ export const workloadEdgeCases: RuleCase[] = [
     deploymentWith(`${CONTAINER}.livenessProbe`, UNKNOWN_MARKER),
     `container "web" livenessProbe ${UNKNOWN}`,
   ),
+  fails(
+    "k8s-no-host-namespaces",
+    "fails hostIPC",
+    deploymentWith(`${POD}.hostIPC`, true),
+    "the pod spec sets hostIPC: true",
+  ),
   cannotJudge(
     "k8s-no-host-namespaces",
     "cannot judge a host namespace flag unknown offline",
