@@ -224,6 +224,7 @@ export function planReleases(ctx: PlanContext): ReleasePlan[] {
 
 /** The release that installs the CRDs of `apiVersion`'s group, if one of ours does. */
 export function crdProvider(plans: readonly ReleasePlan[], apiVersion: string): ReleasePlan | undefined {
+  // Stryker disable next-line StringLiteral: a core version ("v1") then gets a group without a dot, which no CRD has
   const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
   return plans.find((p) => p.providesCrds.includes(group));
 }

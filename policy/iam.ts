@@ -68,6 +68,7 @@ function parseDocument(raw: unknown): Record<string, unknown> | string {
 
 function statementList(where: string, document: Record<string, unknown>): Statement[] {
   const raw = document.Statement;
+  // Stryker disable next-line ConditionalExpression,ArrayDeclaration: [undefined] or a string entry is dropped by the isRecord filter as [] is
   const list = Array.isArray(raw) ? (raw as unknown[]) : raw === undefined ? [] : [raw];
   return list.filter(isRecord).map((s, n) => ({
     where: `${where} Statement[${n}]`,

@@ -6,7 +6,7 @@ import { parsePlatformConfig, PlatformConfig, PlatformSecretKey } from "../platf
 import { InfraFacts } from "../platform/facts";
 import { workloadIdentities } from "../infra/outputs";
 import { LOGGING_SERVICE_ACCOUNT, planReleases } from "../platform/releases";
-import { isKnownPath, keyPaths, mergeValues } from "../platform/values";
+import { isKnownPath, keyPaths, mergeValues, unknownPaths } from "../platform/values";
 import { parseEnvironmentDeclaration, Tier } from "../environments";
 import { discoverEnvironments, Environment } from "../stack";
 import { sectionOf, shippedConfig } from "./support/config";
@@ -33,31 +33,37 @@ function shipped(env: Environment): PlatformConfig {
   return parsePlatformConfig(sectionOf(shippedConfig(env), PLATFORM_KEY), `Pulumi.${env}.yaml`);
 }
 
-/** Every variant of config that changes which keys the table sets. */
-function variants(): { name: string; env: Environment; config: PlatformConfig; secrets: PlatformSecretKey[] }[] {
-  return discoverEnvironments().flatMap((env) => {
-    const config = shipped(env);
-    const argocd = config.releases["argo-cd"];
-    const sso = { issuer: "https://login.example.com", clientId: "argocd", adminGroups: ["admins"] };
-    return [
-      { name: `${env} as shipped`, env, config, secrets: [] },
-      {
-        name: `${env} with IRSA, SSO with a client secret, a webhook with a token and zone ids`,
-        env,
-        config: {
-          ...config,
-          identityBinding: "irsa" as const,
-          releases: {
-            ...config.releases,
-            "argo-cd": { ...argocd, sso, notifications: { webhook: { url: "https://hooks.example.com" } } },
-            "external-dns": { ...config.releases["external-dns"], zoneIdFilters: ["Z0123456789ABC"], policy: "sync" },
-          },
-        },
-        secrets: ["argocdOidcClientSecret", "argocdWebhookToken"] as PlatformSecretKey[],
-      },
-    ];
-  });
+interface Variant {
+  readonly name: string;
+  readonly secrets: readonly PlatformSecretKey[];
+  edit(config: PlatformConfig): PlatformConfig;
 }
+
+/**
+ * Every variant of config that changes which keys the table sets. Each test builds its config when it
+ * runs: parsing while the file loads would run the values code before any test (a mutation run's
+ * "static" code, test/mutation).
+ */
+const VARIANTS: readonly Variant[] = [
+  { name: "as shipped", secrets: [], edit: (config) => config },
+  {
+    name: "with IRSA, SSO with a client secret, a webhook with a token and zone ids",
+    secrets: ["argocdOidcClientSecret", "argocdWebhookToken"],
+    edit: (config) => ({
+      ...config,
+      identityBinding: "irsa",
+      releases: {
+        ...config.releases,
+        "argo-cd": {
+          ...config.releases["argo-cd"],
+          sso: { issuer: "https://login.example.com", clientId: "argocd", adminGroups: ["admins"] },
+          notifications: { webhook: { url: "https://hooks.example.com" } },
+        },
+        "external-dns": { ...config.releases["external-dns"], zoneIdFilters: ["Z0123456789ABC"], policy: "sync" },
+      },
+    }),
+  },
+];
 
 describe("platform release values", () => {
   it("merges layers like Helm: maps key by key, lists and scalars replaced by the later layer", () => {
@@ -67,6 +73,15 @@ describe("platform release values", () => {
       { a: { e: { f: true } } },
     );
     assert.deepEqual(merged, { a: { b: 1, c: [3], e: { f: true } }, d: "env" });
+  });
+
+  it("replaces a null or a list with a map and a map with a null or a list, merging only map over map", () => {
+    assert.deepEqual(mergeValues({ a: null, b: [1], c: { x: 1 } }, { a: { x: 1 }, b: { y: 2 }, c: null }), {
+      a: { x: 1 },
+      b: { y: 2 },
+      c: null,
+    });
+    assert.deepEqual(mergeValues({ a: { x: 1 } }, { a: [2] }), { a: [2] });
   });
 
   it("lets a later layer win for any key (property)", () => {
@@ -79,6 +94,14 @@ describe("platform release values", () => {
         }
       }),
     );
+  });
+
+  it("lists exactly the leaf paths no known key covers", () => {
+    const values = { policy: "sync", polciy: "sync", serviceAccount: { annotations: { "a/b": "x" }, name: "n" } };
+    assert.deepEqual(unknownPaths(values, ["policy", "serviceAccount.annotations.*"]), [
+      "polciy",
+      "serviceAccount.name",
+    ]);
   });
 
   it("names leaf paths in chart-keys notation, quoting keys with dots or slashes", () => {
@@ -106,19 +129,21 @@ describe("platform release values", () => {
     assert.equal(isKnownPath("serviceAccount.annotationsx", known), false);
   });
 
-  for (const variant of variants()) {
-    it(`sets only checked chart keys (${variant.name})`, () => {
-      const plans = planReleases({
-        env: variant.env,
-        tier: tierOf(variant.env),
-        config: variant.config,
-        secrets: new Set(variant.secrets),
+  for (const env of discoverEnvironments()) {
+    for (const variant of VARIANTS) {
+      it(`sets only checked chart keys (${env} ${variant.name})`, () => {
+        const plans = planReleases({
+          env,
+          tier: tierOf(env),
+          config: variant.edit(shipped(env)),
+          secrets: new Set(variant.secrets),
+        });
+        for (const plan of plans) {
+          const unchecked = unknownPaths(plan.values(facts), CHART_KEYS[plan.component].keys);
+          assert.deepEqual(unchecked, [], `${plan.component} sets keys not checked against ${plan.chart}`);
+        }
       });
-      for (const plan of plans) {
-        const unchecked = keyPaths(plan.values(facts)).filter((p) => !isKnownPath(p, CHART_KEYS[plan.component].keys));
-        assert.deepEqual(unchecked, [], `${plan.component} sets keys not checked against ${plan.chart}`);
-      }
-    });
+    }
   }
 
   it("checks its key lists against the chart each release installs", () => {

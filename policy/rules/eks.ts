@@ -31,6 +31,7 @@ function clusterView(r: DeclaredResource): ClusterView {
       publicEndpoint: ["endpointPublicAccess", i.endpointPublicAccess],
       publicCidrs: ["publicAccessCidrs", i.publicAccessCidrs],
       keyArn: ["encryptionConfigKeyArn", i.encryptionConfigKeyArn],
+      // Stryker disable next-line StringLiteral: the component always encrypts secrets, so no message names this path
       encrypted: ["encryptionConfigKeyArn", ["secrets"]],
       logTypes: ["enabledClusterLogTypes", i.enabledClusterLogTypes],
       authMode: ["authenticationMode", i.authenticationMode],

@@ -159,6 +159,7 @@ function firstDifference(a: unknown, b: unknown, path: string): [string, unknown
     return undefined;
   }
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
+    // Stryker disable next-line EqualityOperator: one step past the end compares undefined with undefined, which agree
     for (let n = 0; n < a.length; n++) {
       const found = firstDifference(a[n], b[n], `${path}[${n}]`);
       if (found) return found;

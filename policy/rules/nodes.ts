@@ -70,6 +70,7 @@ const imdsHopLimit = defineRule({
 
 /** The settings of a self-managed group, or of eks.Cluster's default group; none when it has no group. */
 function selfManagedInputs(r: DeclaredResource): Readonly<Record<string, unknown>> | undefined {
+  // Stryker disable next-line ConditionalExpression: a node group has none of the cluster's default-group inputs (skipDefaultNodeGroup, fargate, autoMode)
   if (r.type === EKS_COMPONENT) return hasDefaultNodeGroup(r) ? r.inputs : undefined;
   return r.inputs;
 }
@@ -131,15 +132,12 @@ const volumesEncrypted = defineRule({
 function launchTemplateVolumes(template: DeclaredResource): Outcome[] {
   const mappings = listAt(template.inputs, "blockDeviceMappings");
   if (isOpaque(mappings)) return [undetermined(describeOpaque("blockDeviceMappings", mappings))];
-  const ebs = mappings.map((m, n) => [n, valueAt(m, "ebs")] as const).filter(([, e]) => e !== undefined);
+  // A mapping without an `ebs` block (or with `ebs: null`) is an instance-store or no-device mapping.
+  const ebs = mappings.map((m, n) => [n, valueAt(m, "ebs")] as const).filter(([, e]) => isRecord(e) || isOpaque(e));
   if (ebs.length === 0) {
     return [violation("blockDeviceMappings declares no EBS volume: the root volume's encryption is left to the AMI")];
   }
-  return ebs.flatMap(([n, e]) =>
-    isRecord(e) || isOpaque(e)
-      ? encryptedFlag(`blockDeviceMappings[${n}].ebs.encrypted`, valueAt(e, "encrypted"), "")
-      : [],
-  );
+  return ebs.flatMap(([n, e]) => encryptedFlag(`blockDeviceMappings[${n}].ebs.encrypted`, valueAt(e, "encrypted"), ""));
 }
 
 function encryptedFlag(path: string, value: unknown, label: string): Outcome[] {

@@ -117,6 +117,7 @@ const deletedWithCluster = defineRule({
       if (clusters.length === 0) return [];
       const target = r.options.deletedWith;
       if (target === UNKNOWN_MARKER) return [undetermined("deletedWith is not visible here, so this cannot be judged")];
+      // Stryker disable next-line ConditionalExpression: clusters never include null, so the first test only reads clearer
       if (target !== null && clusters.includes(target)) return [];
       return [violation(target === null ? "has no deletedWith" : `is deleted with ${target}, not the cluster`)];
     },

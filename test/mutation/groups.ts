@@ -76,4 +76,14 @@ export const MUTATION_GROUPS: readonly MutationGroup[] = [
     spec: ["test/bump-targets.test.ts", "test/bump-checks.test.ts"],
   },
   { name: "drift-report", mutate: ["automation/report/drift-report.ts"], spec: ["test/drift-report.test.ts"] },
+  {
+    name: "releases",
+    mutate: ["platform/releases.ts", "platform/values.ts", "platform/argocd-values.ts"],
+    spec: ["test/platform-releases.test.ts", "test/platform-values.test.ts"],
+  },
+  {
+    name: "rules",
+    mutate: ["policy/rules/*.ts", "policy/kube.ts", "policy/iam.ts", "policy/argocd.ts", "policy/values.ts"],
+    spec: ["test/policy-readers.test.ts", "test/policy-argocd-readers.test.ts", "test/policy-rules.test.ts"],
+  },
 ];

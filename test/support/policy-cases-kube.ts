@@ -22,7 +22,7 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 const CONTAINER = "spec.template.spec.containers.0";
 
 /** A hydrated Deployment with one thing changed. */
-function deploymentWith(path: string, value: unknown) {
+export function deploymentWith(path: string, value: unknown) {
   return { manifests: [manifest(patch(deployment, path, value))] };
 }
 

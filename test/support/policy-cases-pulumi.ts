@@ -46,6 +46,29 @@ export const pulumiCases: RuleCase[] = [
   }),
   fails(
     "pulumi-protect-in-production",
+    "fails every kind of stateful or identity resource left unprotected in production",
+    {
+      resources: [
+        "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+        "aws:ebs/volume:Volume",
+        "aws:efs/fileSystem:FileSystem",
+        "aws:s3/bucket:Bucket",
+        "aws:s3/bucketV2:BucketV2",
+        "aws:rds/instance:Instance",
+        "aws:rds/cluster:Cluster",
+        "aws:dynamodb/table:Table",
+        "aws:cloudwatch/logGroup:LogGroup",
+        "aws:route53/zone:Zone",
+        "aws:ecr/repository:Repository",
+        "aws:secretsmanager/secret:Secret",
+        "kubernetes:core/v1:PersistentVolume",
+        "kubernetes:core/v1:PersistentVolumeClaim",
+      ].map((type) => declared(type, "subject", {})),
+    },
+    ...Array<string>(14).fill("is not protected in a production-tier environment"),
+  ),
+  fails(
+    "pulumi-protect-in-production",
     "fails an unprotected role in production",
     one("aws:iam/role:Role", { assumeRolePolicy: "{}" }),
     "is not protected in a production-tier environment",
@@ -61,5 +84,56 @@ export const pulumiCases: RuleCase[] = [
     "cannot judge where deletedWith is not visible (the policy pack)",
     withCluster(UNKNOWN_MARKER),
     "deletedWith is not visible here, so this cannot be judged",
+  ),
+
+  fails(
+    "pulumi-explicit-provider",
+    "fails the default provider as the engine names it without a version",
+    one("aws:kms/key:Key", {}, { provider: "pulumi:providers:aws::default" }),
+    "uses the default provider",
+  ),
+  passes("pulumi-explicit-provider", "passes an explicit provider whose name only starts with default", {
+    resources: [
+      declared("aws:kms/key:Key", "key", {}, { provider: "pulumi:providers:aws::defaults" }),
+      declared("aws:kms/key:Key", "other", {}, { provider: "pulumi:providers:aws::default_7_48_0-eu" }),
+    ],
+  }),
+  passes("pulumi-explicit-provider", "does not judge a component of a provider package, which has no provider", {
+    resources: [
+      declared("kubernetes:helm.sh/v4:Chart", "chart", {}, { provider: null }),
+      declared("aws:kms/key:Key", "key", {}),
+    ],
+  }),
+  cannotJudge(
+    "pulumi-explicit-provider",
+    "cannot judge a provider the policy pack does not see",
+    one("aws:kms/key:Key", {}, { provider: UNKNOWN_MARKER }),
+    "the provider is not visible here, so this cannot be judged",
+  ),
+
+  fails(
+    "pulumi-deleted-with-cluster",
+    "fails every kind of in-cluster AWS resource without deletedWith, and none of the others",
+    {
+      resources: [
+        declared("eks:index:Cluster", "cluster", eksCluster, { protect: true }),
+        declared("aws:kms/key:Key", "key", {}),
+        declared("aws:iam/role:Role", "role", {}),
+        declared("eks:index:Addon", "addon", {}),
+        declared("aws:eks/podIdentityAssociation:PodIdentityAssociation", "identity", {}),
+        declared("aws:eks/accessEntry:AccessEntry", "entry", {}),
+        declared("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "policy", {}),
+      ],
+    },
+    "has no deletedWith",
+    "has no deletedWith",
+    "has no deletedWith",
+    "has no deletedWith",
+  ),
+  fails(
+    "pulumi-deleted-with-cluster",
+    "fails an addon deleted with something other than the cluster",
+    withCluster("aws:kms/key:Key::key"),
+    "is deleted with aws:kms/key:Key::key, not the cluster",
   ),
 ];
