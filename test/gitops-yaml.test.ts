@@ -34,6 +34,7 @@ describe("gitops deterministic YAML", () => {
     ["a YAML 1.1 boolean word quoted", "on", '"on"'],
     ["a date quoted", "2024-01-01", '"2024-01-01"'],
     ["a hex-looking string quoted", "0x1F", '"0x1F"'],
+    ["a number-like string with a leading dot quoted", ".5", '".5"'],
     ["a leading dash quoted", "--port=80", '"--port=80"'],
     ["a comment marker quoted", "a #b", '"a #b"'],
     ["a colon-space quoted", "a: b", '"a: b"'],
