@@ -83,11 +83,12 @@ function run(step) {
 
 async function main() {
   const started = process.hrtime.bigint();
-  // Before mocha starts its processes, which read the transpile cache (scripts/ts-cache.js).
-  tsCache.prune();
   fs.mkdirSync(path.dirname(testOrder.durationsFile), { recursive: true });
   const results = await Promise.all(steps.map(run));
   testOrder.compact();
+  // Once every process that reads the transpile cache has ended, so that no entry goes while one is
+  // read, and the entries this run used count as the newest (scripts/ts-cache.js).
+  tsCache.prune();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const failed = results.filter((r) => !r.ok).map((r) => r.name);
   process.stdout.write(
